@@ -1,0 +1,107 @@
+# coretop — plain Makefile. `make` builds ./coretop; `make run` starts it; `make test`
+# runs every test; `make check` runs them again under ASan + UBSan.
+# Missing Debian dependencies are installed first (tools/deps.sh).
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+VERSION := 0.1.0
+
+PKGS      := hwloc libproc2 jansson
+TUI_PKGS  := ncursesw
+BLAS_PKGS := openblas lapacke
+TEST_PKGS := cmocka
+
+pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+CFLAGS  ?=
+SAN_FLAGS :=
+ifeq ($(SAN),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT     := -O1 -g
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DCORETOP_VERSION='"$(VERSION)"' $(WARN) $(OPT) \
+	$(SAN_FLAGS) -MMD -MP -I. $(call pc,--cflags,$(PKGS) $(TUI_PKGS)) $(CFLAGS)
+LDFLAGS ?=
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+SAMPLER_SRC := $(wildcard sampler/*.c)
+TUNER_SRC   := $(wildcard tuner/*.c)
+TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c))
+TEST_SRC    := $(wildcard tests/test_*.c)
+
+# The default build puts the programs at the top; `make check` keeps its own apart.
+BIN := $(if $(filter build,$(BUILD)),.,$(BUILD))
+CORETOP := $(BIN)/coretop
+CORETOP_BENCH := $(BIN)/coretop-bench
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+LIBSAMPLER := $(BUILD)/libsampler.a
+LIBTUNER   := $(BUILD)/libtuner.a
+LIBTUI     := $(BUILD)/libtui.a
+TESTS      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+BASE_LIBS  = $(call pc,--libs,$(PKGS)) -lm -lpthread
+TUI_LIBS   = $(call pc,--libs,$(TUI_PKGS))
+
+.PHONY: all deps test-deps run test check fuzz bench install clean
+all: deps $(CORETOP) $(CORETOP_BENCH)
+
+deps:
+	@sh tools/deps.sh
+test-deps:
+	@sh tools/deps.sh --test
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBSAMPLER): $(call obj,$(SAMPLER_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(LIBTUNER): $(call obj,$(TUNER_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(LIBTUI): $(call obj,$(TUI_SRC))
+	@rm -f $@; ar rcs $@ $^
+
+# coretop itself never links OpenBLAS (DESIGN.md: its pthread build starts a pool of
+# one thread per CPU at load time); the workload is its own executable.
+$(CORETOP): $(call obj,tui/main.c) $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(BASE_LIBS)
+
+$(CORETOP_BENCH): $(call obj,tuner/workload/bench.c)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(BLAS_PKGS)) -lm
+
+$(BUILD)/tuner/workload/%.o: ALL_CFLAGS += $(call pc,--cflags,$(BLAS_PKGS))
+
+# Sampler and tuner tests link without curses; tests/test_tui_* add the TUI.
+$(BUILD)/tests/test_tui_%: $(BUILD)/tests/test_tui_%.o $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(TUI_LIBS) $(BASE_LIBS)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUNER) $(LIBSAMPLER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
+
+run: all
+	$(CORETOP) $(ARGS)
+
+test: test-deps all $(TESTS)
+	@BUILD=$(BUILD) CORETOP=$(CORETOP) CORETOP_BENCH=$(CORETOP_BENCH) sh tests/run.sh
+
+check:
+	$(MAKE) BUILD=build-san SAN=1 test
+
+bench: all
+	@sh tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 coretop coretop-bench $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/coretop.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build build-san build-fuzz coretop coretop-bench
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

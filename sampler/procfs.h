@@ -1,0 +1,44 @@
+/*
+ * procfs.h — the small read layer between the sampler and the files under a proc
+ * root (and a sys root). Every read is relative to a directory descriptor, so tests
+ * and replays point coretop at a captured tree with --proc-root / --sys-root.
+ *
+ * Ownership: the caller owns every buffer and descriptor. Functions return the number
+ * of bytes read (>= 0) or a negative errno; they never print. A vanished process
+ * shows up as -ENOENT or -ESRCH, which callers treat as normal, not as an error.
+ *
+ * Fault injection: tests set procfs_fault_hook to make chosen reads fail (e.g. a
+ * process that vanishes between listing and reading), as curl's torture tests do.
+ */
+#ifndef CORETOP_PROCFS_H
+#define CORETOP_PROCFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Open DIR as a directory to read relative to. Returns an fd or -errno. */
+int procfs_open_root(const char *dir);
+
+/* Open PATH (relative to DIRFD) read-only, close-on-exec. Returns an fd or -errno. */
+int procfs_open(int dirfd, const char *path);
+
+/*
+ * Read a whole small file from offset 0 of an open descriptor into BUF (at most
+ * CAP - 1 bytes) and NUL-terminate it. /proc files regenerate their content on every
+ * read from offset 0, so this is how kept-open files are re-read (pread, no seek).
+ */
+ssize_t procfs_pread(int fd, char *buf, size_t cap);
+
+/* Open, read and close PATH relative to DIRFD; same contract as procfs_pread. */
+ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t cap);
+
+/* Read the target of the symbolic link PATH relative to DIRFD (NUL-terminated). */
+ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap);
+
+/*
+ * Test hook: when set, called before every read with the path (NULL for a pread on a
+ * kept descriptor); a negative return is used as the read's result.
+ */
+extern int (*procfs_fault_hook)(const char *path);
+
+#endif

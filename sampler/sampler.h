@@ -1,0 +1,168 @@
+/*
+ * sampler.h — turns /proc (and /sys, and hwloc) into a read-only snapshot of every
+ * process and thread, their rates over the last interval, the groups they form and a
+ * verdict per group. No curses here: the TUI and the batch printers read snapshots.
+ *
+ * The model (DESIGN.md): per thread and interval dt, from task/TID/schedstat,
+ * run = d(ns on CPU), wait = d(ns runnable in a run queue).
+ *   used    = sum(run) / dt                cores actually used
+ *   demand  = sum(run + wait) / dt         cores the group would use if it had them
+ *   wait %  = sum(wait) / sum(run + wait)
+ *   supply  = cores the group may use (online CPUs here; #3 adds affinity/cgroups)
+ *
+ * Ownership:
+ *  - struct sampler owns its descriptors and per-process history; sampler_free()
+ *    closes and frees everything.
+ *  - sampler_refresh() hands back a new struct snapshot that the caller owns and frees
+ *    with snapshot_free(). A snapshot never points into the sampler, so a UI thread may
+ *    keep drawing one while the sampler builds the next.
+ *  - Every string in a snapshot is owned by it.
+ *
+ * Known bits: a rate is meaningful only when its .known is true (never on the first
+ * refresh); printers show unknown as "?" or JSON null, never as 0.
+ */
+#ifndef CORETOP_SAMPLER_H
+#define CORETOP_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sampler/parse.h"
+#include "sampler/topo.h"
+
+enum group_by { GROUP_JOB, GROUP_PARENT, GROUP_PROGRAM, GROUP_USER, GROUP_CGROUP };
+
+/* Parse "job", "parent", … into *out; returns 0 or -EINVAL. */
+int group_by_parse(const char *name, enum group_by *out);
+const char *group_by_name(enum group_by g);
+
+enum verdict { VERDICT_IDLE, VERDICT_OK, VERDICT_OVERSUBSCRIBED };
+const char *verdict_name(enum verdict v);
+
+/* Thresholds of the oversubscribed verdict (DESIGN.md, issue #2). */
+#define OVERSUB_RATIO    1.25 /* demand above supply by 25 % */
+#define OVERSUB_WAIT_PCT 20.0 /* and more than 20 % of runnable time spent waiting */
+#define IDLE_CORES       0.005
+
+/* Optional, costlier reads: only what some output needs. */
+enum sample_detail {
+	SAMPLE_THREAD_STAT = 1 << 0, /* per-thread state, last CPU, name (task/TID/stat) */
+};
+
+struct sampler_config {
+	const char *proc_root;     /* NULL: "/proc" */
+	const char *sys_root;      /* NULL: "/sys" */
+	enum group_by group_by;
+	unsigned detail;           /* enum sample_detail bits */
+	const struct topo *topo;   /* borrowed; may be NULL (then no topology summary) */
+	int fd_budget;             /* kept-open descriptors; 0: from RLIMIT_NOFILE */
+	/* Seconds on a monotonic clock; NULL: CLOCK_MONOTONIC. Tests inject one. */
+	double (*clock)(void *ctx);
+	void *clock_ctx;
+};
+
+struct rate {
+	bool known;
+	double used;     /* cores */
+	double demand;   /* cores */
+	double wait_pct; /* 0..100; 0 when nothing was runnable */
+};
+
+struct thread_info {
+	pid_t tid;
+	char name[COMM_LEN];
+	bool detail_known;       /* name, state, last_cpu read this refresh */
+	char state;
+	int last_cpu;
+	uint64_t run_ns, wait_ns; /* cumulative since the thread's birth */
+	struct rate rate;
+};
+
+struct proc_info {
+	pid_t pid, ppid;
+	uint64_t start;          /* ticks after boot; (pid, start) identifies a process */
+	char state;
+	char comm[COMM_LEN];
+	bool kthread;
+	bool uid_known;
+	uid_t uid;
+	char *user;              /* NULL when unknown */
+	char *cmdline;           /* arguments joined by spaces, capped; comm in [] if none */
+	char *exe;               /* NULL when unreadable */
+	char *cgroup;            /* NULL when unreadable */
+	long nthreads;
+	uint64_t cpu_ticks;      /* utime + stime, the process's own */
+	struct rate rate;
+	int runnable;            /* threads in state R; -1 when not read */
+	struct thread_info *threads;
+	size_t nthr;             /* threads listed (nthreads may be newer) */
+	int group;               /* index into snapshot.groups */
+};
+
+struct group {
+	char *key;
+	char *label;
+	int nprocs;
+	long nthreads;
+	int runnable;            /* -1 when not read */
+	int *procs;              /* indexes into snapshot.procs */
+	struct rate rate;        /* includes the CPU of members that exited */
+	double exited_cores;     /* used cores recovered from exited members */
+	double supply_cores;
+	double ratio;            /* demand / supply; meaningful when rate.known */
+	enum verdict verdict;
+};
+
+struct machine {
+	int ncpus;               /* online CPUs (from /proc/stat) */
+	double supply_cores;
+	struct rate rate;
+	int runnable;            /* -1 unknown */
+	int nthreads_total;      /* -1 unknown */
+	bool psi_known;
+	double psi_some_avg10;
+	bool busy_known;
+	double busy_pct;         /* whole machine, from /proc/stat */
+	int cpu_cap;             /* entries in cpu_busy_pct (max CPU number + 1) */
+	double *cpu_busy_pct;    /* per CPU number; < 0 when that CPU is unknown */
+};
+
+struct snapshot {
+	double time;             /* wall clock, seconds since the epoch */
+	double interval_s;       /* 0 on the first refresh */
+	bool has_rates;
+	char host[256];
+	struct topo_summary topology;
+	struct machine machine;
+	struct proc_info *procs;
+	size_t nprocs;
+	struct group *groups;    /* sorted by demand, busiest first */
+	size_t ngroups;
+};
+
+struct sampler;
+
+/*
+ * Create a sampler. On error returns NULL and sets *err to a negative errno; a
+ * proc_root that is not a proc tree gives -ENOTDIR (no readable "stat").
+ */
+struct sampler *sampler_new(const struct sampler_config *cfg, int *err);
+void sampler_free(struct sampler *s);
+
+/* Take a reading. *out gets a new snapshot (the caller frees it). 0 or -errno. */
+int sampler_refresh(struct sampler *s, struct snapshot **out);
+
+/* Change the grouping for the next refresh. */
+void sampler_set_group_by(struct sampler *s, enum group_by g);
+
+/* Kept-open descriptors in use, and the budget (for the benchmark and tests). */
+void sampler_fd_usage(const struct sampler *s, int *used, int *budget);
+
+void snapshot_free(struct snapshot *snap);
+
+/* Find a group by key; NULL when absent. */
+const struct group *snapshot_group(const struct snapshot *snap, const char *key);
+
+#endif

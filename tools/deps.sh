@@ -1,0 +1,44 @@
+#!/bin/sh
+# Make sure coretop's build and test dependencies are installed.
+# As root: installs the missing Debian packages with apt-get. Otherwise: prints the
+# exact apt-get line to run, and fails. Silent when everything is already there.
+set -u
+
+# pkg-config module -> Debian package that provides it
+mods="ncursesw:libncurses-dev hwloc:libhwloc-dev libproc2:libproc2-dev
+openblas:libopenblas-dev lapacke:liblapacke-dev cmocka:libcmocka-dev
+jansson:libjansson-dev"
+# command -> Debian package (the tests drive the real tools)
+cmds="pkg-config:pkg-config cc:gcc make:make tmux:tmux"
+if [ "${1:-}" = "--test" ]; then
+	cmds="$cmds parallel:parallel top:procps lstopo-no-graphics:hwloc clang:clang"
+fi
+
+missing=""
+for m in $mods; do
+	mod=${m%%:*} pkg=${m#*:}
+	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$mod" 2>/dev/null; then
+		missing="$missing $pkg"
+	fi
+done
+for c in $cmds; do
+	cmd=${c%%:*} pkg=${c#*:}
+	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+if [ "${1:-}" = "--test" ]; then
+	# the live tests run numpy jobs with Debian's numpy (and so Debian's OpenBLAS)
+	/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing="$missing python3-numpy"
+fi
+[ -z "$missing" ] && exit 0
+
+missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "coretop: installing missing packages: $missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends $missing >&2 && exit 0
+	echo "coretop: apt-get failed; install these packages by hand: $missing" >&2
+	exit 1
+fi
+echo "coretop: missing build dependencies. Run:" >&2
+echo "  sudo apt-get install $missing" >&2
+exit 1
