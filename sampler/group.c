@@ -1,0 +1,177 @@
+/*
+ * group.c — which group a process belongs to, and the group's verdict.
+ *
+ * The default key, "job", puts together siblings with the same parent and the same
+ * program and script, so ten `python3 job.py N` under one GNU parallel are one row
+ * labelled "python3 job.py".
+ */
+#include "sampler/group.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const group_by_names[] = {
+	[GROUP_JOB] = "job",
+	[GROUP_PARENT] = "parent",
+	[GROUP_PROGRAM] = "program",
+	[GROUP_USER] = "user",
+	[GROUP_CGROUP] = "cgroup",
+};
+
+int group_by_parse(const char *name, enum group_by *out)
+{
+	for (size_t i = 0; i < sizeof(group_by_names) / sizeof(group_by_names[0]); i++)
+		if (strcmp(name, group_by_names[i]) == 0) {
+			*out = (enum group_by)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *group_by_name(enum group_by g)
+{
+	return group_by_names[g];
+}
+
+static const char *const verdict_names[] = {
+	[VERDICT_IDLE] = "idle",
+	[VERDICT_OK] = "ok",
+	[VERDICT_OVERSUBSCRIBED] = "oversubscribed",
+};
+
+const char *verdict_name(enum verdict v)
+{
+	return verdict_names[v];
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/*
+ * Interpreters whose first non-option argument names the job. A version suffix
+ * ("python3.11", "perl5.36") is allowed after the stem.
+ */
+static const char *const interpreters[] = {
+	"python", "perl", "ruby", "node", "nodejs", "Rscript", "julia",
+	"sh", "bash", "dash", "zsh", "ksh",
+};
+
+int group_is_interpreter(const char *prog)
+{
+	for (size_t i = 0; i < sizeof(interpreters) / sizeof(interpreters[0]); i++) {
+		size_t n = strlen(interpreters[i]);
+		const char *p;
+
+		if (strncmp(prog, interpreters[i], n) != 0)
+			continue;
+		for (p = prog + n; *p; p++)
+			if (!isdigit((unsigned char)*p) && *p != '.')
+				break;
+		if (!*p)
+			return 1;
+	}
+	return 0;
+}
+
+/* Kernel threads: "kworker/0:1-events" and "kworker/1:2" are one program. */
+static void kthread_stem(const char *comm, char *out, size_t cap)
+{
+	size_t n = strcspn(comm, "/:");
+
+	while (n > 0 && isdigit((unsigned char)comm[n - 1]))
+		n--;
+	if (n == 0)
+		n = strlen(comm);
+	snprintf(out, cap, "[%.*s]", (int)n, comm);
+}
+
+void group_program(const struct group_input *in, char *prog, size_t cap)
+{
+	if (in->kthread || in->argc == 0) {
+		if (in->kthread)
+			kthread_stem(in->comm, prog, cap);
+		else
+			snprintf(prog, cap, "[%s]", in->comm);
+		return;
+	}
+	snprintf(prog, cap, "%s", base_name(in->argv[0]));
+}
+
+void group_job_label(const struct group_input *in, char *out, size_t cap)
+{
+	char prog[128];
+
+	group_program(in, prog, sizeof(prog));
+	if (in->argc > 1 && group_is_interpreter(prog)) {
+		for (int i = 1; i < in->argc; i++) {
+			const char *a = in->argv[i];
+
+			/* `python3 -m pkg` and `sh -c '…'`: the option is the job's name. */
+			if (strcmp(a, "-m") == 0 && i + 1 < in->argc) {
+				snprintf(out, cap, "%s -m %s", prog, in->argv[i + 1]);
+				return;
+			}
+			if (strcmp(a, "-c") == 0 || strcmp(a, "-e") == 0) {
+				snprintf(out, cap, "%s %s", prog, a);
+				return;
+			}
+			if (a[0] != '-') {
+				snprintf(out, cap, "%s %s", prog, base_name(a));
+				return;
+			}
+		}
+	}
+	snprintf(out, cap, "%s", prog);
+}
+
+void group_key(enum group_by by, const struct group_input *in, char *key, size_t kcap,
+	       char *label, size_t lcap)
+{
+	char buf[256];
+
+	switch (by) {
+	case GROUP_JOB:
+		group_job_label(in, buf, sizeof(buf));
+		snprintf(key, kcap, "%d/%s", (int)in->ppid, buf);
+		snprintf(label, lcap, "%s", buf);
+		break;
+	case GROUP_PARENT:
+		snprintf(key, kcap, "%d", (int)in->ppid);
+		snprintf(label, lcap, "children of %d%s%s", (int)in->ppid,
+			 in->parent_comm ? " " : "", in->parent_comm ? in->parent_comm : "");
+		break;
+	case GROUP_PROGRAM:
+		group_program(in, buf, sizeof(buf));
+		snprintf(key, kcap, "%s", buf);
+		snprintf(label, lcap, "%s", buf);
+		break;
+	case GROUP_USER:
+		if (in->user)
+			snprintf(key, kcap, "%s", in->user);
+		else
+			snprintf(key, kcap, "?");
+		snprintf(label, lcap, "%s", key);
+		break;
+	case GROUP_CGROUP:
+		snprintf(key, kcap, "%s", in->cgroup ? in->cgroup : "?");
+		snprintf(label, lcap, "%s", key);
+		break;
+	}
+}
+
+enum verdict group_verdict(const struct rate *r, double supply, double *ratio)
+{
+	*ratio = supply > 0 ? r->demand / supply : 0;
+	if (!r->known)
+		return VERDICT_OK;
+	if (r->demand < IDLE_CORES)
+		return VERDICT_IDLE;
+	if (supply > 0 && r->demand > supply * OVERSUB_RATIO && r->wait_pct > OVERSUB_WAIT_PCT)
+		return VERDICT_OVERSUBSCRIBED;
+	return VERDICT_OK;
+}

@@ -1,0 +1,41 @@
+/*
+ * group.h — grouping keys and verdicts, as pure functions of what the sampler read.
+ * Nothing here reads files or allocates; callers own every buffer.
+ */
+#ifndef CORETOP_GROUP_H
+#define CORETOP_GROUP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "sampler/sampler.h"
+
+/* What a process contributes to its grouping key. Strings are borrowed. */
+struct group_input {
+	pid_t ppid;
+	const char *comm;
+	int kthread;
+	int argc;
+	char *const *argv;
+	const char *user;        /* NULL when unknown */
+	const char *cgroup;      /* NULL when unknown */
+	const char *parent_comm; /* NULL when unknown */
+};
+
+/* 1 when PROG (a base name) is an interpreter whose script names the job. */
+int group_is_interpreter(const char *prog);
+
+/* Program name: argv[0]'s base name, or "[comm]" for kernel threads and zombies. */
+void group_program(const struct group_input *in, char *prog, size_t cap);
+
+/* "python3 job.py", "sh -c", "python3 -m pkg", "make", "[kworker]". */
+void group_job_label(const struct group_input *in, char *out, size_t cap);
+
+/* The key (unique per group) and the label (shown to people) under BY. */
+void group_key(enum group_by by, const struct group_input *in, char *key, size_t kcap,
+	       char *label, size_t lcap);
+
+/* Verdict from a group's rate and supply; *RATIO gets demand / supply. */
+enum verdict group_verdict(const struct rate *r, double supply, double *ratio);
+
+#endif

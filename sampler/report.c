@@ -1,0 +1,259 @@
+#include "sampler/report.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Length of the valid UTF-8 sequence at S (of at most N bytes), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+size_t report_escape(const char *in, char *out, size_t cap, unsigned flags)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = strlen(in), o = 0;
+
+	if (cap == 0)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		char tmp[8];
+		size_t len = utf8_len(s + i, n - i), w;
+
+		if (len == 1 && s[i] == 0x1b)
+			w = (size_t)snprintf(tmp, sizeof(tmp), "\\e");
+		else if (len == 1 && (s[i] < 0x20 || s[i] == 0x7f))
+			w = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
+		else if (len == 1 && s[i] == '\\')
+			w = (size_t)snprintf(tmp, sizeof(tmp), "\\\\");
+		else if (len == 0 || (len > 1 && (flags & ESCAPE_ASCII))) {
+			len = 1;
+			w = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
+		}
+		else {
+			/* C1 controls (U+0080..U+009F) act as escapes on some terminals too. */
+			if (len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
+				w = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", s[i + 1]);
+			else {
+				memcpy(tmp, s + i, len);
+				w = len;
+			}
+		}
+		if (o + w >= cap)
+			break;
+		memcpy(out + o, tmp, w);
+		o += w;
+		i += len;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+char *report_utf8_clean(const char *in)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = strlen(in), o = 0;
+	char *out = malloc(n * 3 + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(s + i, n - i);
+
+		if (len == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, s + i, len);
+			o += len;
+			i += len;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* ---- text ------------------------------------------------------------------------ */
+
+static void fmt_num(char *buf, size_t cap, bool known, double v, int prec)
+{
+	if (known)
+		snprintf(buf, cap, "%.*f", prec, v);
+	else
+		snprintf(buf, cap, "?");
+}
+
+int report_text(FILE *f, const struct snapshot *snap)
+{
+	const struct machine *m = &snap->machine;
+	char when[32], used[16], demand[16], wait[16], psi[16], ratio[16];
+	time_t t = (time_t)snap->time;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	fmt_num(used, sizeof(used), m->rate.known, m->rate.used, 2);
+	fmt_num(demand, sizeof(demand), m->rate.known, m->rate.demand, 2);
+	fmt_num(wait, sizeof(wait), m->rate.known, m->rate.wait_pct, 1);
+	fmt_num(psi, sizeof(psi), m->psi_known, m->psi_some_avg10, 1);
+	fmt_num(ratio, sizeof(ratio), m->rate.known && m->supply_cores > 0,
+		m->supply_cores > 0 ? m->rate.demand / m->supply_cores : 0, 2);
+	fprintf(f, "coretop %s  %s  interval %.2fs  %zu processes, %d threads\n", snap->host,
+		when, snap->interval_s, snap->nprocs, m->nthreads_total);
+	if (snap->topology.known)
+		fprintf(f, "topology: %d packages, %d cores, %d PUs, %d NUMA nodes\n",
+			snap->topology.packages, snap->topology.cores, snap->topology.pus,
+			snap->topology.numa_nodes);
+	fprintf(f, "machine: demand %s / %g cores x%s  used %s  wait %s%%  runnable ", demand,
+		m->supply_cores, ratio, used, wait);
+	if (m->runnable >= 0)
+		fprintf(f, "%d", m->runnable);
+	else
+		fputc('?', f);
+	fprintf(f, "  psi some %s%%\n", psi);
+	fprintf(f, "%-32s %5s %7s %6s %6s %6s %6s  %s\n", "GROUP", "PROCS", "THREADS", "USED",
+		"DEMAND", "WAIT%", "SUPPLY", "VERDICT");
+	for (size_t i = 0; i < snap->ngroups; i++) {
+		const struct group *g = &snap->groups[i];
+		char label[33 * 4];
+
+		if (g->rate.known && g->verdict == VERDICT_IDLE)
+			continue; /* text shows who runs; JSON has everyone */
+		report_escape(g->label, label, 33, ESCAPE_ASCII);
+		fmt_num(used, sizeof(used), g->rate.known, g->rate.used, 2);
+		fmt_num(demand, sizeof(demand), g->rate.known, g->rate.demand, 2);
+		fmt_num(wait, sizeof(wait), g->rate.known, g->rate.wait_pct, 1);
+		fprintf(f, "%-32s %5d %7ld %6s %6s %6s %6g  %s", label, g->nprocs, g->nthreads,
+			used, demand, wait, g->supply_cores,
+			g->rate.known ? verdict_name(g->verdict) : "?");
+		if (g->verdict == VERDICT_OVERSUBSCRIBED)
+			fprintf(f, " x%.2f", g->ratio);
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- JSON ------------------------------------------------------------------------ */
+
+/* Four decimals are plenty for cores and percentages, and keep the lines short. */
+static json_t *jnum(bool known, double v)
+{
+	return known ? json_real(round(v * 1e4) / 1e4) : json_null();
+}
+
+static json_t *jstr(const char *s)
+{
+	char *clean;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	clean = report_utf8_clean(s);
+	j = clean ? json_string(clean) : json_null();
+	free(clean);
+	return j ? j : json_null();
+}
+
+static json_t *json_proc(const struct proc_info *p)
+{
+	return json_pack("{s:i, s:i, s:o, s:o, s:I, s:o, s:o, s:o, s:s#}",
+			 "pid", (int)p->pid, "ppid", (int)p->ppid,
+			 "user", jstr(p->user),
+			 "comm", jstr(p->comm),
+			 "threads", (json_int_t)p->nthreads,
+			 "used_cores", jnum(p->rate.known, p->rate.used),
+			 "demand_cores", jnum(p->rate.known, p->rate.demand),
+			 "cmdline", jstr(p->cmdline),
+			 "state", &p->state, (int)1);
+}
+
+static json_t *json_group(const struct snapshot *snap, const struct group *g)
+{
+	json_t *pids = json_array(), *procs = json_array();
+	bool k = g->rate.known;
+
+	for (int i = 0; i < g->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[g->procs[i]];
+		json_array_append_new(pids, json_integer(p->pid));
+		json_array_append_new(procs, json_proc(p));
+	}
+	return json_pack("{s:o, s:o, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o, s:o}",
+			 "key", jstr(g->key), "label", jstr(g->label),
+			 "procs", g->nprocs, "threads", (json_int_t)g->nthreads,
+			 "pids", pids,
+			 "used_cores", jnum(k, g->rate.used),
+			 "demand_cores", jnum(k, g->rate.demand),
+			 "wait_pct", jnum(k, g->rate.wait_pct),
+			 "exited_cores", jnum(k, g->exited_cores),
+			 "supply_cores", g->supply_cores,
+			 "verdict", k ? json_string(verdict_name(g->verdict)) : json_null(),
+			 "ratio", jnum(k && g->supply_cores > 0, g->ratio),
+			 "processes", procs);
+}
+
+int report_json(FILE *f, const struct snapshot *snap)
+{
+	const struct machine *m = &snap->machine;
+	const struct topo_summary *t = &snap->topology;
+	json_t *groups = json_array(), *root, *topo;
+	int r;
+
+	for (size_t i = 0; i < snap->ngroups; i++)
+		json_array_append_new(groups, json_group(snap, &snap->groups[i]));
+	topo = t->known ? json_pack("{s:i, s:i, s:i, s:i}", "packages", t->packages, "cores",
+				    t->cores, "pus", t->pus, "numa_nodes", t->numa_nodes)
+			: json_pack("{s:n, s:n, s:n, s:n}", "packages", "cores", "pus",
+				    "numa_nodes");
+	root = json_pack("{s:f, s:o, s:o, s:o, s:{s:f, s:o, s:o, s:o, s:o, s:o, s:i}, s:o}",
+			 "time", round(snap->time * 1e3) / 1e3,
+			 "interval_s", jnum(snap->has_rates, snap->interval_s),
+			 "host", jstr(snap->host),
+			 "topology", topo,
+			 "machine",
+			 "supply_cores", m->supply_cores,
+			 "used_cores", jnum(m->rate.known, m->rate.used),
+			 "demand_cores", jnum(m->rate.known, m->rate.demand),
+			 "wait_pct", jnum(m->rate.known, m->rate.wait_pct),
+			 "runnable", m->runnable >= 0 ? json_integer(m->runnable) : json_null(),
+			 "psi_some_avg10", jnum(m->psi_known, m->psi_some_avg10),
+			 "ncpus", m->ncpus,
+			 "groups", groups);
+	if (!root)
+		return -ENOMEM;
+	r = json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	json_decref(root);
+	fputc('\n', f);
+	fflush(f);
+	return r < 0 || ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * cli.h — what the command line hands to the front ends (the dashboard, the tuner
+ * screen). Options are parsed and validated in main.c; front ends only read them.
+ */
+#ifndef CORETOP_CLI_H
+#define CORETOP_CLI_H
+
+#include <stdbool.h>
+
+#include "sampler/sampler.h"
+#include "sampler/topo.h"
+
+struct monitor_options {
+	bool batch, json, color;
+	long iterations;      /* 0: until interrupted */
+	double delay;         /* seconds between samples */
+	enum group_by group_by;
+	const char *proc_root, *sys_root, *topology;
+};
+
+/*
+ * The live dashboard on the terminal. Borrows S and TOPO (the caller frees them).
+ * Returns the process exit status.
+ */
+int dashboard_main(struct sampler *s, const struct topo *topo, const struct monitor_options *o);
+
+#endif

@@ -1,0 +1,291 @@
+/*
+ * main.c — coretop's command line: the subcommand table, the monitor's options, and
+ * the batch loop. Only main decides what is fatal.
+ *
+ * Exit status: 0 success, 1 a runtime failure (cannot read /proc), 2 bad usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sampler/report.h"
+#include "sampler/sampler.h"
+#include "sampler/topo.h"
+#include "tui/cli.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "coretop: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see coretop --help)\n");
+	va_end(ap);
+	return 2;
+}
+
+static void print_help(FILE *f)
+{
+	fputs("Usage: coretop [OPTIONS]                 live dashboard\n"
+	      "       coretop -b [-n N] [-d SECS] [--json]   batch snapshots, like top -b\n"
+	      "       coretop tune [OPTIONS] -- CMD ARG... {}  find the best procs x threads\n"
+	      "       coretop export --format F RESULT.json   launch recipe from a tune result\n"
+	      "       coretop bench [OPTIONS]          the built-in OpenBLAS workload\n"
+	      "\n"
+	      "coretop shows which jobs ask for more CPU cores than they have, and why.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -b, --batch            print snapshots instead of the dashboard\n"
+	      "  -n, --iterations N     number of snapshots (default: until interrupted)\n"
+	      "  -d, --delay SECS       seconds between snapshots (default 1.5)\n"
+	      "      --json             JSON Lines, one object per snapshot (with -b)\n"
+	      "      --group-by KEY     job (default), parent, program, user or cgroup\n"
+	      "      --proc-root DIR    read processes from DIR instead of /proc\n"
+	      "      --sys-root DIR     read cgroups from DIR instead of /sys\n"
+	      "      --topology SPEC    hwloc synthetic description or XML file\n"
+	      "      --no-color         monochrome (also when NO_COLOR is set)\n"
+	      "  -h, --help             this help\n"
+	      "      --version          print the version\n",
+	      f);
+}
+
+/* Strict number parsing: the whole argument, finite, in range. */
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0.05 || v > 86400)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Sleep SECS unless a signal arrives first. */
+static void nap(double secs)
+{
+	struct timespec ts = { (time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9) };
+
+	while (!stop_signal && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int batch_loop(struct sampler *s, const struct monitor_options *o)
+{
+	struct snapshot *snap = NULL;
+	int r;
+
+	/* Every printed sample has rates: take one reading an interval before. */
+	r = sampler_refresh(s, &snap);
+	snapshot_free(snap);
+	if (r < 0) {
+		fprintf(stderr, "coretop: cannot read %s: %s\n", o->proc_root, strerror(-r));
+		return 1;
+	}
+	for (long i = 0; o->iterations == 0 || i < o->iterations; i++) {
+		nap(o->delay);
+		if (stop_signal)
+			break;
+		r = sampler_refresh(s, &snap);
+		if (r < 0) {
+			fprintf(stderr, "coretop: cannot read %s: %s\n", o->proc_root, strerror(-r));
+			return 1;
+		}
+		r = o->json ? report_json(stdout, snap) : report_text(stdout, snap);
+		snapshot_free(snap);
+		if (r < 0)
+			return errno == EPIPE ? 0 : 1; /* `coretop -b | head` ends quietly */
+	}
+	return 0;
+}
+
+static int monitor_main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_GROUP_BY, OPT_PROC_ROOT, OPT_SYS_ROOT, OPT_TOPOLOGY,
+	       OPT_NO_COLOR, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
+		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "sys-root", required_argument, NULL, OPT_SYS_ROOT },
+		{ "topology", required_argument, NULL, OPT_TOPOLOGY },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ 0 },
+	};
+	struct monitor_options o = {
+		.delay = 1.5,
+		.proc_root = "/proc",
+		.sys_root = "/sys",
+		.color = getenv("NO_COLOR") == NULL || !*getenv("NO_COLOR"),
+	};
+	struct sampler_config cfg = { 0 };
+	struct topo topo;
+	struct sampler *s;
+	char err[256];
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":bn:d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o.batch = true;
+			break;
+		case 'n':
+			if (parse_long(optarg, 1, LONG_MAX, &o.iterations) < 0)
+				return usage_error("-n needs a whole number of samples >= 1, not '%s'",
+						   optarg);
+			break;
+		case 'd':
+			if (parse_seconds(optarg, &o.delay) < 0)
+				return usage_error("-d needs seconds between 0.05 and 86400, not '%s'",
+						   optarg);
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_GROUP_BY:
+			if (group_by_parse(optarg, &o.group_by) < 0)
+				return usage_error("unknown --group-by '%s': use job, parent, program, "
+						   "user or cgroup", optarg);
+			break;
+		case OPT_PROC_ROOT:
+			o.proc_root = optarg;
+			break;
+		case OPT_SYS_ROOT:
+			o.sys_root = optarg;
+			break;
+		case OPT_TOPOLOGY:
+			o.topology = optarg;
+			break;
+		case OPT_NO_COLOR:
+			o.color = false;
+			break;
+		case 'h':
+			print_help(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("coretop %s\n", CORETOP_VERSION);
+			return 0;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (o.json && !o.batch)
+		return usage_error("%s goes with -b", "--json");
+
+	if (topo_load(&topo, o.topology, err, sizeof(err)) < 0) {
+		fprintf(stderr, "coretop: %s\n", err);
+		return 2;
+	}
+	cfg.proc_root = o.proc_root;
+	cfg.sys_root = o.sys_root;
+	cfg.group_by = o.group_by;
+	cfg.topo = &topo;
+	cfg.detail = o.batch ? 0 : SAMPLE_THREAD_STAT;
+	s = sampler_new(&cfg, &r);
+	if (!s) {
+		if (r == -ENOTDIR || r == -ENOENT)
+			fprintf(stderr, "coretop: %s is not a proc tree (no readable stat)\n",
+				o.proc_root);
+		else
+			fprintf(stderr, "coretop: cannot open %s: %s\n", o.proc_root, strerror(-r));
+		topo_release(&topo);
+		return 2;
+	}
+	if (o.batch) {
+		r = batch_loop(s, &o);
+	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "coretop: not a terminal; use -b for batch output\n");
+		r = 2;
+	} else {
+		r = dashboard_main(s, &topo, &o);
+	}
+	sampler_free(s);
+	topo_release(&topo);
+	return r;
+}
+
+static int bench_main(int argc, char **argv)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	/* The workload is its own program, so the monitor never loads OpenBLAS. */
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			strcpy(slash + 1, "coretop-bench");
+			argv[0] = self;
+			execv(self, argv);
+		}
+	}
+	argv[0] = "coretop-bench";
+	execvp("coretop-bench", argv);
+	fprintf(stderr, "coretop: cannot run coretop-bench: %s\n", strerror(errno));
+	(void)argc;
+	return 1;
+}
+
+static const struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} subcommands[] = {
+	{ "bench", bench_main },
+};
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1)
+		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+			if (strcmp(argv[1], subcommands[i].name) == 0)
+				return subcommands[i].run(argc - 1, argv + 1);
+	return monitor_main(argc, argv);
+}
