@@ -61,6 +61,28 @@ static const char *const interpreters[] = {
 	"sh", "bash", "dash", "zsh", "ksh",
 };
 
+/* Interpreter options that take the next argument as their value. */
+static const char *const valued_options[] = {
+	"-W", "-X", "-Q",                   /* python */
+	"-t", "-p", "-J", "--threads", "--procs", "--project", /* julia */
+	"-r", "--require", "--import",     /* node */
+	"-o", "-O",                         /* sh, bash */
+};
+
+static int takes_value(const char *opt)
+{
+	for (size_t i = 0; i < sizeof(valued_options) / sizeof(valued_options[0]); i++)
+		if (strcmp(opt, valued_options[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int group_is_shell(const char *prog)
+{
+	return strcmp(prog, "sh") == 0 || strcmp(prog, "bash") == 0 || strcmp(prog, "dash") == 0 ||
+	       strcmp(prog, "zsh") == 0 || strcmp(prog, "ksh") == 0;
+}
+
 int group_is_interpreter(const char *prog)
 {
 	for (size_t i = 0; i < sizeof(interpreters) / sizeof(interpreters[0]); i++) {
@@ -116,7 +138,8 @@ void group_job_label(const struct group_input *in, char *out, size_t cap)
 				snprintf(out, cap, "%s -m %s", prog, in->argv[i + 1]);
 				return;
 			}
-			if (strcmp(a, "-c") == 0 || strcmp(a, "-e") == 0) {
+			/* -e is code for perl, ruby, node, julia and R, but errexit for shells. */
+			if (strcmp(a, "-c") == 0 || (strcmp(a, "-e") == 0 && !group_is_shell(prog))) {
 				snprintf(out, cap, "%s %s", prog, a);
 				return;
 			}
@@ -124,6 +147,8 @@ void group_job_label(const struct group_input *in, char *out, size_t cap)
 				snprintf(out, cap, "%s %s", prog, base_name(a));
 				return;
 			}
+			if (takes_value(a))
+				i++;
 		}
 	}
 	snprintf(out, cap, "%s", prog);

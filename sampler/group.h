@@ -25,6 +25,9 @@ struct group_input {
 /* 1 when PROG (a base name) is an interpreter whose script names the job. */
 int group_is_interpreter(const char *prog);
 
+/* 1 when PROG is a POSIX-style shell (sh, bash, dash, zsh, ksh). */
+int group_is_shell(const char *prog);
+
 /* Program name: argv[0]'s base name, or "[comm]" for kernel threads and zombies. */
 void group_program(const struct group_input *in, char *prog, size_t cap);
 

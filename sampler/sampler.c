@@ -835,12 +835,45 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	return 0;
 }
 
+/*
+ * Launchers often wrap each job in a process of their own: GNU parallel runs
+ * `$SHELL -c 'python3 job.py 3'`, and a shell that does not exec its last command
+ * (dash, bash with a trap) stays as the job's parent; so do timeout(1) and time(1).
+ * Jobs are siblings under the nearest ancestor that is not such a wrapper.
+ */
+static int is_wrapper(const struct tproc *p)
+{
+	char prog[128];
+	struct group_input in = { .comm = p->st.comm, .argc = p->argc, .argv = (char **)p->argv };
+
+	if (p->argc < 2)
+		return 0;
+	group_program(&in, prog, sizeof(prog));
+	if (strcmp(prog, "timeout") == 0 || strcmp(prog, "time") == 0)
+		return 1;
+	return group_is_shell(prog) && strcmp(p->argv[1], "-c") == 0;
+}
+
+static pid_t job_parent(struct sampler *s, const struct tproc *p)
+{
+	pid_t ppid = p->st.ppid;
+
+	for (int depth = 0; depth < 4; depth++) {
+		struct tproc *parent = proc_lookup(s, ppid);
+
+		if (!parent || !is_wrapper(parent))
+			break;
+		ppid = parent->st.ppid;
+	}
+	return ppid;
+}
+
 static void set_group_key(struct sampler *s, struct tproc *p)
 {
 	struct tproc *parent = proc_lookup(s, p->st.ppid);
 	const char *user = p->uid_known ? user_name(s, p->uid) : NULL;
 	struct group_input in = {
-		.ppid = p->st.ppid,
+		.ppid = s->cfg.group_by == GROUP_JOB ? job_parent(s, p) : p->st.ppid,
 		.comm = p->st.comm,
 		.kthread = (p->st.flags & PF_KTHREAD) != 0,
 		.argc = p->argc,

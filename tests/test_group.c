@@ -1,0 +1,147 @@
+/* Tests for sampler/group.c: grouping keys, labels and verdicts. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sampler/group.h"
+
+
+static void label_of(char *out, size_t cap, char **argv, int argc, const char *comm, int kthread)
+{
+	struct group_input in = { .ppid = 10, .comm = comm, .kthread = kthread, .argc = argc,
+				  .argv = argv };
+	group_job_label(&in, out, cap);
+}
+
+#define LABEL(expect, comm, ...)                                                          \
+	do {                                                                              \
+		char *av_[] = { __VA_ARGS__ };                                            \
+		char out_[256];                                                           \
+		label_of(out_, sizeof(out_), av_, (int)(sizeof(av_) / sizeof(av_[0])), comm, 0); \
+		assert_string_equal(out_, expect);                                        \
+	} while (0)
+
+static void interpreters_take_the_script(void **state)
+{
+	(void)state;
+	LABEL("python3 job.py", "python3", "python3", "job.py", "7");
+	LABEL("python3 job.py", "python3", "/usr/bin/python3", "-u", "/home/me/jobs/job.py", "7");
+	LABEL("python3.11 -m pytest", "python3.11", "python3.11", "-m", "pytest", "-x");
+	LABEL("perl parallel", "parallel", "/usr/bin/perl", "/usr/bin/parallel", "-j2");
+	LABEL("bash -c", "bash", "bash", "-c", "sleep 1");
+	LABEL("Rscript fit.R", "Rscript", "Rscript", "fit.R");
+	LABEL("node server.js", "node", "node", "server.js");
+	LABEL("perl -e", "perl", "perl", "-e", "print 1");
+	LABEL("julia run.jl", "julia", "julia", "-t", "4", "run.jl");
+	LABEL("python3 job.py", "python3", "python3", "-W", "ignore", "job.py", "1");
+	LABEL("bash build.sh", "bash", "bash", "-o", "pipefail", "-e", "build.sh");
+}
+
+static void programs_are_not_scripts(void **state)
+{
+	(void)state;
+	/* Not an interpreter: the arguments vary per job and must not split the group. */
+	LABEL("coretop-bench", "coretop-bench", "./coretop-bench", "--seed", "3");
+	LABEL("make", "make", "make", "-j8", "all");
+	/* "shuf" starts like "sh" but is not an interpreter */
+	LABEL("shuf", "shuf", "shuf", "input.txt");
+	LABEL("python3", "python3", "python3"); /* a REPL has no script */
+}
+
+static void kernel_threads_share_a_stem(void **state)
+{
+	char out[64];
+	struct group_input a = { .comm = "kworker/0:1-events", .kthread = 1 };
+	struct group_input b = { .comm = "kworker/1:2", .kthread = 1 };
+	struct group_input z = { .comm = "defunct-thing", .kthread = 0, .argc = 0 };
+	(void)state;
+
+	group_job_label(&a, out, sizeof(out));
+	assert_string_equal(out, "[kworker]");
+	group_job_label(&b, out, sizeof(out));
+	assert_string_equal(out, "[kworker]");
+	group_job_label(&z, out, sizeof(out));
+	assert_string_equal(out, "[defunct-thing]");
+}
+
+static void keys_by_mode(void **state)
+{
+	char *argv[] = { "python3", "job.py", "1" };
+	struct group_input in = { .ppid = 42, .comm = "python3", .argc = 3, .argv = argv,
+				  .user = "alice", .cgroup = "/user.slice/a", .parent_comm = "perl" };
+	char key[128], label[128];
+	(void)state;
+
+	group_key(GROUP_JOB, &in, key, sizeof(key), label, sizeof(label));
+	assert_string_equal(key, "42/python3 job.py");
+	assert_string_equal(label, "python3 job.py");
+	group_key(GROUP_PARENT, &in, key, sizeof(key), label, sizeof(label));
+	assert_string_equal(key, "42");
+	assert_string_equal(label, "children of 42 perl");
+	group_key(GROUP_PROGRAM, &in, key, sizeof(key), label, sizeof(label));
+	assert_string_equal(key, "python3");
+	group_key(GROUP_USER, &in, key, sizeof(key), label, sizeof(label));
+	assert_string_equal(key, "alice");
+	group_key(GROUP_CGROUP, &in, key, sizeof(key), label, sizeof(label));
+	assert_string_equal(key, "/user.slice/a");
+	in.user = NULL;
+	group_key(GROUP_USER, &in, key, sizeof(key), label, sizeof(label));
+	assert_string_equal(key, "?");
+}
+
+static void group_by_names(void **state)
+{
+	enum group_by g;
+	(void)state;
+
+	assert_int_equal(group_by_parse("cgroup", &g), 0);
+	assert_int_equal(g, GROUP_CGROUP);
+	assert_string_equal(group_by_name(GROUP_JOB), "job");
+	assert_int_equal(group_by_parse("jobs", &g), -EINVAL);
+	assert_int_equal(group_by_parse("", &g), -EINVAL);
+}
+
+static void verdicts(void **state)
+{
+	double ratio;
+	/* Measured on this 2-core box: numpy x4 under parallel -j4, default threads */
+	struct rate over = { true, 1.99, 8.01, 75.1 };
+	/* busy, but the queue is short */
+	struct rate busy = { true, 1.98, 2.10, 5.0 };
+	/* demand high, but waiting little: not enough to call it */
+	struct rate edge = { true, 2.4, 2.6, 19.9 };
+	struct rate idle = { true, 0.001, 0.002, 0 };
+	struct rate unknown = { false, 0, 0, 0 };
+	(void)state;
+
+	assert_int_equal(group_verdict(&over, 2, &ratio), VERDICT_OVERSUBSCRIBED);
+	assert_true(ratio > 4.0 && ratio < 4.01);
+	assert_int_equal(group_verdict(&busy, 2, &ratio), VERDICT_OK);
+	assert_int_equal(group_verdict(&edge, 2, &ratio), VERDICT_OK);
+	/* exactly 25 % over is not over by more than 25 % */
+	struct rate at = { true, 2, 2.5, 50 };
+	assert_int_equal(group_verdict(&at, 2, &ratio), VERDICT_OK);
+	at.demand = 2.51;
+	assert_int_equal(group_verdict(&at, 2, &ratio), VERDICT_OVERSUBSCRIBED);
+	assert_int_equal(group_verdict(&idle, 2, &ratio), VERDICT_IDLE);
+	assert_int_equal(group_verdict(&unknown, 2, &ratio), VERDICT_OK);
+	assert_string_equal(verdict_name(VERDICT_OVERSUBSCRIBED), "oversubscribed");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(interpreters_take_the_script),
+		cmocka_unit_test(programs_are_not_scripts),
+		cmocka_unit_test(kernel_threads_share_a_stem),
+		cmocka_unit_test(keys_by_mode),
+		cmocka_unit_test(group_by_names),
+		cmocka_unit_test(verdicts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,475 @@
+/*
+ * Tests for sampler/sampler.c on proc trees the test writes itself, moment by moment,
+ * with an injected clock: so every expected rate is exact. (Real captured trees are
+ * covered in test_fixtures.c.)
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sampler/procfs.h"
+#include "sampler/sampler.h"
+
+struct tree {
+	char root[64];
+	double now;
+};
+
+static double tree_clock(void *ctx)
+{
+	return ((struct tree *)ctx)->now;
+}
+
+static void put(struct tree *t, const char *path, const char *fmt, ...)
+{
+	char full[512], dir[512];
+	va_list ap;
+	FILE *f;
+
+	snprintf(full, sizeof(full), "%s/%s", t->root, path);
+	/* mkdir -p of the parent */
+	snprintf(dir, sizeof(dir), "%s", full);
+	for (char *p = dir + strlen(t->root) + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0755);
+			*p = '/';
+		}
+	f = fopen(full, "w"); /* truncates in place: kept descriptors see the new content */
+	assert_non_null(f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+static void put_cmdline(struct tree *t, int pid, const char *args, size_t len)
+{
+	char path[64], full[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%d/cmdline", pid);
+	put(t, path, "%s", "");
+	snprintf(full, sizeof(full), "%s/%s", t->root, path);
+	f = fopen(full, "w");
+	fwrite(args, 1, len, f);
+	fclose(f);
+}
+
+/* A process's stat line; utime etc. in ticks. */
+static void put_stat(struct tree *t, const char *path, int pid, const char *comm, char state,
+		     int ppid, int utime, int stime, int cutime, int cstime, int nthreads,
+		     unsigned long start)
+{
+	put(t, path,
+	    "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %d %d %d %d 20 0 %d 0 %lu 1000 100 "
+	    "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n",
+	    pid, comm, state, ppid, pid, pid, utime, stime, cutime, cstime, nthreads, start);
+}
+
+static void proc_stat(struct tree *t, int pid, const char *comm, int ppid, int cutime,
+		      int nthreads, unsigned long start)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%d/stat", pid);
+	put_stat(t, path, pid, comm, 'S', ppid, 0, 0, cutime, 0, nthreads, start);
+	snprintf(path, sizeof(path), "%d/status", pid);
+	put(t, path, "Name:\t%s\nUid:\t0\t0\t0\t0\nCpus_allowed_list:\t0-1\n", comm);
+}
+
+static void task(struct tree *t, int pid, int tid, const char *comm, unsigned long long run,
+		 unsigned long long wait)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%d/task/%d/schedstat", pid, tid);
+	put(t, path, "%llu %llu 10\n", run, wait);
+	snprintf(path, sizeof(path), "%d/task/%d/stat", pid, tid);
+	put_stat(t, path, tid, comm, 'R', 1, 0, 0, 0, 0, 1, 100);
+}
+
+static void rm_rf(const char *path)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void machine(struct tree *t, unsigned busy0, unsigned busy1, unsigned idle)
+{
+	put(t, "stat", "cpu  %u 0 0 %u 0 0 0 0 0 0\ncpu0 %u 0 0 %u 0 0 0 0 0 0\n"
+		       "cpu1 %u 0 0 %u 0 0 0 0 0 0\nintr 1\n",
+	    busy0 + busy1, 2 * idle, busy0, idle, busy1, idle);
+	put(t, "loadavg", "3.00 1.00 0.50 5/80 1234\n");
+	put(t, "pressure/cpu", "some avg10=41.25 avg60=1.00 avg300=0.10 total=100\n"
+			       "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+}
+
+static int setup(void **state)
+{
+	struct tree *t = calloc(1, sizeof(*t));
+
+	snprintf(t->root, sizeof(t->root), "/tmp/coretop-test-XXXXXX");
+	assert_non_null(mkdtemp(t->root));
+	t->now = 1000;
+	machine(t, 100, 100, 1000);
+	/* the parent: GNU parallel's perl */
+	proc_stat(t, 100, "perl", 1, 0, 1, 50);
+	put_cmdline(t, 100, "perl\0/usr/bin/parallel\0-j3\0", 27);
+	task(t, 100, 100, "perl", 1000000, 0);
+	/* three jobs, one with two threads */
+	for (int i = 0; i < 3; i++) {
+		int pid = 201 + i;
+		char args[64];
+		int n = snprintf(args, sizeof(args), "python3%cjob.py%c%d", 0, 0, i);
+
+		proc_stat(t, pid, "python3", 100, 0, i == 0 ? 2 : 1, 60);
+		put_cmdline(t, pid, args, (size_t)n + 1);
+		task(t, pid, pid, "python3", 0, 0);
+	}
+	task(t, 201, 211, "python3", 0, 0);
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct tree *t = *state;
+
+	procfs_fault_hook = NULL;
+	rm_rf(t->root);
+	free(t);
+	return 0;
+}
+
+static struct sampler *open_tree(struct tree *t, int fd_budget)
+{
+	struct sampler_config cfg = { .proc_root = t->root, .clock = tree_clock, .clock_ctx = t,
+				      .detail = SAMPLE_THREAD_STAT, .fd_budget = fd_budget };
+	int err = 0;
+	struct sampler *s = sampler_new(&cfg, &err);
+
+	assert_non_null(s);
+	return s;
+}
+
+static const struct proc_info *find_proc(const struct snapshot *snap, pid_t pid)
+{
+	for (size_t i = 0; i < snap->nprocs; i++)
+		if (snap->procs[i].pid == pid)
+			return &snap->procs[i];
+	return NULL;
+}
+
+#define assert_near(a, b) assert_true(fabs_((a) - (b)) < 1e-6)
+static double fabs_(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+static void first_refresh_has_no_rates(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_false(snap->has_rates);
+	assert_false(snap->machine.rate.known);
+	assert_int_equal(snap->nprocs, 4);
+	for (size_t i = 0; i < snap->ngroups; i++)
+		assert_false(snap->groups[i].rate.known);
+	assert_int_equal(snap->machine.ncpus, 2);
+	assert_int_equal(snap->machine.runnable, 5);
+	assert_true(snap->machine.psi_known);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+/* Advance the jobs: per thread +run/+wait nanoseconds over 2 seconds. */
+static void two_busy_seconds(struct tree *t)
+{
+	t->now += 2;
+	/* 3 jobs, 4 threads: each ran 1 s and waited 1 s of the 2 s */
+	task(t, 201, 201, "python3", 1000000000ULL, 1000000000ULL);
+	task(t, 201, 211, "python3", 1000000000ULL, 1000000000ULL);
+	task(t, 202, 202, "python3", 1000000000ULL, 1000000000ULL);
+	task(t, 203, 203, "python3", 1000000000ULL, 1000000000ULL);
+	machine(t, 300, 300, 1200); /* each CPU: 200 ticks busy, 200 idle */
+}
+
+static void rates_of_a_group(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+	const struct group *g;
+
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	snapshot_free(snap);
+	two_busy_seconds(t);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_true(snap->has_rates);
+	assert_near(snap->interval_s, 2.0);
+	g = snapshot_group(snap, "100/python3 job.py");
+	assert_non_null(g);
+	assert_string_equal(g->label, "python3 job.py");
+	assert_int_equal(g->nprocs, 3);
+	assert_int_equal(g->nthreads, 4);
+	assert_true(g->rate.known);
+	assert_near(g->rate.used, 2.0);    /* 4 s of CPU in 2 s */
+	assert_near(g->rate.demand, 4.0);  /* and 4 s more wanted */
+	assert_near(g->rate.wait_pct, 50.0);
+	assert_near(g->supply_cores, 2.0);
+	assert_near(g->ratio, 2.0);
+	assert_int_equal(g->verdict, VERDICT_OVERSUBSCRIBED);
+	assert_int_equal(g->runnable, 4);
+	/* busiest first */
+	assert_ptr_equal(g, &snap->groups[0]);
+	/* per process */
+	assert_near(find_proc(snap, 201)->rate.demand, 2.0);
+	assert_near(find_proc(snap, 202)->rate.used, 0.5);
+	/* the machine: every thread, and /proc/stat's busy share */
+	assert_near(snap->machine.rate.demand, 4.0);
+	assert_true(snap->machine.busy_known);
+	assert_near(snap->machine.cpu_busy_pct[0], 50.0);
+	assert_near(snap->machine.busy_pct, 50.0);
+	/* the parent idled */
+	g = snapshot_group(snap, "1/perl parallel");
+	assert_non_null(g);
+	assert_int_equal(g->verdict, VERDICT_IDLE);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+static void same_numbers_without_kept_descriptors(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 1); /* budget of one: nearly every read by path */
+	struct snapshot *snap;
+	int used, budget;
+
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	snapshot_free(snap);
+	two_busy_seconds(t);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	sampler_fd_usage(s, &used, &budget);
+	assert_int_equal(budget, 1);
+	assert_true(used <= 1);
+	assert_near(snapshot_group(snap, "100/python3 job.py")->rate.demand, 4.0);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+static void thread_born_in_interval_counts_from_zero(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	snapshot_free(snap);
+	t->now += 1;
+	/* 202 starts a second thread that has run 0.5 s since its birth */
+	proc_stat(t, 202, "python3", 100, 0, 2, 60);
+	task(t, 202, 222, "worker", 500000000ULL, 0);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_int_equal(find_proc(snap, 202)->nthr, 2);
+	assert_near(find_proc(snap, 202)->rate.used, 0.5);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+static void exited_job_cpu_is_recovered(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+	const struct group *g;
+	char path[64];
+
+	/* 203 has used 30 ticks by the first refresh */
+	proc_stat(t, 203, "python3", 100, 0, 1, 60);
+	snprintf(path, sizeof(path), "203/stat");
+	put_stat(t, path, 203, "python3", 'R', 100, 20, 10, 0, 0, 1, 60);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	snapshot_free(snap);
+	/* then it exits, and perl reaps it: perl's cutime+cstime gain its 30 ticks, plus
+	 * the 70 it used after our last look, plus 100 of a job born and gone between */
+	t->now += 2;
+	rm_rf(strcat(strcpy(path, t->root), "/203"));
+	proc_stat(t, 100, "perl", 1, 200, 1, 50);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	g = snapshot_group(snap, "100/python3 job.py");
+	assert_non_null(g);
+	assert_int_equal(g->nprocs, 2);
+	/* 170 ticks = 1.7 s over 2 s (at HZ 100) */
+	assert_near(g->exited_cores, 170.0 / sysconf(_SC_CLK_TCK) / 2);
+	assert_near(g->rate.used, 170.0 / sysconf(_SC_CLK_TCK) / 2);
+	assert_null(find_proc(snap, 203));
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+static void pid_reuse_is_a_new_process(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+
+	task(t, 202, 202, "python3", 5000000000ULL, 0);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	snapshot_free(snap);
+	/* 202 exits; a new process gets pid 202 with a later start time, and has run
+	 * 0.25 s: its counters start below the old ones, which must not go negative */
+	t->now += 1;
+	proc_stat(t, 202, "python3", 100, 0, 1, 500);
+	task(t, 202, 202, "python3", 250000000ULL, 0);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_int_equal(find_proc(snap, 202)->start, 500);
+	assert_near(find_proc(snap, 202)->rate.used, 0.25);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+static int vanish_202(const char *path)
+{
+	return path && strncmp(path, "202/", 4) == 0 ? -ENOENT : 0;
+}
+
+static void vanished_process_is_skipped(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+
+	/* listed by readdir, gone before its files are read */
+	procfs_fault_hook = vanish_202;
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_int_equal(snap->nprocs, 3);
+	assert_null(find_proc(snap, 202));
+	snapshot_free(snap);
+	procfs_fault_hook = NULL;
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_int_equal(snap->nprocs, 4);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+static void group_by_switch(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+
+	sampler_set_group_by(s, GROUP_PROGRAM);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_int_equal(snap->ngroups, 2);
+	assert_int_equal(snapshot_group(snap, "python3")->nprocs, 3);
+	snapshot_free(snap);
+	sampler_set_group_by(s, GROUP_USER);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_int_equal(snap->ngroups, 1);
+	assert_string_equal(snap->groups[0].key, "root");
+	assert_int_equal(snap->groups[0].nprocs, 4);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+static void not_a_proc_tree(void **state)
+{
+	struct sampler_config cfg = { .proc_root = "/usr" };
+	int err = 0;
+	(void)state;
+
+	assert_null(sampler_new(&cfg, &err));
+	assert_int_equal(err, -ENOTDIR);
+	cfg.proc_root = "/nonexistent/proc";
+	assert_null(sampler_new(&cfg, &err));
+	assert_int_equal(err, -ENOENT);
+}
+
+static void hostile_names_survive(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+	static const char args[] = "\x1b[31mred\x1b[0m\0a b\0";
+
+	proc_stat(t, 300, "x) R 1 (y", 1, 0, 1, 70);
+	put_cmdline(t, 300, args, sizeof(args) - 1);
+	task(t, 300, 300, "x", 0, 0);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_string_equal(find_proc(snap, 300)->comm, "x) R 1 (y");
+	assert_string_equal(find_proc(snap, 300)->cmdline, "\x1b[31mred\x1b[0m a b");
+	assert_int_equal(find_proc(snap, 300)->ppid, 1);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+static void wrapper_shells_are_seen_through(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s;
+	struct snapshot *snap;
+	const struct group *g;
+
+	/* GNU parallel under dash: perl -> sh -c 'python3 job.py N' -> python3 job.py N */
+	for (int i = 0; i < 2; i++) {
+		int sh = 401 + i, py = 411 + i;
+		char args[64];
+		int n = snprintf(args, sizeof(args), "/usr/bin/sh%c-c%cpython3 job.py %d", 0, 0, i);
+
+		proc_stat(t, sh, "sh", 100, 0, 1, 80);
+		put_cmdline(t, sh, args, (size_t)n + 1);
+		task(t, sh, sh, "sh", 0, 0);
+		n = snprintf(args, sizeof(args), "python3%cjob.py%c%d", 0, 0, 10 + i);
+		proc_stat(t, py, "python3", sh, 0, 1, 81);
+		put_cmdline(t, py, args, (size_t)n + 1);
+		task(t, py, py, "python3", 0, 0);
+	}
+	s = open_tree(t, 0);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	g = snapshot_group(snap, "100/python3 job.py");
+	assert_non_null(g);
+	assert_int_equal(g->nprocs, 5); /* the three direct children and the two wrapped */
+	g = snapshot_group(snap, "100/sh -c");
+	assert_non_null(g);
+	assert_int_equal(g->nprocs, 2);
+	snapshot_free(snap);
+	/* under --group-by parent the wrappers still count as parents */
+	sampler_set_group_by(s, GROUP_PARENT);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_int_equal(snapshot_group(snap, "401")->nprocs, 1);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(first_refresh_has_no_rates, setup, teardown),
+		cmocka_unit_test_setup_teardown(rates_of_a_group, setup, teardown),
+		cmocka_unit_test_setup_teardown(same_numbers_without_kept_descriptors, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_born_in_interval_counts_from_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(exited_job_cpu_is_recovered, setup, teardown),
+		cmocka_unit_test_setup_teardown(pid_reuse_is_a_new_process, setup, teardown),
+		cmocka_unit_test_setup_teardown(vanished_process_is_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(group_by_switch, setup, teardown),
+		cmocka_unit_test(not_a_proc_tree),
+		cmocka_unit_test_setup_teardown(hostile_names_survive, setup, teardown),
+		cmocka_unit_test_setup_teardown(wrapper_shells_are_seen_through, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
