@@ -49,8 +49,9 @@ TESTS      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BASE_LIBS  = $(call pc,--libs,$(PKGS)) -lm -lpthread
 TUI_LIBS   = $(call pc,--libs,$(TUI_PKGS))
 
+.SECONDARY:
 .PHONY: all deps test-deps run test check fuzz bench install clean
-all: deps $(CORETOP) $(CORETOP_BENCH)
+all: deps $(CORETOP) $(if $(wildcard tuner/workload/bench.c),$(CORETOP_BENCH))
 
 deps:
 	@sh tools/deps.sh

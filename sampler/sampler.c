@@ -300,6 +300,9 @@ static int tid_cmp(const void *a, const void *b)
 static struct tthread *thread_find(struct tproc *p, pid_t tid)
 {
 	struct tthread key = { .tid = tid };
+
+	if (!p->nthr)
+		return NULL;
 	return bsearch(&key, p->thr, p->nthr, sizeof(*p->thr), tid_cmp);
 }
 
