@@ -1,0 +1,91 @@
+/*
+ * libFuzzer harness for every /proc parser and the escaper (`make fuzz`). The first
+ * byte picks the parser; the rest is the file. The parsers must never read past the
+ * length they are given, so the data is copied into an exact-size heap buffer where
+ * ASan sees any overrun.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sampler/parse.h"
+#include "sampler/report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf, out[256];
+	size_t len;
+
+	if (size < 1)
+		return 0;
+	len = size - 1;
+	buf = malloc(len + 1); /* +1: parse_cmdline may terminate at buf[len] */
+	if (!buf)
+		return 0;
+	memcpy(buf, data + 1, len);
+	switch (data[0] % 11) {
+	case 0: {
+		struct pstat st;
+		parse_stat(buf, len, &st);
+		break;
+	}
+	case 1: {
+		struct schedstat ss;
+		parse_schedstat(buf, len, &ss);
+		break;
+	}
+	case 2: {
+		struct pstatus ps;
+		parse_status(buf, len, &ps);
+		break;
+	}
+	case 3: {
+		char *argv[8];
+		parse_cmdline(buf, len, argv, 8);
+		break;
+	}
+	case 4: {
+		struct cpu_ticks cpus[4];
+		struct procstat ps = { .cpus = cpus, .cap = 4 };
+		parse_procstat(buf, len, &ps);
+		break;
+	}
+	case 5: {
+		struct loadavg la;
+		parse_loadavg(buf, len, &la);
+		break;
+	}
+	case 6: {
+		struct psi p;
+		parse_psi(buf, len, &p);
+		break;
+	}
+	case 7: {
+		double up;
+		parse_uptime(buf, len, &up);
+		break;
+	}
+	case 8: {
+		uint64_t mask[2];
+		parse_cpulist(buf, len, mask, 128);
+		break;
+	}
+	case 9:
+		parse_cgroup(buf, len, out, sizeof(out));
+		break;
+	case 10: {
+		char *s = malloc(len + 1), *clean;
+		memcpy(s, data + 1, len);
+		s[len] = '\0';
+		report_escape(s, out, sizeof(out), (unsigned)(len & 1));
+		clean = report_utf8_clean(s);
+		free(clean);
+		free(s);
+		break;
+	}
+	}
+	free(buf);
+	return 0;
+}
