@@ -204,21 +204,13 @@ int parse_status(const char *buf, size_t len, struct pstatus *out)
 			if (get_u64(&c, &out->nvcsw) == 0)
 				seen |= 2;
 		} else if (starts(&c, "Cpus_allowed_list:")) {
-			const char *s, *e;
-			size_t n;
+			const char *e;
 
 			c.p += 18;
 			skip_blank(&c);
-			s = c.p;
-			e = memchr(s, '\n', (size_t)(c.end - s));
-			if (!e)
-				e = c.end;
-			n = (size_t)(e - s);
-			if (n >= sizeof(out->cpus_allowed))
-				n = sizeof(out->cpus_allowed) - 1;
-			memcpy(out->cpus_allowed, s, n);
-			out->cpus_allowed[n] = '\0';
-			out->have_cpus = n > 0;
+			e = memchr(c.p, '\n', (size_t)(c.end - c.p));
+			out->have_cpus = parse_cpulist(c.p, (size_t)((e ? e : c.end) - c.p), out->cpus.w,
+						       CPUMASK_MAX) > 0;
 		}
 		next_line(&c);
 	}

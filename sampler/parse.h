@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sampler/cpumask.h"
+
 #define COMM_LEN 64 /* kernel comm is 16 bytes, but escapes may be stored later */
 
 /* /proc/PID/stat and /proc/PID/task/TID/stat: the fields coretop uses. */
@@ -43,7 +45,7 @@ struct pstatus {
 	bool have_uid, have_csw, have_cpus;
 	uid_t uid;                 /* real uid */
 	uint64_t vcsw, nvcsw;      /* voluntary / nonvoluntary context switches */
-	char cpus_allowed[256];    /* Cpus_allowed_list, verbatim (truncated if longer) */
+	struct cpumask cpus;       /* Cpus_allowed_list */
 };
 int parse_status(const char *buf, size_t len, struct pstatus *out);
 

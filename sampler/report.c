@@ -133,8 +133,10 @@ int report_text(FILE *f, const struct snapshot *snap)
 		fprintf(f, "topology: %d packages, %d cores, %d PUs, %d NUMA nodes\n",
 			snap->topology.packages, snap->topology.cores, snap->topology.pus,
 			snap->topology.numa_nodes);
-	fprintf(f, "machine: demand %s / %g cores x%s  used %s  wait %s%%  runnable ", demand,
-		m->supply_cores, ratio, used, wait);
+	fprintf(f, "machine: demand %s / %g cores x%s", demand, m->supply_cores, ratio);
+	if (m->supply_physical_cores > 0 && m->supply_physical_cores < m->supply_cores)
+		fprintf(f, " (SMT: %g PUs on %g cores)", m->supply_cores, m->supply_physical_cores);
+	fprintf(f, "  used %s  wait %s%%  runnable ", used, wait);
 	if (m->runnable >= 0)
 		fprintf(f, "%d", m->runnable);
 	else
@@ -208,7 +210,7 @@ static json_t *json_group(const struct snapshot *snap, const struct group *g)
 		json_array_append_new(pids, json_integer(p->pid));
 		json_array_append_new(procs, json_proc(p));
 	}
-	return json_pack("{s:o, s:o, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o, s:o}",
+	return json_pack("{s:o, s:o, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o, s:o, s:o}",
 			 "key", jstr(g->key), "label", jstr(g->label),
 			 "procs", g->nprocs, "threads", (json_int_t)g->nthreads,
 			 "pids", pids,
@@ -217,9 +219,26 @@ static json_t *json_group(const struct snapshot *snap, const struct group *g)
 			 "wait_pct", jnum(k, g->rate.wait_pct),
 			 "exited_cores", jnum(k, g->exited_cores),
 			 "supply_cores", g->supply_cores,
+			 "supply_physical_cores", jnum(g->supply_physical_cores > 0,
+						       g->supply_physical_cores),
 			 "verdict", k ? json_string(verdict_name(g->verdict)) : json_null(),
 			 "ratio", jnum(k && g->supply_cores > 0, g->ratio),
 			 "processes", procs);
+}
+
+static json_t *json_cpus(const struct snapshot *snap)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < snap->ncpus; i++) {
+		const struct cpu_info *c = &snap->cpus[i];
+		json_array_append_new(a, json_pack("{s:i, s:i, s:i, s:i, s:b, s:o}",
+						   "os_index", c->os_index, "core", c->core,
+						   "package", c->package, "numa_node", c->numa,
+						   "online", c->online,
+						   "busy_pct", jnum(c->busy_pct >= 0, c->busy_pct)));
+	}
+	return a;
 }
 
 int report_json(FILE *f, const struct snapshot *snap)
@@ -231,17 +250,20 @@ int report_json(FILE *f, const struct snapshot *snap)
 
 	for (size_t i = 0; i < snap->ngroups; i++)
 		json_array_append_new(groups, json_group(snap, &snap->groups[i]));
-	topo = t->known ? json_pack("{s:i, s:i, s:i, s:i}", "packages", t->packages, "cores",
-				    t->cores, "pus", t->pus, "numa_nodes", t->numa_nodes)
-			: json_pack("{s:n, s:n, s:n, s:n}", "packages", "cores", "pus",
-				    "numa_nodes");
-	root = json_pack("{s:f, s:o, s:o, s:o, s:{s:f, s:o, s:o, s:o, s:o, s:o, s:i}, s:o}",
+	topo = t->known ? json_pack("{s:i, s:i, s:i, s:i, s:o}", "packages", t->packages, "cores",
+				    t->cores, "pus", t->pus, "numa_nodes", t->numa_nodes,
+				    "cpus", json_cpus(snap))
+			: json_pack("{s:n, s:n, s:n, s:n, s:[]}", "packages", "cores", "pus",
+				    "numa_nodes", "cpus");
+	root = json_pack("{s:f, s:o, s:o, s:o, s:{s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:i}, s:o}",
 			 "time", round(snap->time * 1e3) / 1e3,
 			 "interval_s", jnum(snap->has_rates, snap->interval_s),
 			 "host", jstr(snap->host),
 			 "topology", topo,
 			 "machine",
 			 "supply_cores", m->supply_cores,
+			 "supply_physical_cores", jnum(m->supply_physical_cores > 0,
+						       m->supply_physical_cores),
 			 "used_cores", jnum(m->rate.known, m->rate.used),
 			 "demand_cores", jnum(m->rate.known, m->rate.demand),
 			 "wait_pct", jnum(m->rate.known, m->rate.wait_pct),

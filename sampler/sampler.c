@@ -41,6 +41,8 @@ struct tthread {
 	uint64_t run, wait;
 	bool detail_known;
 	struct pstat st;
+	bool cpus_known;
+	struct cpumask cpus;      /* its affinity, read when it was first seen */
 };
 
 struct tproc {
@@ -63,6 +65,8 @@ struct tproc {
 	bool uid_known;
 	uid_t uid;
 	char *key, *label;        /* group at the last refresh */
+	bool cpus_known;
+	struct cpumask cpus;      /* union of its threads' affinity */
 	double run_s, wait_s;     /* this interval */
 };
 
@@ -89,6 +93,7 @@ struct sampler {
 	size_t nbuckets, nprocs;
 	int fds_used, fd_budget;
 	struct procstat pst, prev_pst;
+	struct cpumask allowed;   /* online CPUs, within the topology when one is given */
 	struct cpu_ticks *cpu_now, *cpu_prev;
 	int cpu_cap;
 	struct dead *dead;
@@ -307,6 +312,24 @@ static struct tthread *thread_find(struct tproc *p, pid_t tid)
 }
 
 /*
+ * A thread's CPU affinity, read once when it is first seen: masks change rarely
+ * (taskset -p, OMP_PROC_BIND at pool start), and re-reading every status file on
+ * every refresh would double the cost of the hot path.
+ */
+static void read_affinity(struct sampler *s, pid_t pid, struct tthread *t)
+{
+	char path[80];
+	struct pstatus ps;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/task/%d/status", (int)pid, (int)t->tid);
+	n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+	t->cpus_known = n > 0 && parse_status(s->buf, (size_t)n, &ps) == 0 && ps.have_cpus;
+	if (t->cpus_known)
+		t->cpus = ps.cpus;
+}
+
+/*
  * Read the task list again: keep threads still there (with their descriptors and
  * history), add new ones, release the gone.
  */
@@ -355,6 +378,7 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 			nt[n].sched_fd = nt[n].stat_fd = -1;
 			snprintf(path, sizeof(path), "%d/task/%d/schedstat", (int)p->pid, (int)tid);
 			nt[n].sched_fd = keep_open(s, path);
+			read_affinity(s, p->pid, &nt[n]);
 		}
 		n++;
 	}
@@ -368,6 +392,13 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	p->nthr = n;
 	p->cap = cap;
 	p->listed = p->st.num_threads;
+	memset(&p->cpus, 0, sizeof(p->cpus));
+	p->cpus_known = false;
+	for (size_t i = 0; i < n; i++)
+		if (nt[i].cpus_known) {
+			cpumask_or(&p->cpus, &nt[i].cpus);
+			p->cpus_known = true;
+		}
 	return 0;
 }
 
@@ -512,6 +543,39 @@ static int read_procstat(struct sampler *s)
 	s->pst.cap = s->cpu_cap;
 	memset(s->cpu_now, 0, sizeof(*s->cpu_now) * (size_t)s->cpu_cap);
 	return parse_procstat(s->buf, (size_t)n, &s->pst);
+}
+
+/*
+ * On a synthetic or XML topology hwloc cannot bind, and its CPUs may not match this
+ * machine: what a group may use is what /proc allows within what the topology has.
+ */
+static void machine_allowed(struct sampler *s)
+{
+	struct cpumask topo = { { 0 } };
+
+	memset(&s->allowed, 0, sizeof(s->allowed));
+	for (int i = 0; i < s->cpu_cap; i++)
+		if (s->cpu_now[i].total > 0)
+			cpumask_set(&s->allowed, i);
+	if (s->cfg.topo && s->cfg.topo->ncpus > 0) {
+		for (int i = 0; i < s->cfg.topo->ncpus; i++)
+			cpumask_set(&topo, s->cfg.topo->cpus[i].os_index);
+		cpumask_and(&s->allowed, &topo);
+	}
+}
+
+/* SMT: two busy threads on sibling PUs of one core are not two cores. */
+static double physical_cores(const struct sampler *s, const struct cpumask *m)
+{
+	const struct topo *t = s->cfg.topo;
+	struct cpumask cores = { { 0 } };
+
+	if (!t || t->ncpus == 0)
+		return 0;
+	for (int i = 0; i < t->ncpus; i++)
+		if (cpumask_test(m, t->cpus[i].os_index))
+			cpumask_set(&cores, t->cpus[i].core);
+	return cpumask_count(&cores);
 }
 
 static const char *user_name(struct sampler *s, uid_t uid)
@@ -904,7 +968,8 @@ static void read_machine(struct sampler *s, struct snapshot *snap, bool rates)
 	ssize_t n;
 
 	m->ncpus = s->pst.ncpus;
-	m->supply_cores = s->pst.ncpus;
+	m->supply_cores = cpumask_count(&s->allowed);
+	m->supply_physical_cores = physical_cores(s, &s->allowed);
 	m->runnable = -1;
 	n = procfs_read_at(s->rootfd, "loadavg", s->buf, sizeof(s->buf));
 	if (n > 0 && parse_loadavg(s->buf, (size_t)n, &la) == 0)
@@ -927,6 +992,29 @@ static void read_machine(struct sampler *s, struct snapshot *snap, bool rates)
 	if (m->busy_known)
 		m->busy_pct = 100.0 * (double)(s->pst.all.busy - s->prev_pst.all.busy) /
 			      (double)(s->pst.all.total - s->prev_pst.all.total);
+}
+
+static int fill_cpus(const struct sampler *s, struct snapshot *snap)
+{
+	const struct topo *t = s->cfg.topo;
+
+	snap->cpus = calloc(t->ncpus ? (size_t)t->ncpus : 1, sizeof(*snap->cpus));
+	if (!snap->cpus)
+		return -ENOMEM;
+	snap->ncpus = t->ncpus;
+	for (int i = 0; i < t->ncpus; i++) {
+		struct cpu_info *c = &snap->cpus[i];
+		int os = t->cpus[i].os_index;
+
+		c->os_index = os;
+		c->core = t->cpus[i].core;
+		c->package = t->cpus[i].package;
+		c->numa = t->cpus[i].numa;
+		c->online = cpumask_test(&s->allowed, os);
+		c->busy_pct = os < snap->machine.cpu_cap && snap->machine.cpu_busy_pct
+				      ? snap->machine.cpu_busy_pct[os] : -1;
+	}
+	return 0;
 }
 
 static int build_groups(struct sampler *s, struct snapshot *snap, struct tproc **order,
@@ -980,6 +1068,8 @@ static int build_groups(struct sampler *s, struct snapshot *snap, struct tproc *
 		size_t j = i;
 		struct group *gr = &g[ng];
 		double run_s = 0, wait_s = 0;
+		struct cpumask cpus = { { 0 } };
+		bool cpus_known = false;
 		int np = 0;
 
 		while (j < nm && strcmp(m[j].key, m[i].key) == 0)
@@ -1004,10 +1094,21 @@ static int build_groups(struct sampler *s, struct snapshot *snap, struct tproc *
 				gr->runnable += pi->runnable;
 			run_s += order[m[k].proc]->run_s;
 			wait_s += order[m[k].proc]->wait_s;
+			if (order[m[k].proc]->cpus_known) {
+				cpumask_or(&cpus, &order[m[k].proc]->cpus);
+				cpus_known = true;
+			}
 		}
 		gr->nprocs = np;
 		rate_set(&gr->rate, rates, run_s, wait_s, dt);
-		gr->supply_cores = snap->machine.supply_cores;
+		if (cpus_known) {
+			cpumask_and(&cpus, &s->allowed);
+			gr->supply_cores = cpumask_count(&cpus);
+			gr->supply_physical_cores = physical_cores(s, &cpus);
+		} else {
+			gr->supply_cores = snap->machine.supply_cores;
+			gr->supply_physical_cores = snap->machine.supply_physical_cores;
+		}
 		gr->verdict = group_verdict(&gr->rate, gr->supply_cores, &gr->ratio);
 		ng++;
 		i = j;
@@ -1043,6 +1144,7 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 	r = read_procstat(s);
 	if (r < 0)
 		return r;
+	machine_allowed(s);
 	r = scan_all(s);
 	if (r < 0)
 		return r;
@@ -1057,9 +1159,13 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 	snap->has_rates = rates;
 	if (gethostname(snap->host, sizeof(snap->host) - 1) < 0)
 		snprintf(snap->host, sizeof(snap->host), "?");
-	if (s->cfg.topo)
-		snap->topology = s->cfg.topo->sum;
 	read_machine(s, snap, rates);
+	if (s->cfg.topo) {
+		snap->topology = s->cfg.topo->sum;
+		r = fill_cpus(s, snap);
+		if (r < 0)
+			goto fail;
+	}
 
 	snap->procs = calloc(s->nprocs ? s->nprocs : 1, sizeof(*snap->procs));
 	order = calloc(s->nprocs ? s->nprocs : 1, sizeof(*order));
@@ -1124,6 +1230,7 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->procs);
 	free(snap->groups);
 	free(snap->machine.cpu_busy_pct);
+	free(snap->cpus);
 	free(snap);
 }
 

@@ -8,7 +8,8 @@
  *   used    = sum(run) / dt                cores actually used
  *   demand  = sum(run + wait) / dt         cores the group would use if it had them
  *   wait %  = sum(wait) / sum(run + wait)
- *   supply  = cores the group may use (online CPUs here; #3 adds affinity/cgroups)
+ *   supply  = CPUs the group may use: the union of its threads' affinity masks,
+ *             intersected with the online CPUs (and the topology's, when given)
  *
  * Ownership:
  *  - struct sampler owns its descriptors and per-process history; sampler_free()
@@ -110,14 +111,16 @@ struct group {
 	int *procs;              /* indexes into snapshot.procs */
 	struct rate rate;        /* includes the CPU of members that exited */
 	double exited_cores;     /* used cores recovered from exited members */
-	double supply_cores;
+	double supply_cores;     /* allowed CPUs (PUs) of its members */
+	double supply_physical_cores; /* distinct cores among them; 0 when unknown */
 	double ratio;            /* demand / supply; meaningful when rate.known */
 	enum verdict verdict;
 };
 
 struct machine {
 	int ncpus;               /* online CPUs (from /proc/stat) */
-	double supply_cores;
+	double supply_cores;     /* online CPUs that the topology knows */
+	double supply_physical_cores; /* distinct cores among them; 0 when unknown */
 	struct rate rate;
 	int runnable;            /* -1 unknown */
 	int nthreads_total;      /* -1 unknown */
@@ -129,6 +132,13 @@ struct machine {
 	double *cpu_busy_pct;    /* per CPU number; < 0 when that CPU is unknown */
 };
 
+/* One PU, laid out by the topology, with its load. */
+struct cpu_info {
+	int os_index, core, package, numa;
+	bool online;
+	double busy_pct;         /* < 0 when unknown */
+};
+
 struct snapshot {
 	double time;             /* wall clock, seconds since the epoch */
 	double interval_s;       /* 0 on the first refresh */
@@ -136,6 +146,8 @@ struct snapshot {
 	char host[256];
 	struct topo_summary topology;
 	struct machine machine;
+	struct cpu_info *cpus;   /* the topology's PUs by OS index; NULL without one */
+	int ncpus;
 	struct proc_info *procs;
 	size_t nprocs;
 	struct group *groups;    /* sorted by demand, busiest first */

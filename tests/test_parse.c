@@ -136,7 +136,9 @@ static void status_fields(void **state)
 	assert_int_equal(ps.vcsw, 12);
 	assert_int_equal(ps.nvcsw, 60000);
 	assert_true(ps.have_cpus);
-	assert_string_equal(ps.cpus_allowed, "0-1");
+	assert_int_equal(cpumask_count(&ps.cpus), 2);
+	assert_true(cpumask_test(&ps.cpus, 1));
+	assert_false(cpumask_test(&ps.cpus, 2));
 	assert_int_equal(parse_status(S("Name:\tx\n"), &ps), -EINVAL);
 }
 

@@ -96,6 +96,16 @@ static void task(struct tree *t, int pid, int tid, const char *comm, unsigned lo
 	put(t, path, "%llu %llu 10\n", run, wait);
 	snprintf(path, sizeof(path), "%d/task/%d/stat", pid, tid);
 	put_stat(t, path, tid, comm, 'R', 1, 0, 0, 0, 0, 1, 100);
+	snprintf(path, sizeof(path), "%d/task/%d/status", pid, tid);
+	put(t, path, "Name:\t%s\nUid:\t0\t0\t0\t0\nCpus_allowed_list:\t0-1\n", comm);
+}
+
+static void pin(struct tree *t, int pid, int tid, const char *cpus)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%d/task/%d/status", pid, tid);
+	put(t, path, "Name:\tx\nUid:\t0\t0\t0\t0\nCpus_allowed_list:\t%s\n", cpus);
 }
 
 static void rm_rf(const char *path)
@@ -456,6 +466,50 @@ static void wrapper_shells_are_seen_through(void **state)
 	sampler_free(s);
 }
 
+static void supply_follows_affinity(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s;
+	struct snapshot *snap;
+	const struct group *g;
+	struct topo topo;
+	char err[128];
+
+	/* taskset -c 1 on every job thread: 4 busy threads on 1 allowed CPU */
+	pin(t, 201, 201, "1");
+	pin(t, 201, 211, "1");
+	pin(t, 202, 202, "1");
+	pin(t, 203, 203, "1,5-7"); /* CPUs 5-7 are not online here: not supply */
+	s = open_tree(t, 0);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	snapshot_free(snap);
+	two_busy_seconds(t);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	g = snapshot_group(snap, "100/python3 job.py");
+	assert_near(g->supply_cores, 1.0);
+	assert_near(g->ratio, 4.0);
+	assert_int_equal(g->verdict, VERDICT_OVERSUBSCRIBED);
+	assert_near(snap->machine.supply_cores, 2.0);
+	snapshot_free(snap);
+	sampler_free(s);
+
+	/* on a one-core SMT topology, 2 PUs are 1 physical core */
+	assert_int_equal(topo_load(&topo, "pack:1 core:1 pu:2", err, sizeof(err)), 0);
+	struct sampler_config cfg = { .proc_root = t->root, .clock = tree_clock, .clock_ctx = t,
+				      .topo = &topo };
+	int e;
+	s = sampler_new(&cfg, &e);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_near(snap->machine.supply_cores, 2.0);
+	assert_near(snap->machine.supply_physical_cores, 1.0);
+	assert_int_equal(snap->ncpus, 2);
+	assert_int_equal(snap->cpus[1].core, 0);
+	assert_true(snap->cpus[1].online);
+	snapshot_free(snap);
+	sampler_free(s);
+	topo_release(&topo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +524,7 @@ int main(void)
 		cmocka_unit_test(not_a_proc_tree),
 		cmocka_unit_test_setup_teardown(hostile_names_survive, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrapper_shells_are_seen_through, setup, teardown),
+		cmocka_unit_test_setup_teardown(supply_follows_affinity, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
