@@ -279,3 +279,107 @@ int report_json(FILE *f, const struct snapshot *snap)
 	fflush(f);
 	return r < 0 || ferror(f) ? -EIO : 0;
 }
+
+/* ---- Prometheus ------------------------------------------------------------------- */
+
+/* Label values: backslash, double quote and newline are escaped; bytes that are not
+ * UTF-8 become U+FFFD, since the format is UTF-8. */
+static void prom_label(FILE *f, const char *v)
+{
+	char *clean = report_utf8_clean(v ? v : "");
+
+	for (const char *p = clean ? clean : ""; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '"')
+			fputs("\\\"", f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*p, f);
+	}
+	free(clean);
+}
+
+struct prom_metric {
+	const char *name, *help;
+	bool (*get)(const struct snapshot *snap, const struct group *g, double *v);
+};
+
+#define PROM_GETTER(fn, known, value)                                                     \
+	static bool fn(const struct snapshot *snap, const struct group *g, double *v)       \
+	{                                                                                 \
+		(void)snap;                                                               \
+		(void)g;                                                                  \
+		*v = (value);                                                             \
+		return (known);                                                           \
+	}
+
+PROM_GETTER(m_supply, true, snap->machine.supply_cores)
+PROM_GETTER(m_used, snap->machine.rate.known, snap->machine.rate.used)
+PROM_GETTER(m_demand, snap->machine.rate.known, snap->machine.rate.demand)
+PROM_GETTER(m_wait, snap->machine.rate.known, snap->machine.rate.wait_pct / 100)
+PROM_GETTER(m_runnable, snap->machine.runnable >= 0, snap->machine.runnable)
+PROM_GETTER(m_psi, snap->machine.psi_known, snap->machine.psi_some_avg10 / 100)
+PROM_GETTER(g_procs, true, g->nprocs)
+PROM_GETTER(g_threads, true, (double)g->nthreads)
+PROM_GETTER(g_used, g->rate.known, g->rate.used)
+PROM_GETTER(g_demand, g->rate.known, g->rate.demand)
+PROM_GETTER(g_wait, g->rate.known, g->rate.wait_pct / 100)
+PROM_GETTER(g_supply, true, g->supply_cores)
+PROM_GETTER(g_ratio, g->rate.known && g->supply_cores > 0, g->ratio)
+PROM_GETTER(g_over, g->rate.known, g->verdict == VERDICT_OVERSUBSCRIBED)
+
+static const struct prom_metric machine_metrics[] = {
+	{ "coretop_machine_supply_cores", "CPUs the machine allows.", m_supply },
+	{ "coretop_machine_used_cores", "Cores used over the last interval.", m_used },
+	{ "coretop_machine_demand_cores", "Cores wanted: run plus run-queue wait.", m_demand },
+	{ "coretop_machine_wait_ratio", "Share of runnable time spent waiting for a CPU.", m_wait },
+	{ "coretop_machine_runnable_tasks", "Runnable tasks (loadavg).", m_runnable },
+	{ "coretop_machine_cpu_pressure_some_avg10", "CPU pressure stall, some, 10 s average.", m_psi },
+};
+
+static const struct prom_metric group_metrics[] = {
+	{ "coretop_group_processes", "Processes in the group.", g_procs },
+	{ "coretop_group_threads", "Threads in the group.", g_threads },
+	{ "coretop_group_used_cores", "Cores the group used.", g_used },
+	{ "coretop_group_demand_cores", "Cores the group wanted: run plus run-queue wait.", g_demand },
+	{ "coretop_group_wait_ratio", "Share of the group's runnable time spent waiting.", g_wait },
+	{ "coretop_group_supply_cores", "CPUs the group may use.", g_supply },
+	{ "coretop_group_demand_ratio", "Demand divided by supply.", g_ratio },
+	{ "coretop_group_oversubscribed", "1 when the group asks for more cores than it has.", g_over },
+};
+
+int report_prometheus(FILE *f, const struct snapshot *snap)
+{
+	double v;
+
+	for (size_t i = 0; i < sizeof(machine_metrics) / sizeof(machine_metrics[0]); i++) {
+		const struct prom_metric *m = &machine_metrics[i];
+
+		fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", m->name, m->help, m->name);
+		if (m->get(snap, NULL, &v))
+			fprintf(f, "%s %.6g\n", m->name, v);
+	}
+	for (size_t i = 0; i < sizeof(group_metrics) / sizeof(group_metrics[0]); i++) {
+		const struct prom_metric *m = &group_metrics[i];
+
+		fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", m->name, m->help, m->name);
+		for (size_t k = 0; k < snap->ngroups; k++) {
+			const struct group *g = &snap->groups[k];
+
+			/* idle groups would only add series that are always zero */
+			if (g->rate.known && g->verdict == VERDICT_IDLE)
+				continue;
+			if (!m->get(snap, g, &v))
+				continue;
+			fprintf(f, "%s{group=\"", m->name);
+			prom_label(f, g->label);
+			fputs("\",key=\"", f);
+			prom_label(f, g->key);
+			fprintf(f, "\"} %.6g\n", v);
+		}
+	}
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -30,6 +30,9 @@ size_t report_escape(const char *in, char *out, size_t cap, unsigned flags);
 char *report_utf8_clean(const char *in);
 
 int report_text(FILE *f, const struct snapshot *snap);
+/* Prometheus text exposition format (node_exporter's textfile collector). Unknown
+ * values are left out rather than written as 0. */
+int report_prometheus(FILE *f, const struct snapshot *snap);
 int report_json(FILE *f, const struct snapshot *snap);
 
 #endif

@@ -184,6 +184,29 @@ static void text_table(void **state)
 	snapshot_free(snap);
 }
 
+static void prometheus_labels_escaped(void **state)
+{
+	struct snapshot *snap = fake_snapshot(true);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	(void)state;
+
+	free(snap->groups[0].label);
+	snap->groups[0].label = strdup("say \"hi\"\\\n\xff");
+	f = open_memstream(&buf, &len);
+	assert_int_equal(report_prometheus(f, snap), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "coretop_group_demand_cores{group=\"say \\\"hi\\\"\\\\\\n\xef\xbf\xbd\",key=\"100/python3 job.py\"} 8.01\n"));
+	assert_non_null(strstr(buf, "coretop_group_oversubscribed{"));
+	assert_non_null(strstr(buf, "} 1\n"));
+	assert_non_null(strstr(buf, "coretop_machine_demand_cores 8.01\n"));
+	/* PSI unknown: no sample, only its HELP and TYPE */
+	assert_null(strstr(buf, "\ncoretop_machine_cpu_pressure_some_avg10 "));
+	free(buf);
+	snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +217,7 @@ int main(void)
 		cmocka_unit_test(json_schema),
 		cmocka_unit_test(json_unknown_rates_are_null),
 		cmocka_unit_test(text_table),
+		cmocka_unit_test(prometheus_labels_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

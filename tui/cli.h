@@ -10,8 +10,11 @@
 #include "sampler/sampler.h"
 #include "sampler/topo.h"
 
+enum batch_format { BATCH_TEXT, BATCH_JSON, BATCH_PROMETHEUS };
+
 struct monitor_options {
-	bool batch, json, color;
+	bool batch, color;
+	enum batch_format format;
 	long iterations;      /* 0: until interrupted */
 	double delay;         /* seconds between samples */
 	enum group_by group_by;

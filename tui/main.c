@@ -43,7 +43,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 static void print_help(FILE *f)
 {
 	fputs("Usage: coretop [OPTIONS]                 live dashboard\n"
-	      "       coretop -b [-n N] [-d SECS] [--json]   batch snapshots, like top -b\n"
+	      "       coretop -b [-n N] [-d SECS] [--json|--prometheus]  batch snapshots\n"
 	      "       coretop tune [OPTIONS] -- CMD ARG... {}  find the best procs x threads\n"
 	      "       coretop export --format F RESULT.json   launch recipe from a tune result\n"
 	      "       coretop bench [OPTIONS]          the built-in OpenBLAS workload\n"
@@ -55,6 +55,7 @@ static void print_help(FILE *f)
 	      "  -n, --iterations N     number of snapshots (default: until interrupted)\n"
 	      "  -d, --delay SECS       seconds between snapshots (default 1.5)\n"
 	      "      --json             JSON Lines, one object per snapshot (with -b)\n"
+	      "      --prometheus       Prometheus text format (with -b; textfile collector)\n"
 	      "      --group-by KEY     job (default), parent, program, user or cgroup\n"
 	      "      --proc-root DIR    read processes from DIR instead of /proc\n"
 	      "      --sys-root DIR     read cgroups from DIR instead of /sys\n"
@@ -101,6 +102,12 @@ static void nap(double secs)
 		;
 }
 
+static int (*const batch_printers[])(FILE *, const struct snapshot *) = {
+	[BATCH_TEXT] = report_text,
+	[BATCH_JSON] = report_json,
+	[BATCH_PROMETHEUS] = report_prometheus,
+};
+
 static int batch_loop(struct sampler *s, const struct monitor_options *o)
 {
 	struct snapshot *snap = NULL;
@@ -122,7 +129,7 @@ static int batch_loop(struct sampler *s, const struct monitor_options *o)
 			fprintf(stderr, "coretop: cannot read %s: %s\n", o->proc_root, strerror(-r));
 			return 1;
 		}
-		r = o->json ? report_json(stdout, snap) : report_text(stdout, snap);
+		r = batch_printers[o->format](stdout, snap);
 		snapshot_free(snap);
 		if (r < 0)
 			return errno == EPIPE ? 0 : 1; /* `coretop -b | head` ends quietly */
@@ -132,13 +139,14 @@ static int batch_loop(struct sampler *s, const struct monitor_options *o)
 
 static int monitor_main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_GROUP_BY, OPT_PROC_ROOT, OPT_SYS_ROOT, OPT_TOPOLOGY,
+	enum { OPT_JSON = 256, OPT_PROMETHEUS, OPT_GROUP_BY, OPT_PROC_ROOT, OPT_SYS_ROOT, OPT_TOPOLOGY,
 	       OPT_NO_COLOR, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
 		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ "sys-root", required_argument, NULL, OPT_SYS_ROOT },
@@ -177,7 +185,10 @@ static int monitor_main(int argc, char **argv)
 						   optarg);
 			break;
 		case OPT_JSON:
-			o.json = true;
+			o.format = BATCH_JSON;
+			break;
+		case OPT_PROMETHEUS:
+			o.format = BATCH_PROMETHEUS;
 			break;
 		case OPT_GROUP_BY:
 			if (group_by_parse(optarg, &o.group_by) < 0)
@@ -210,8 +221,12 @@ static int monitor_main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (o.json && !o.batch)
-		return usage_error("%s goes with -b", "--json");
+	/* A textfile-collector file holds one sample: repeated blocks would be invalid. */
+	if (o.format == BATCH_PROMETHEUS && o.iterations == 0)
+		o.iterations = 1;
+	if (o.format != BATCH_TEXT && !o.batch)
+		return usage_error("%s goes with -b",
+				   o.format == BATCH_JSON ? "--json" : "--prometheus");
 
 	if (topo_load(&topo, o.topology, err, sizeof(err)) < 0) {
 		fprintf(stderr, "coretop: %s\n", err);
