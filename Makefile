@@ -62,12 +62,14 @@ $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# An empty module still makes a (valid, empty) archive.
+archive = rm -f $@; $(if $^,ar rcs $@ $^,printf '!<arch>\n' >$@)
 $(LIBSAMPLER): $(call obj,$(SAMPLER_SRC))
-	@rm -f $@; ar rcs $@ $^
+	@$(archive)
 $(LIBTUNER): $(call obj,$(TUNER_SRC))
-	@rm -f $@; ar rcs $@ $^
+	@$(archive)
 $(LIBTUI): $(call obj,$(TUI_SRC))
-	@rm -f $@; ar rcs $@ $^
+	@$(archive)
 
 # coretop itself never links OpenBLAS (DESIGN.md: its pthread build starts a pool of
 # one thread per CPU at load time); the workload is its own executable.
