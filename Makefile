@@ -63,7 +63,7 @@ $(BUILD)/%.o: %.c | deps
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # An empty module still makes a (valid, empty) archive.
-archive = rm -f $@; $(if $^,ar rcs $@ $^,printf '!<arch>\n' >$@)
+archive = mkdir -p $(dir $@); rm -f $@; $(if $^,ar rcs $@ $^,printf '!<arch>\n' >$@)
 $(LIBSAMPLER): $(call obj,$(SAMPLER_SRC))
 	@$(archive)
 $(LIBTUNER): $(call obj,$(TUNER_SRC))
