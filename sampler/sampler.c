@@ -67,6 +67,7 @@ struct tproc {
 	char *key, *label;        /* group at the last refresh */
 	bool cpus_known;
 	struct cpumask cpus;      /* union of its threads' affinity */
+	int nchildren;            /* live children at this refresh */
 	double run_s, wait_s;     /* this interval */
 };
 
@@ -906,14 +907,15 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
  * Launchers often wrap each job in a process of their own: GNU parallel runs
  * `$SHELL -c 'python3 job.py 3'`, and a shell that does not exec its last command
  * (dash, bash with a trap) stays as the job's parent; so do timeout(1) and time(1).
- * Jobs are siblings under the nearest ancestor that is not such a wrapper.
+ * Jobs are siblings under the nearest ancestor that is not such a wrapper. A wrapper
+ * has one child: `sh -c 'for i in 1 2 3; do job $i & done; wait'` is a launcher.
  */
 static int is_wrapper(const struct tproc *p)
 {
 	char prog[128];
 	struct group_input in = { .comm = p->st.comm, .argc = p->argc, .argv = (char **)p->argv };
 
-	if (p->argc < 2)
+	if (p->argc < 2 || p->nchildren != 1)
 		return 0;
 	group_program(&in, prog, sizeof(prog));
 	if (strcmp(prog, "timeout") == 0 || strcmp(prog, "time") == 0)
@@ -1178,6 +1180,13 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 			order[n++] = p;
 	snap->nprocs = n;
 	snap->machine.nthreads_total = 0;
+	for (size_t i = 0; i < n; i++)
+		order[i]->nchildren = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tproc *parent = proc_lookup(s, order[i]->st.ppid);
+		if (parent)
+			parent->nchildren++;
+	}
 	for (size_t i = 0; i < n; i++) {
 		r = fill_proc(s, order[i], &snap->procs[i], rates, dt);
 		if (r < 0)
