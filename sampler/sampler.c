@@ -4,13 +4,16 @@
  *
  * Hot path. Per refresh coretop reads, for every process, PID/stat (start time, thread
  * count, children's CPU), and for every thread, task/TID/schedstat. Both stay open and
- * are re-read with pread, which skips the path walk and the open/close of every file
- * (the benchmark in tests/bench shows the figures). Beyond the descriptor budget, files
- * are opened and closed on each read. A process's task list is read again only when
- * its thread count or start time changed, or one of its threads vanished.
+ * are re-read with pread, which skips the path walk and the open/close of every file.
+ * Beyond the descriptor budget, files are opened and closed on each read. A process's
+ * task list is read again only when its thread count or start time changed, or one of
+ * its threads vanished.
  *
- * libproc2 is not on this path: it cannot read under another --proc-root, and its
- * full scan re-opens every file on each refresh (tests/bench: "libproc2" row).
+ * libproc2 is not on this path: it cannot read under another --proc-root, and its full
+ * scan re-opens every file on each refresh. `make bench`, 1,000 processes x 10 idle
+ * threads (11,092 tasks) on a 2-CPU VM: libproc2's thread scan (tid, ticks, state)
+ * 127 ms of CPU per refresh, top -b -H 194 ms, this sampler 20.7 ms, and the floor
+ * (pread of every schedstat, nothing else) 16.1 ms.
  */
 #include "sampler/sampler.h"
 
