@@ -1,0 +1,287 @@
+/* Tests for sampler/pools.c on maps and environ captured from live processes, checked
+ * against threadpoolctl's view from inside the same processes. */
+#include <errno.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sampler/pools.h"
+
+#define FIX "tests/fixtures/pools/"
+
+static char *slurp(const char *name, const char *ext, size_t *len)
+{
+	char path[256];
+	FILE *f;
+	char *buf = malloc(1 << 20);
+
+	snprintf(path, sizeof(path), FIX "%s%s", name, ext);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+struct seen {
+	struct pool_set pools;
+	struct thread_env env;
+	int threads;
+};
+
+static void load(const char *name, struct seen *s)
+{
+	size_t len;
+	char *b = slurp(name, ".maps", &len);
+
+	assert_int_equal(pools_parse_maps(b, len, &s->pools), 0);
+	free(b);
+	b = slurp(name, ".environ", &len);
+	assert_int_equal(pools_parse_environ(b, len, &s->env), 0);
+	free(b);
+	b = slurp(name, ".threads", &len);
+	s->threads = atoi(b);
+	free(b);
+}
+
+/* threadpoolctl's num_threads and threading_layer for the BLAS of a fixture. */
+static void threadpoolctl_blas(const char *name, int *threads, char *layer, size_t cap)
+{
+	char path[256];
+	json_error_t err;
+	json_t *j, *e;
+	size_t i;
+
+	snprintf(path, sizeof(path), FIX "%s.threadpoolctl.json", name);
+	j = json_load_file(path, 0, &err);
+	assert_non_null(j);
+	json_array_foreach(j, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "user_api")), "blas") == 0) {
+			*threads = (int)json_integer_value(json_object_get(e, "num_threads"));
+			snprintf(layer, cap, "%s",
+				 json_string_value(json_object_get(e, "threading_layer")));
+		}
+	json_decref(j);
+}
+
+/* threadpoolctl says "pthreads"; coretop's JSON says "pthread". */
+static const char *layer_of(const char *variant)
+{
+	return strcmp(variant, "pthread") == 0 ? "pthreads" : variant;
+}
+
+static void check_against_threadpoolctl(const char *name, const char *variant)
+{
+	struct seen s;
+	const struct pool *p;
+	enum thread_var by;
+	int want = 0;
+	char layer[32] = "";
+
+	load(name, &s);
+	p = pools_find(&s.pools, POOL_OPENBLAS);
+	assert_non_null(p);
+	assert_string_equal(p->variant, variant);
+	threadpoolctl_blas(name, &want, layer, sizeof(layer));
+	assert_string_equal(layer_of(p->variant), layer);
+	/* captured on 2 CPUs */
+	assert_int_equal(pools_expected_threads(p, &s.env, 2, &by), want);
+	/* the pool is the whole process here: the live count agrees */
+	assert_true(s.threads >= want);
+}
+
+static void openblas_pthread_default(void **state)
+{
+	struct seen s;
+	enum thread_var by;
+	(void)state;
+
+	check_against_threadpoolctl("numpy-pthread", "pthread");
+	load("numpy-pthread", &s);
+	assert_string_equal(pools_find(&s.pools, POOL_OPENBLAS)->path,
+			    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so");
+	assert_int_equal(pools_expected_threads(pools_find(&s.pools, POOL_OPENBLAS), &s.env, 2, &by), 2);
+	assert_int_equal(by, TV_COUNT); /* the default: one per CPU */
+	assert_null(pools_find(&s.pools, POOL_OPENMP));
+}
+
+static void openblas_pthread_limited(void **state)
+{
+	struct seen s;
+	enum thread_var by;
+	(void)state;
+
+	check_against_threadpoolctl("numpy-pthread-1", "pthread");
+	load("numpy-pthread-1", &s);
+	assert_int_equal(pools_expected_threads(pools_find(&s.pools, POOL_OPENBLAS), &s.env, 2, &by), 1);
+	assert_int_equal(by, TV_OPENBLAS_NUM_THREADS);
+	assert_true(s.env.set[TV_OPENBLAS_NUM_THREADS]);
+	assert_string_equal(s.env.value[TV_OPENBLAS_NUM_THREADS], "1");
+	assert_false(s.env.set[TV_OMP_NUM_THREADS]);
+}
+
+static void openblas_openmp_build(void **state)
+{
+	struct seen s;
+	const struct pool *omp;
+	enum thread_var by;
+	(void)state;
+
+	check_against_threadpoolctl("numpy-openmp", "openmp");
+	check_against_threadpoolctl("numpy-openmp-3", "openmp");
+	load("numpy-openmp-3", &s);
+	omp = pools_find(&s.pools, POOL_OPENMP);
+	assert_non_null(omp);
+	assert_string_equal(omp->variant, "gomp");
+	assert_string_equal(omp->path, "/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0");
+	assert_int_equal(pools_expected_threads(omp, &s.env, 2, &by), 3);
+	assert_int_equal(by, TV_OMP_NUM_THREADS);
+	/* OPENBLAS_NUM_THREADS does not steer the OpenMP build */
+	s.env.set[TV_OPENBLAS_NUM_THREADS] = true;
+	strcpy(s.env.value[TV_OPENBLAS_NUM_THREADS], "1");
+	assert_int_equal(pools_expected_threads(pools_find(&s.pools, POOL_OPENBLAS), &s.env, 2, &by), 3);
+}
+
+static void plain_openmp_program(void **state)
+{
+	struct seen s;
+	enum thread_var by;
+	(void)state;
+
+	load("omp-4", &s);
+	assert_int_equal(s.pools.n, 1);
+	assert_int_equal(s.pools.p[0].lib, POOL_OPENMP);
+	assert_int_equal(pools_expected_threads(&s.pools.p[0], &s.env, 2, &by), 4);
+	assert_int_equal(s.threads, 4);
+}
+
+static void openblas_rules(void **state)
+{
+	struct pool p = { .lib = POOL_OPENBLAS, .variant = "pthread" };
+	struct thread_env env;
+	memset(&env, 0, sizeof(env));
+	enum thread_var by;
+	(void)state;
+
+#define SET(v, s) (env.set[v] = true, strcpy(env.value[v], s))
+	SET(TV_OMP_NUM_THREADS, "3");
+	assert_int_equal(pools_expected_threads(&p, &env, 8, &by), 3);
+	assert_int_equal(by, TV_OMP_NUM_THREADS);
+	SET(TV_GOTO_NUM_THREADS, "2");
+	assert_int_equal(pools_expected_threads(&p, &env, 8, &by), 2);
+	SET(TV_OPENBLAS_NUM_THREADS, "5");
+	assert_int_equal(pools_expected_threads(&p, &env, 8, &by), 5);
+	/* capped at the CPUs allowed */
+	assert_int_equal(pools_expected_threads(&p, &env, 4, &by), 4);
+	/* invalid values fall through to the next rule */
+	SET(TV_OPENBLAS_NUM_THREADS, "abc");
+	assert_int_equal(pools_expected_threads(&p, &env, 8, &by), 2);
+	SET(TV_OPENBLAS_NUM_THREADS, "0");
+	SET(TV_GOTO_NUM_THREADS, "");
+	assert_int_equal(pools_expected_threads(&p, &env, 8, &by), 3);
+	/* unreadable environ: unknown, not a guess */
+	assert_int_equal(pools_expected_threads(&p, NULL, 8, &by), -1);
+	p.variant = "serial";
+	assert_int_equal(pools_expected_threads(&p, NULL, 8, &by), 1);
+}
+
+static void other_libraries(void **state)
+{
+	struct thread_env env;
+	memset(&env, 0, sizeof(env));
+	struct pool blis = { .lib = POOL_BLIS }, mkl = { .lib = POOL_MKL, .variant = "intel" },
+		    ne = { .lib = POOL_NUMEXPR }, pl = { .lib = POOL_POLARS };
+	enum thread_var by;
+	(void)state;
+
+	assert_int_equal(pools_expected_threads(&blis, &env, 8, &by), 1);
+	assert_int_equal(pools_expected_threads(&mkl, &env, 8, &by), 8);
+	assert_int_equal(pools_expected_threads(&ne, &env, 64, &by), 16);
+	assert_int_equal(pools_expected_threads(&pl, &env, 8, &by), 8);
+	SET(TV_OMP_NUM_THREADS, "2,1");  /* nested list: the outer level */
+	assert_int_equal(pools_expected_threads(&blis, &env, 8, &by), 2);
+	assert_int_equal(pools_expected_threads(&ne, &env, 64, &by), 2);
+	SET(TV_MKL_NUM_THREADS, "6");
+	assert_int_equal(pools_expected_threads(&mkl, &env, 8, &by), 6);
+	SET(TV_POLARS_MAX_THREADS, "3");
+	assert_int_equal(pools_expected_threads(&pl, &env, 8, &by), 3);
+}
+
+static void maps_by_name(void **state)
+{
+	static const char maps[] =
+		"7f00-7f01 r-xp 0 fe:00 1 /opt/conda/lib/libmkl_core.so.2\n"
+		"7f01-7f02 r-xp 0 fe:00 2 /opt/conda/lib/libmkl_gnu_thread.so.2\n"
+		"7f02-7f03 r-xp 0 fe:00 3 /opt/conda/lib/libiomp5.so\n"
+		"7f03-7f04 r-xp 0 fe:00 4 /usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4\n"
+		"7f04-7f05 r-xp 0 fe:00 5 /usr/lib/x86_64-linux-gnu/libtbbmalloc.so.2\n"
+		"7f05-7f06 r-xp 0 fe:00 6 /usr/lib/x86_64-linux-gnu/libtbb.so.12\n"
+		"7f06-7f07 r-xp 0 fe:00 7 /venv/lib/python3.11/site-packages/numexpr/interpreter.cpython-311-x86_64-linux-gnu.so\n"
+		"7f07-7f08 r-xp 0 fe:00 8 /venv/lib/python3.11/site-packages/polars/polars.abi3.so\n"
+		"7f08-7f09 r-xp 0 fe:00 9 /venv/lib/python3.11/site-packages/numpy.libs/libscipy_openblas64_-ff651d7f.so (deleted)\n"
+		"7f09-7f0a r-xp 0 fe:00 10 /usr/lib/x86_64-linux-gnu/libflexiblas.so.3\n"
+		"7f0a-7f0b r-xp 0 fe:00 11 /my libs/libomp.so\n"
+		"7f0b-7f0c rw-p 0 00:00 0 [heap]\n";
+	struct pool_set s;
+	(void)state;
+
+	assert_int_equal(pools_parse_maps(maps, sizeof(maps) - 1, &s), 0);
+	assert_string_equal(pools_find(&s, POOL_MKL)->variant, "gomp");
+	assert_string_equal(pools_find(&s, POOL_BLIS)->variant, "openmp");
+	assert_non_null(pools_find(&s, POOL_TBB));
+	assert_string_equal(pools_find(&s, POOL_TBB)->path, "/usr/lib/x86_64-linux-gnu/libtbb.so.12");
+	assert_non_null(pools_find(&s, POOL_NUMEXPR));
+	assert_non_null(pools_find(&s, POOL_POLARS));
+	assert_string_equal(pools_find(&s, POOL_OPENBLAS)->variant, "pthread");
+	assert_string_equal(pools_find(&s, POOL_OPENBLAS)->path,
+			    "/venv/lib/python3.11/site-packages/numpy.libs/libscipy_openblas64_-ff651d7f.so");
+	assert_non_null(pools_find(&s, POOL_FLEXIBLAS));
+	/* two OpenMP runtimes (intel and llvm) are two pools */
+	int omp = 0;
+	for (int i = 0; i < s.n; i++)
+		omp += s.p[i].lib == POOL_OPENMP;
+	assert_int_equal(omp, 2);
+	assert_int_equal(s.n, 9);
+}
+
+static void garbage_is_harmless(void **state)
+{
+	struct pool_set s;
+	struct thread_env e;
+	(void)state;
+
+	assert_int_equal(pools_parse_maps("", 0, &s), 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(pools_parse_maps("/libopenblas", 12, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(pools_parse_environ("OMP_NUM_THREADS", 15, &e), 0);
+	assert_false(e.set[TV_OMP_NUM_THREADS]);
+	assert_int_equal(pools_parse_environ("OMP_NUM_THREADS=", 16, &e), 0);
+	assert_true(e.set[TV_OMP_NUM_THREADS]);
+	assert_string_equal(e.value[TV_OMP_NUM_THREADS], "");
+	assert_string_equal(thread_var_name(TV_KMP_BLOCKTIME), "KMP_BLOCKTIME");
+	assert_string_equal(pool_lib_name(POOL_BLOSC), "blosc");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(openblas_pthread_default),
+		cmocka_unit_test(openblas_pthread_limited),
+		cmocka_unit_test(openblas_openmp_build),
+		cmocka_unit_test(plain_openmp_program),
+		cmocka_unit_test(openblas_rules),
+		cmocka_unit_test(other_libraries),
+		cmocka_unit_test(maps_by_name),
+		cmocka_unit_test(garbage_is_harmless),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
