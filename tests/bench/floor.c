@@ -1,120 +1,234 @@
 /*
- * The floors the sampler is measured against, K refreshes each, CPU ms per refresh
- * printed on stdout:
- *   floor pread K     open every thread's schedstat once, then pread + parse all of
- *                     them per refresh: what no sampler of schedstat can go below;
- *   floor libproc2 K  libproc2's full scan of every thread (tid, ticks, state) per
- *                     refresh, the way top reads /proc.
+ * floor — the least CPU a refresh of every thread's schedstat can cost.
+ *
+ *   floor [-n REFRESHES] [-d SECS]     (defaults 10 and 0.5)
+ *
+ * Opens /proc/PID/task/TID/schedstat of every thread on the machine once and keeps
+ * the descriptors, the way coretop's hot path does (DESIGN.md); each refresh then
+ * preads every one of them and parses run and wait nanoseconds.  Nothing is listed,
+ * allocated or printed per refresh, so no monitor that reads per-thread schedstat can
+ * do a refresh for less: it is the yardstick for coretop's sampler.
+ *
+ * Prints one line on stdout:
+ *
+ *   floor TASKS OPENED REFRESHES SETUP_US LOOP_US
+ *
+ * TASKS threads were found, OPENED of them kept open (fewer when RLIMIT_NOFILE runs
+ * out), SETUP_US the CPU time (user + sys) of finding and opening them plus one
+ * untimed warm-up pass, LOOP_US the CPU time of the REFRESHES timed passes.  Sleeping
+ * SECS between passes costs no CPU but lets caches cool the way a monitor's would.
  */
+#define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
-#include <libproc2/pids.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
-static double cpu_now(void)
+struct fds {
+	int *fd;
+	size_t nr, alloc;
+	size_t found; /* threads seen, opened or not */
+};
+
+/* Keeps the compiler from dropping parses whose results nobody reads. */
+static volatile unsigned long long sink;
+
+static long long cpu_us(void)
 {
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
-	       ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
+	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
-static int open_all(int **fds)
+static int is_number(const char *s)
 {
-	DIR *proc = opendir("/proc");
-	struct dirent *p, *t;
-	int n = 0, cap = 1024;
-	char path[128];
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
 
-	*fds = malloc(sizeof(int) * (size_t)cap);
-	while ((p = readdir(proc))) {
-		DIR *task;
+static int fds_push(struct fds *f, int fd)
+{
+	if (f->nr == f->alloc) {
+		size_t n = f->alloc ? 2 * f->alloc : 4096;
+		int *p = realloc(f->fd, n * sizeof(*p));
 
-		if (p->d_name[0] < '1' || p->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/task", p->d_name);
-		task = opendir(path);
-		if (!task)
-			continue;
-		while ((t = readdir(task))) {
-			if (t->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%s/task/%s/schedstat", p->d_name, t->d_name);
-			if (n == cap)
-				*fds = realloc(*fds, sizeof(int) * (size_t)(cap *= 2));
-			if (((*fds)[n] = open(path, O_RDONLY)) >= 0)
-				n++;
-		}
-		closedir(task);
+		if (!p)
+			return -ENOMEM;
+		f->fd = p;
+		f->alloc = n;
 	}
-	closedir(proc);
-	return n;
+	f->fd[f->nr++] = fd;
+	return 0;
 }
 
-static double floor_pread(int k)
+/* Opens the schedstat of every thread of one process; a vanished process is no error. */
+static int open_process(struct fds *f, int proc_fd, const char *pid)
 {
-	int *fds, n = open_all(&fds);
-	unsigned long long run, wait, sum = 0;
+	char path[NAME_MAX + 16]; /* a numeric name and "/schedstat" */
+	struct dirent *de;
+	DIR *task;
+	int task_fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/task", pid);
+	task_fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (task_fd < 0)
+		return errno == EMFILE ? -EMFILE : 0;
+	task = fdopendir(task_fd);
+	if (!task) {
+		close(task_fd);
+		return 0;
+	}
+	while ((de = readdir(task))) {
+		int fd;
+
+		if (!is_number(de->d_name))
+			continue;
+		f->found++;
+		snprintf(path, sizeof(path), "%s/schedstat", de->d_name);
+		fd = openat(task_fd, path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			/* Out of descriptors: keep counting what we could not open. */
+			if (errno == EMFILE || errno == ENFILE)
+				ret = -EMFILE;
+			continue;
+		}
+		if (fds_push(f, fd) < 0) {
+			close(fd);
+			ret = -ENOMEM;
+			break;
+		}
+	}
+	closedir(task);
+	return ret;
+}
+
+/* "RUN WAIT SLICES\n": parsed by hand, as strtoull's locale checks would be the cost. */
+static int parse_schedstat(const char *buf, size_t len, unsigned long long *run,
+			   unsigned long long *wait)
+{
+	const char *p = buf, *end = buf + len;
+	unsigned long long v[2];
+
+	for (int i = 0; i < 2; i++) {
+		if (p == end || !isdigit((unsigned char)*p))
+			return -EINVAL;
+		v[i] = 0;
+		while (p < end && isdigit((unsigned char)*p))
+			v[i] = v[i] * 10 + (unsigned long long)(*p++ - '0');
+		if (p < end && *p == ' ')
+			p++;
+	}
+	*run = v[0];
+	*wait = v[1];
+	return 0;
+}
+
+/* One refresh: returns how many threads were read (the rest have exited). */
+static size_t refresh(const struct fds *f)
+{
+	unsigned long long total = 0;
+	size_t ok = 0;
 	char buf[128];
-	double t0 = cpu_now();
 
-	for (int r = 0; r < k; r++)
-		for (int i = 0; i < n; i++) {
-			ssize_t len = pread(fds[i], buf, sizeof(buf) - 1, 0);
-			if (len > 0) {
-				buf[len] = '\0';
-				if (sscanf(buf, "%llu %llu", &run, &wait) == 2)
-					sum += run + wait;
-			}
+	for (size_t i = 0; i < f->nr; i++) {
+		unsigned long long run, wait;
+		ssize_t n = pread(f->fd[i], buf, sizeof(buf), 0);
+
+		if (n > 0 && parse_schedstat(buf, (size_t)n, &run, &wait) == 0) {
+			total += run + wait;
+			ok++;
 		}
-	fprintf(stderr, "floor pread: %d threads (checksum %llu)\n", n, sum % 1000);
-	return (cpu_now() - t0) / k;
-}
-
-static double floor_libproc2(int k)
-{
-	enum pids_item items[] = { PIDS_ID_TID, PIDS_TICS_ALL, PIDS_STATE };
-	struct pids_info *info = NULL;
-	unsigned long long sum = 0;
-	double t0;
-	int n = 0;
-
-	if (procps_pids_new(&info, items, 3) < 0)
-		return -1;
-	t0 = cpu_now();
-	for (int r = 0; r < k; r++) {
-		struct pids_fetch *f = procps_pids_reap(info, PIDS_FETCH_THREADS_TOO);
-
-		if (!f)
-			return -1;
-		n = f->counts->total;
-		for (int i = 0; i < n; i++)
-			sum += PIDS_VAL(1, ull_int, f->stacks[i], info);
 	}
-	fprintf(stderr, "floor libproc2: %d tasks (checksum %llu)\n", n, sum % 1000);
-	t0 = (cpu_now() - t0) / k;
-	procps_pids_unref(&info);
-	return t0;
+	sink += total;
+	return ok;
 }
 
 int main(int argc, char **argv)
 {
-	int k = argc > 2 ? atoi(argv[2]) : 10;
+	struct fds f = { 0 };
+	struct timespec delay = { 0, 500000000L };
 	struct rlimit rl;
+	struct dirent *de;
+	long long t0, t1, t2;
+	int refreshes = 10, opt, proc_fd, full = 0;
+	DIR *proc;
 
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	if (argc > 1 && strcmp(argv[1], "pread") == 0)
-		printf("%.3f\n", 1e3 * floor_pread(k));
-	else if (argc > 1 && strcmp(argv[1], "libproc2") == 0)
-		printf("%.3f\n", 1e3 * floor_libproc2(k));
-	else
+	while ((opt = getopt(argc, argv, "n:d:")) != -1) {
+		double secs;
+
+		switch (opt) {
+		case 'n':
+			refreshes = atoi(optarg);
+			break;
+		case 'd':
+			secs = atof(optarg);
+			delay.tv_sec = (time_t)secs;
+			delay.tv_nsec = (long)((secs - (double)delay.tv_sec) * 1e9);
+			break;
+		default:
+			fprintf(stderr, "usage: floor [-n REFRESHES] [-d SECS]\n");
+			return 2;
+		}
+	}
+	if (refreshes < 1) {
+		fprintf(stderr, "floor: -n wants a positive count\n");
 		return 2;
+	}
+	/* One descriptor per thread: 11,000 threads need more than the usual 1024. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
+	t0 = cpu_us();
+	proc = opendir("/proc");
+	if (!proc) {
+		perror("floor: /proc");
+		return 1;
+	}
+	proc_fd = dirfd(proc);
+	while ((de = readdir(proc))) {
+		int r;
+
+		if (!is_number(de->d_name))
+			continue;
+		r = open_process(&f, proc_fd, de->d_name);
+		if (r == -ENOMEM) {
+			fprintf(stderr, "floor: out of memory\n");
+			return 1;
+		}
+		if (r == -EMFILE)
+			full = 1;
+	}
+	closedir(proc);
+	if (full)
+		fprintf(stderr, "floor: note: descriptors ran out: %zu of %zu threads kept open\n",
+			f.nr, f.found);
+	refresh(&f);
+	t1 = cpu_us();
+
+	for (int k = 0; k < refreshes; k++) {
+		nanosleep(&delay, NULL);
+		refresh(&f);
+	}
+	t2 = cpu_us();
+
+	printf("floor %zu %zu %d %lld %lld\n", f.found, f.nr, refreshes, t1 - t0, t2 - t1);
+	for (size_t i = 0; i < f.nr; i++)
+		close(f.fd[i]);
+	free(f.fd);
 	return 0;
 }

@@ -1,15 +1,51 @@
 /*
- * A busy /proc for the benchmark: N processes with T idle threads each. Prints
- * "ready" when every thread exists, then waits to be killed (run.sh kills the whole
- * process group).
+ * spawn — fill /proc with idle tasks for the sampler benchmark.
+ *
+ *   spawn [PROCS [THREADS]]     (defaults 1000 and 10)
+ *
+ * Forks PROCS processes, each with THREADS extra threads (so PROCS × (THREADS + 1)
+ * tasks), all asleep in pause(): a monitor has to read them but they cost no CPU, so
+ * the benchmark measures the monitor, not the load.  When every child is ready it
+ * prints one line on stdout,
+ *
+ *   ready PROCS TASKS
+ *
+ * and waits.  SIGTERM, SIGINT or SIGHUP make it kill and reap every child and exit.
+ * It leads its own process group, so `kill -- -PID` also reaches every child, and each
+ * child dies with it (PR_SET_PDEATHSIG) should it be killed outright.
+ *
+ * If the machine cannot hold the tasks (RLIMIT_NPROC, pid_max, threads-max, the
+ * cgroup's pids.max), it spawns fewer processes and says so on stderr; fork or
+ * pthread_create failing part way is reported the same way, not treated as fatal.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-static void *idle(void *arg)
+/* Tasks left free for the rest of the machine (shells, the monitors under test). */
+#define HEADROOM 512
+/* Idle threads never touch their stack; the 8 MiB default would reserve 80 GiB. */
+#define STACK_SIZE (64 * 1024)
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void *sleeper(void *arg)
 {
 	(void)arg;
 	for (;;)
@@ -17,41 +53,227 @@ static void *idle(void *arg)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* Reads a single integer from a file; -1 when absent or "max". */
+static long read_long(const char *path)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 1000, t = argc > 2 ? atoi(argv[2]) : 10;
-	int ready[2];
-	char c;
+	FILE *f = fopen(path, "r");
+	long v = -1;
 
-	if (pipe(ready) < 0)
-		return 1;
-	for (int i = 0; i < n; i++) {
-		pid_t pid = fork();
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
 
-		if (pid < 0) {
-			fprintf(stderr, "spawn: fork failed after %d processes\n", i);
-			return 1;
-		}
-		if (pid == 0) {
-			pthread_attr_t a;
-			pthread_t th;
+/* Tasks that exist now, system-wide: the denominator of /proc/loadavg's 4th field. */
+static long tasks_now(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	long running = 0, total = -1;
 
-			pthread_attr_init(&a);
-			pthread_attr_setstacksize(&a, 64 * 1024);
-			for (int k = 0; k < t; k++)
-				if (pthread_create(&th, &a, idle, NULL) != 0)
-					_exit(1);
-			if (write(ready[1], "x", 1) != 1)
-				_exit(1);
-			for (;;)
-				pause();
-		}
+	if (!f)
+		return -1;
+	if (fscanf(f, "%*s %*s %*s %ld/%ld", &running, &total) != 2)
+		total = -1;
+	fclose(f);
+	return total;
+}
+
+/*
+ * Room left under the cgroup's pids.max, or -1 if there is no limit.  Looks at the
+ * v2 unified hierarchy and at a v1 "pids" controller, whichever this process is in.
+ */
+static long cgroup_room(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char line[4096], path[PATH_MAX + 64];
+	long room = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *ctl = strchr(line, ':'), *rel;
+		const char *base;
+		long max, cur;
+
+		if (!ctl || !(rel = strchr(ctl + 1, ':')))
+			continue;
+		*rel++ = '\0';
+		rel[strcspn(rel, "\n")] = '\0';
+		ctl++;
+		if (*ctl == '\0')
+			base = "/sys/fs/cgroup";
+		else if (strcmp(ctl, "pids") == 0)
+			base = "/sys/fs/cgroup/pids";
+		else
+			continue;
+		snprintf(path, sizeof(path), "%s%s/pids.max", base, rel);
+		max = read_long(path);
+		snprintf(path, sizeof(path), "%s%s/pids.current", base, rel);
+		cur = read_long(path);
+		if (max >= 0 && cur >= 0 && (room < 0 || max - cur < room))
+			room = max - cur;
 	}
-	for (int i = 0; i < n; i++)
-		if (read(ready[0], &c, 1) != 1)
-			return 1;
-	printf("ready\n");
-	fflush(stdout);
+	fclose(f);
+	return room;
+}
+
+/* How many tasks we may add, or -1 if nothing we know of limits it. */
+static long task_room(void)
+{
+	long now = tasks_now(), room = -1, lim;
+	struct rlimit rl;
+
+	/* Root is exempt from RLIMIT_NPROC; for others it counts all their tasks, which
+	 * the system-wide count bounds from above, so the estimate errs on the safe side. */
+	if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		room = (long)rl.rlim_cur - (now > 0 ? now : 0);
+	lim = read_long("/proc/sys/kernel/pid_max");
+	if (lim > 0 && now > 0 && (room < 0 || lim - now < room))
+		room = lim - now;
+	lim = read_long("/proc/sys/kernel/threads-max");
+	if (lim > 0 && now > 0 && (room < 0 || lim - now < room))
+		room = lim - now;
+	lim = cgroup_room();
+	if (lim >= 0 && (room < 0 || lim < room))
+		room = lim;
+	return room;
+}
+
+/* The child: start the sleepers, report how many started, then sleep too. */
+static void child_main(int ready_fd, int threads, pid_t parent)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int started = 0;
+
+	/* Outlive the parent by no more than a signal: leftovers would skew the next run. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, STACK_SIZE);
+	while (started < threads && pthread_create(&t, &attr, sleeper, NULL) == 0)
+		started++;
+	pthread_attr_destroy(&attr);
+
+	/* One int per child; writes under PIPE_BUF are atomic, so children do not interleave. */
+	if (write(ready_fd, &started, sizeof(started)) != (ssize_t)sizeof(started))
+		_exit(1);
+	close(ready_fd);
 	for (;;)
 		pause();
+}
+
+static void reap_all(pid_t *kids, long n)
+{
+	for (long i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	for (long i = 0; i < n; i++)
+		while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
+int main(int argc, char **argv)
+{
+	long procs = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
+	long threads = argc > 2 ? strtol(argv[2], NULL, 10) : 10;
+	long room, spawned = 0, ready = 0, tasks = 0;
+	struct sigaction sa;
+	sigset_t block, unblocked;
+	pid_t *kids, self = getpid();
+	int pfd[2];
+
+	if (procs < 1 || threads < 0 || threads > 100000) {
+		fprintf(stderr, "usage: spawn [PROCS [THREADS]]\n");
+		return 2;
+	}
+	/* Our own group, so the caller can signal every task at once. */
+	setpgid(0, 0);
+
+	room = task_room();
+	if (room >= 0 && procs * (threads + 1) > room - HEADROOM) {
+		long fit = (room - HEADROOM) / (threads + 1);
+
+		if (fit < 1) {
+			fprintf(stderr, "spawn: no room for even one process of %ld threads "
+				"(room for %ld tasks)\n", threads + 1, room);
+			return 1;
+		}
+		fprintf(stderr, "spawn: note: room for %ld more tasks; spawning %ld processes "
+			"instead of %ld\n", room, fit, procs);
+		procs = fit;
+	}
+
+	/* No SA_RESTART: a signal must break the blocking read below. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* The caller may have stopped reading our stdout; that must not kill us first. */
+	signal(SIGPIPE, SIG_IGN);
+
+	kids = calloc((size_t)procs, sizeof(*kids));
+	if (!kids || pipe(pfd) < 0) {
+		perror("spawn");
+		return 1;
+	}
+	fflush(NULL);
+	for (; spawned < procs && !stop; spawned++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			close(pfd[0]);
+			child_main(pfd[1], (int)threads, self);
+		}
+		if (pid < 0) {
+			fprintf(stderr, "spawn: note: fork failed after %ld processes: %s\n",
+				spawned, strerror(errno));
+			break;
+		}
+		kids[spawned] = pid;
+	}
+	/* Our copy of the write end closed, EOF means every child has reported or died. */
+	close(pfd[1]);
+	while (ready < spawned && !stop) {
+		int started;
+		ssize_t r = read(pfd[0], &started, sizeof(started));
+
+		if (r == (ssize_t)sizeof(started)) {
+			ready++;
+			tasks += 1 + started;
+			if (started < threads && ready == 1)
+				fprintf(stderr, "spawn: note: a child started %d of %ld threads\n",
+					started, threads);
+		} else if (r == 0 || (r < 0 && errno != EINTR)) {
+			break;
+		}
+	}
+	close(pfd[0]);
+
+	if (!stop) {
+		if (ready < procs)
+			fprintf(stderr, "spawn: note: %ld of %ld processes ready\n", ready, procs);
+		printf("ready %ld %ld\n", ready, tasks);
+		fflush(stdout);
+		/* Blocked between the test and the wait, so a signal cannot slip in between. */
+		sigemptyset(&block);
+		sigaddset(&block, SIGTERM);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGHUP);
+		sigprocmask(SIG_BLOCK, &block, &unblocked);
+		while (!stop)
+			sigsuspend(&unblocked);
+	}
+	reap_all(kids, spawned);
+	free(kids);
+	return 0;
 }
