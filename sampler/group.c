@@ -1,5 +1,5 @@
 /*
- * group.c — which group a process belongs to, and the group's verdict.
+ * group.c — which group a process belongs to.
  *
  * The default key, "job", puts together siblings with the same parent and the same
  * program and script, so ten `python3 job.py N` under one GNU parallel are one row
@@ -33,17 +33,6 @@ int group_by_parse(const char *name, enum group_by *out)
 const char *group_by_name(enum group_by g)
 {
 	return group_by_names[g];
-}
-
-static const char *const verdict_names[] = {
-	[VERDICT_IDLE] = "idle",
-	[VERDICT_OK] = "ok",
-	[VERDICT_OVERSUBSCRIBED] = "oversubscribed",
-};
-
-const char *verdict_name(enum verdict v)
-{
-	return verdict_names[v];
 }
 
 static const char *base_name(const char *path)
@@ -187,16 +176,4 @@ void group_key(enum group_by by, const struct group_input *in, char *key, size_t
 		snprintf(label, lcap, "%s", key);
 		break;
 	}
-}
-
-enum verdict group_verdict(const struct rate *r, double supply, double *ratio)
-{
-	*ratio = supply > 0 ? r->demand / supply : 0;
-	if (!r->known)
-		return VERDICT_OK;
-	if (r->demand < IDLE_CORES)
-		return VERDICT_IDLE;
-	if (supply > 0 && r->demand > supply * OVERSUB_RATIO && r->wait_pct > OVERSUB_WAIT_PCT)
-		return VERDICT_OVERSUBSCRIBED;
-	return VERDICT_OK;
 }

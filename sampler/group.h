@@ -1,5 +1,5 @@
 /*
- * group.h — grouping keys and verdicts, as pure functions of what the sampler read.
+ * group.h — grouping keys, as pure functions of what the sampler read.
  * Nothing here reads files or allocates; callers own every buffer.
  */
 #ifndef CORETOP_GROUP_H
@@ -37,8 +37,5 @@ void group_job_label(const struct group_input *in, char *out, size_t cap);
 /* The key (unique per group) and the label (shown to people) under BY. */
 void group_key(enum group_by by, const struct group_input *in, char *key, size_t kcap,
 	       char *label, size_t lcap);
-
-/* Verdict from a group's rate and supply; *RATIO gets demand / supply. */
-enum verdict group_verdict(const struct rate *r, double supply, double *ratio);
 
 #endif

@@ -346,3 +346,28 @@ unsigned pools_relevant_vars(const struct pool *p)
 	return 0;
 #undef B
 }
+
+enum thread_var pools_primary_var(const struct pool *p)
+{
+	switch (p->lib) {
+	case POOL_OPENBLAS:
+		return p->variant && strcmp(p->variant, "openmp") == 0 ? TV_OMP_NUM_THREADS
+									: TV_OPENBLAS_NUM_THREADS;
+	case POOL_OPENMP:
+		return TV_OMP_NUM_THREADS;
+	case POOL_MKL:
+		return TV_MKL_NUM_THREADS;
+	case POOL_BLIS:
+		return TV_BLIS_NUM_THREADS;
+	case POOL_NUMEXPR:
+		return TV_NUMEXPR_NUM_THREADS;
+	case POOL_POLARS:
+		return TV_POLARS_MAX_THREADS;
+	case POOL_FLEXIBLAS:
+	case POOL_TBB:
+	case POOL_BLOSC:
+	case POOL_NLIBS:
+		break;
+	}
+	return TV_COUNT;
+}

@@ -76,6 +76,10 @@ int pools_parse_environ(const char *buf, size_t len, struct thread_env *out);
 int pools_expected_threads(const struct pool *p, const struct thread_env *env, int cpus,
 			   enum thread_var *by);
 
+/* The variable a person sets for P's pool: OPENBLAS_NUM_THREADS for the pthread build
+ * of OpenBLAS, OMP_NUM_THREADS for OpenMP ones, …; TV_COUNT when none. */
+enum thread_var pools_primary_var(const struct pool *p);
+
 /* Bit mask (1 << enum thread_var) of the variables that steer LIB. */
 unsigned pools_relevant_vars(const struct pool *p);
 

@@ -1,5 +1,7 @@
 #include "sampler/report.h"
 
+#include "sampler/advice.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -54,6 +56,8 @@ size_t report_escape(const char *in, char *out, size_t cap, unsigned flags)
 			w = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
 		else if (len == 1 && s[i] == '\\')
 			w = (size_t)snprintf(tmp, sizeof(tmp), "\\\\");
+		else if (len == 2 && s[i] == 0xc3 && s[i + 1] == 0x97 && (flags & ESCAPE_ASCII))
+			w = (size_t)snprintf(tmp, sizeof(tmp), "x"); /* the × of "10 × job" */
 		else if (len == 0 || (len > 1 && (flags & ESCAPE_ASCII))) {
 			len = 1;
 			w = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
@@ -112,6 +116,52 @@ static void fmt_num(char *buf, size_t cap, bool known, double v, int prec)
 		snprintf(buf, cap, "?");
 }
 
+/* "OMP_NUM_THREADS" -> "OMP", "POLARS_MAX_THREADS" -> "POLARS" */
+static int short_var(const char *name, char *out, size_t cap)
+{
+	size_t n = strcspn(name, "_");
+
+	if (strncmp(name, "OMP_WAIT", 8) == 0)
+		n = 8;
+	return snprintf(out, cap, "%.*s", (int)n, name);
+}
+
+size_t report_pools_short(const struct group *g, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (!g->pools_known && g->npools == 0)
+		return (size_t)snprintf(out, cap, "?");
+	for (int i = 0; i < g->npools && o + 1 < cap; i++) {
+		const struct group_pool *gp = &g->pools[i];
+		unsigned vars = pools_relevant_vars(&gp->pool);
+		char var[16];
+
+		o += (size_t)snprintf(out + o, cap - o, "%s%s%s%s ×%d", i ? "  " : "",
+				      pool_lib_name(gp->pool.lib), gp->pool.variant ? ":" : "",
+				      gp->pool.variant ? gp->pool.variant : "", gp->nprocs);
+		if (o < cap && gp->threads_max > 0)
+			o += (size_t)snprintf(out + o, cap - o, " %dthr", gp->threads_max);
+		/* the first variable that steers it: set or unset */
+		for (int v = 0; v < TV_COUNT && o < cap; v++)
+			if (v == (int)pools_primary_var(&gp->pool) && (vars & (1u << v))) {
+				short_var(thread_var_name(v), var, sizeof(var));
+				if (!gp->env_known)
+					o += (size_t)snprintf(out + o, cap - o, " %s=?", var);
+				else if (gp->env.set[v])
+					o += (size_t)snprintf(out + o, cap - o, " %s=%s%s", var, gp->env.value[v],
+							      gp->env_varies ? "…" : "");
+				else
+					o += (size_t)snprintf(out + o, cap - o, " %s=unset", var);
+				break;
+			}
+	}
+	if (o >= cap)
+		o = cap - 1;
+	return o;
+}
+
 int report_text(FILE *f, const struct snapshot *snap)
 {
 	const struct machine *m = &snap->machine;
@@ -142,24 +192,36 @@ int report_text(FILE *f, const struct snapshot *snap)
 	else
 		fputc('?', f);
 	fprintf(f, "  psi some %s%%\n", psi);
-	fprintf(f, "%-32s %5s %7s %6s %6s %6s %6s  %s\n", "GROUP", "PROCS", "THREADS", "USED",
-		"DEMAND", "WAIT%", "SUPPLY", "VERDICT");
+	fprintf(f, "%-32s %5s %7s %6s %6s %6s %6s  %-21s %s\n", "GROUP", "PROCS", "THREADS", "USED",
+		"DEMAND", "WAIT%", "SUPPLY", "VERDICT", "POOLS");
 	for (size_t i = 0; i < snap->ngroups; i++) {
 		const struct group *g = &snap->groups[i];
-		char label[33 * 4];
+		char name[33], label[1024], verdict[32], pools[256];
 
 		if (g->rate.known && g->verdict == VERDICT_IDLE)
 			continue; /* text shows who runs; JSON has everyone */
-		report_escape(g->label, label, 33, ESCAPE_ASCII);
+		report_escape(g->label, name, sizeof(name), ESCAPE_ASCII);
 		fmt_num(used, sizeof(used), g->rate.known, g->rate.used, 2);
 		fmt_num(demand, sizeof(demand), g->rate.known, g->rate.demand, 2);
 		fmt_num(wait, sizeof(wait), g->rate.known, g->rate.wait_pct, 1);
-		fprintf(f, "%-32s %5d %7ld %6s %6s %6s %6g  %s", label, g->nprocs, g->nthreads,
-			used, demand, wait, g->supply_cores,
-			g->rate.known ? verdict_name(g->verdict) : "?");
-		if (g->verdict == VERDICT_OVERSUBSCRIBED)
-			fprintf(f, " x%.2f", g->ratio);
-		fputc('\n', f);
+		snprintf(verdict, sizeof(verdict), "%s", g->rate.known || g->verdict == VERDICT_AT_RISK
+								 ? verdict_name(g->verdict) : "?");
+		if (g->verdict == VERDICT_OVERSUBSCRIBED || g->verdict == VERDICT_SPINNING) {
+			size_t vl = strlen(verdict);
+			snprintf(verdict + vl, sizeof(verdict) - vl, " x%.2f", g->ratio);
+		}
+		report_pools_short(g, pools, sizeof(pools));
+		report_escape(pools, label, sizeof(label), ESCAPE_ASCII);
+		fprintf(f, "%-32.*s %5d %7ld %6s %6s %6s %6g  %-21s %s\n", 32, name, g->nprocs,
+			g->nthreads, used, demand, wait, g->supply_cores, verdict, label);
+	}
+	for (size_t i = 0; i < snap->ngroups; i++) {
+		char line[1024];
+
+		if (!snap->groups[i].advice)
+			continue;
+		report_escape(snap->groups[i].advice, line, sizeof(line), ESCAPE_ASCII);
+		fprintf(f, "advice: %s\n", line);
 	}
 	fputc('\n', f);
 	fflush(f);
@@ -187,9 +249,63 @@ static json_t *jstr(const char *s)
 	return j ? j : json_null();
 }
 
+/* The thread variables that steer POOL, as the process started with them; null when
+ * its environment could not be read. */
+static json_t *json_env(const struct pool *pool, const struct thread_env *env)
+{
+	unsigned vars = pools_relevant_vars(pool);
+	json_t *o;
+
+	if (!env)
+		return json_null();
+	o = json_object();
+	for (int v = 0; v < TV_COUNT; v++)
+		if ((vars & (1u << v)) && env->set[v])
+			json_object_set_new(o, thread_var_name(v), jstr(env->value[v]));
+	return o;
+}
+
+static json_t *json_pool(const struct pool *p, int threads, const struct thread_env *env)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "lib", pool_lib_name(p->lib),
+			 "variant", p->variant ? json_string(p->variant) : json_null(),
+			 "threads", threads >= 0 ? json_integer(threads) : json_null(),
+			 "env", json_env(p, env), "path", jstr(p->path));
+}
+
+static json_t *json_proc_pools(const struct proc_info *p)
+{
+	json_t *a;
+
+	if (!p->pools_known)
+		return json_null();
+	a = json_array();
+	for (int i = 0; i < p->npools; i++) {
+		enum thread_var by;
+		int n = pools_expected_threads(&p->pools[i], p->env, p->cpus_allowed, &by);
+		json_array_append_new(a, json_pool(&p->pools[i], n, p->env));
+	}
+	return a;
+}
+
+static json_t *json_group_pools(const struct group *g)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < g->npools; i++) {
+		const struct group_pool *gp = &g->pools[i];
+		json_t *o = json_pool(&gp->pool, gp->threads_max, gp->env_known ? &gp->env : NULL);
+
+		json_object_set_new(o, "procs", json_integer(gp->nprocs));
+		json_object_set_new(o, "env_varies", json_boolean(gp->env_varies));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *json_proc(const struct proc_info *p)
 {
-	return json_pack("{s:i, s:i, s:o, s:o, s:I, s:o, s:o, s:o, s:s#}",
+	return json_pack("{s:i, s:i, s:o, s:o, s:I, s:o, s:o, s:o, s:s#, s:o}",
 			 "pid", (int)p->pid, "ppid", (int)p->ppid,
 			 "user", jstr(p->user),
 			 "comm", jstr(p->comm),
@@ -197,7 +313,8 @@ static json_t *json_proc(const struct proc_info *p)
 			 "used_cores", jnum(p->rate.known, p->rate.used),
 			 "demand_cores", jnum(p->rate.known, p->rate.demand),
 			 "cmdline", jstr(p->cmdline),
-			 "state", &p->state, (int)1);
+			 "state", &p->state, (int)1,
+			 "pools", json_proc_pools(p));
 }
 
 static json_t *json_group(const struct snapshot *snap, const struct group *g)
@@ -210,7 +327,7 @@ static json_t *json_group(const struct snapshot *snap, const struct group *g)
 		json_array_append_new(pids, json_integer(p->pid));
 		json_array_append_new(procs, json_proc(p));
 	}
-	return json_pack("{s:o, s:o, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o, s:o, s:o}",
+	json_t *o = json_pack("{s:o, s:o, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o, s:o, s:o}",
 			 "key", jstr(g->key), "label", jstr(g->label),
 			 "procs", g->nprocs, "threads", (json_int_t)g->nthreads,
 			 "pids", pids,
@@ -221,9 +338,18 @@ static json_t *json_group(const struct snapshot *snap, const struct group *g)
 			 "supply_cores", g->supply_cores,
 			 "supply_physical_cores", jnum(g->supply_physical_cores > 0,
 						       g->supply_physical_cores),
-			 "verdict", k ? json_string(verdict_name(g->verdict)) : json_null(),
+			 "verdict", k || g->verdict == VERDICT_AT_RISK ? json_string(verdict_name(g->verdict))
+								     : json_null(),
 			 "ratio", jnum(k && g->supply_cores > 0, g->ratio),
 			 "processes", procs);
+
+	json_object_set_new(o, "quota_cores", g->quota_known ? jnum(g->quota_cores > 0, g->quota_cores)
+							      : json_null());
+	json_object_set_new(o, "pools", g->pools_known || g->npools ? json_group_pools(g) : json_null());
+	json_object_set_new(o, "potential", g->potential_known ? json_integer(g->potential) : json_null());
+	json_object_set_new(o, "switches_per_s", jnum(k, g->switches_per_s));
+	json_object_set_new(o, "advice", jstr(g->advice));
+	return o;
 }
 
 static json_t *json_cpus(const struct snapshot *snap)
@@ -271,6 +397,9 @@ int report_json(FILE *f, const struct snapshot *snap)
 			 "psi_some_avg10", jnum(m->psi_known, m->psi_some_avg10),
 			 "ncpus", m->ncpus,
 			 "groups", groups);
+	if (root)
+		json_object_set_new(json_object_get(root, "machine"), "quota_cores",
+				    m->quota_known ? jnum(m->quota_cores > 0, m->quota_cores) : json_null());
 	if (!root)
 		return -ENOMEM;
 	r = json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15));
@@ -328,7 +457,12 @@ PROM_GETTER(g_demand, g->rate.known, g->rate.demand)
 PROM_GETTER(g_wait, g->rate.known, g->rate.wait_pct / 100)
 PROM_GETTER(g_supply, true, g->supply_cores)
 PROM_GETTER(g_ratio, g->rate.known && g->supply_cores > 0, g->ratio)
-PROM_GETTER(g_over, g->rate.known, g->verdict == VERDICT_OVERSUBSCRIBED)
+PROM_GETTER(g_over, g->rate.known, g->verdict == VERDICT_OVERSUBSCRIBED ||
+				    g->verdict == VERDICT_SPINNING)
+PROM_GETTER(g_spin, g->rate.known, g->verdict == VERDICT_SPINNING)
+PROM_GETTER(g_risk, true, g->verdict == VERDICT_AT_RISK)
+PROM_GETTER(g_potential, g->potential_known, (double)g->potential)
+PROM_GETTER(g_switches, g->rate.known, g->switches_per_s)
 
 static const struct prom_metric machine_metrics[] = {
 	{ "coretop_machine_supply_cores", "CPUs the machine allows.", m_supply },
@@ -348,6 +482,10 @@ static const struct prom_metric group_metrics[] = {
 	{ "coretop_group_supply_cores", "CPUs the group may use.", g_supply },
 	{ "coretop_group_demand_ratio", "Demand divided by supply.", g_ratio },
 	{ "coretop_group_oversubscribed", "1 when the group asks for more cores than it has.", g_over },
+	{ "coretop_group_spinning", "1 when a pool of the group burns CPU waiting for work.", g_spin },
+	{ "coretop_group_at_risk", "1 when the group's pools would start more threads than it has cores.", g_risk },
+	{ "coretop_group_potential_threads", "Threads the group's pools would start.", g_potential },
+	{ "coretop_group_switches_per_second", "Times each thread was put on a CPU, per second.", g_switches },
 };
 
 int report_prometheus(FILE *f, const struct snapshot *snap)
@@ -369,7 +507,7 @@ int report_prometheus(FILE *f, const struct snapshot *snap)
 			const struct group *g = &snap->groups[k];
 
 			/* idle groups would only add series that are always zero */
-			if (g->rate.known && g->verdict == VERDICT_IDLE)
+			if (g->verdict == VERDICT_IDLE)
 				continue;
 			if (!m->get(snap, g, &v))
 				continue;

@@ -29,6 +29,9 @@ size_t report_escape(const char *in, char *out, size_t cap, unsigned flags);
 /* Replace invalid UTF-8 in IN by U+FFFD, for JSON. The result is malloc'd. */
 char *report_utf8_clean(const char *in);
 
+/* A group's pools in a few words: "openblas:pthread×10 2thr OMP=unset". */
+size_t report_pools_short(const struct group *g, char *out, size_t cap);
+
 int report_text(FILE *f, const struct snapshot *snap);
 /* Prometheus text exposition format (node_exporter's textfile collector). Unknown
  * values are left out rather than written as 0. */

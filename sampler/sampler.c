@@ -28,13 +28,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sampler/advice.h"
+#include "sampler/cgroup.h"
 #include "sampler/group.h"
+#include "sampler/pools.h"
 #include "sampler/procfs.h"
 
 #define CMDLINE_CAP 4096   /* bytes of argv kept per process */
 #define MAX_ARGS    64
 #define PF_KTHREAD  0x00200000u
 #define FD_RESERVE  128    /* descriptors left for everything else */
+#define MAPS_CAP    (1 << 20) /* bytes of /proc/PID/maps read (a big process: ~200 KiB) */
+#define MAPS_EVERY  2.0    /* seconds between two readings of one process's maps */
+#define LIMITS_EVERY 5.0   /* seconds between two readings of one cgroup's limits */
 
 struct tthread {
 	pid_t tid;
@@ -42,6 +48,7 @@ struct tthread {
 	bool have_prev;
 	uint64_t prev_run, prev_wait;
 	uint64_t run, wait;
+	uint64_t slices, prev_slices; /* times scheduled onto a CPU */
 	bool detail_known;
 	struct pstat st;
 	bool cpus_known;
@@ -72,6 +79,18 @@ struct tproc {
 	struct cpumask cpus;      /* union of its threads' affinity */
 	int nchildren;            /* live children at this refresh */
 	double run_s, wait_s;     /* this interval */
+	struct pool_set *pools;   /* NULL: maps not read or unreadable */
+	double pools_read_at;
+	bool pools_stale;         /* thread count changed since maps were read */
+	struct thread_env *env;   /* NULL: environ unreadable */
+	int cg;                   /* index into sampler.cgroups; -1 unknown */
+};
+
+/* The limits of one cgroup, shared by every process in it. */
+struct cg_entry {
+	struct cgroup_paths paths;
+	struct cgroup_limits lim;
+	double read_at;           /* < 0: never */
 };
 
 /* A process that was alive at the last refresh and is gone now. */
@@ -104,6 +123,10 @@ struct sampler {
 	size_t ndead, dead_cap;
 	struct user_cache *users;
 	size_t nusers;
+	struct cg_entry *cgroups;
+	size_t ncgroups;
+	int machine_cg;           /* pid 1's cgroup: the machine's (container's) limits */
+	char *maps;               /* MAPS_CAP + 1 bytes, for the rare large read */
 	char buf[65536];
 };
 
@@ -192,6 +215,8 @@ static void proc_free(struct sampler *s, struct tproc *p)
 	free(p->cgroup);
 	free(p->key);
 	free(p->label);
+	free(p->pools);
+	free(p->env);
 	free(p);
 }
 
@@ -234,6 +259,39 @@ static void proc_bury(struct sampler *s, struct tproc *p)
 }
 
 /* ---- per-process details read once (and again after an exec) ------------------- */
+
+/* The index of the cache entry for these cgroup paths, added if new; -1 on ENOMEM. */
+static int cg_intern(struct sampler *s, const struct cgroup_paths *cp)
+{
+	struct cg_entry *e;
+
+	for (size_t i = 0; i < s->ncgroups; i++)
+		if (memcmp(&s->cgroups[i].paths, cp, sizeof(*cp)) == 0)
+			return (int)i;
+	e = realloc(s->cgroups, (s->ncgroups + 1) * sizeof(*e));
+	if (!e)
+		return -1;
+	s->cgroups = e;
+	e = &s->cgroups[s->ncgroups];
+	memset(e, 0, sizeof(*e));
+	e->paths = *cp;
+	e->read_at = -1;
+	return (int)s->ncgroups++;
+}
+
+static const struct cgroup_limits *cg_limits(struct sampler *s, int idx, double now)
+{
+	struct cg_entry *e;
+
+	if (idx < 0 || (size_t)idx >= s->ncgroups)
+		return NULL;
+	e = &s->cgroups[idx];
+	if (e->read_at < 0 || now - e->read_at >= LIMITS_EVERY) {
+		cgroup_read_limits(s->sysfd, &e->paths, &e->lim);
+		e->read_at = now;
+	}
+	return &e->lim;
+}
 
 static char *join_args(int argc, char **argv)
 {
@@ -288,14 +346,58 @@ static void read_identity(struct sampler *s, struct tproc *p)
 	if (p->uid_known)
 		p->uid = ps.uid;
 	if (!p->cgroup) {
+		struct cgroup_paths cp;
+
 		snprintf(path, sizeof(path), "%d/cgroup", (int)p->pid);
 		n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
 		if (n > 0) {
 			char cg[1024];
 			if (parse_cgroup(s->buf, (size_t)n, cg, sizeof(cg)) == 0)
 				p->cgroup = strdup(cg);
+			if (cgroup_parse_paths(s->buf, (size_t)n, &cp) == 0)
+				p->cg = cg_intern(s, &cp);
 		}
 	}
+	/* The environment a process started with; it does not change after exec. */
+	free(p->env);
+	p->env = NULL;
+	if (!(p->st.flags & PF_KTHREAD)) {
+		snprintf(path, sizeof(path), "%d/environ", (int)p->pid);
+		n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+		if (n >= 0 && (p->env = malloc(sizeof(*p->env))))
+			pools_parse_environ(s->buf, (size_t)n, p->env);
+	}
+	p->pools_read_at = -1;
+}
+
+/*
+ * Pool libraries loaded by a process. Read when the process is first seen and again
+ * when its thread count changes (a pool starting is a thread count change), at most
+ * every MAPS_EVERY seconds: maps is the largest file coretop reads.
+ */
+static void read_pools(struct sampler *s, struct tproc *p, double now)
+{
+	char path[64];
+	ssize_t n;
+
+	if (p->st.flags & PF_KTHREAD || p->st.state == 'Z')
+		return;
+	if (p->pools_read_at >= 0 && now - p->pools_read_at < MAPS_EVERY)
+		return;
+	if (!s->maps && !(s->maps = malloc(MAPS_CAP + 1)))
+		return;
+	p->pools_read_at = now;
+	p->pools_stale = false;
+	snprintf(path, sizeof(path), "%d/maps", (int)p->pid);
+	n = procfs_read_at(s->rootfd, path, s->maps, MAPS_CAP + 1);
+	if (n < 0) {
+		free(p->pools);
+		p->pools = NULL; /* unreadable: unknown, not "no pool" */
+		return;
+	}
+	if (!p->pools && !(p->pools = malloc(sizeof(*p->pools))))
+		return;
+	pools_parse_maps(s->maps, (size_t)n, p->pools);
 }
 
 /* ---- threads -------------------------------------------------------------------- */
@@ -427,6 +529,7 @@ static void read_threads(struct sampler *s, struct tproc *p)
 		}
 		t->run = ss.run_ns;
 		t->wait = ss.wait_ns;
+		t->slices = ss.slices;
 		t->detail_known = false;
 		if (s->cfg.detail & SAMPLE_THREAD_STAT) {
 			snprintf(path, sizeof(path), "%d/task/%d/stat", (int)p->pid, (int)t->tid);
@@ -458,6 +561,8 @@ static struct tproc *proc_new(struct sampler *s, pid_t pid, const struct pstat *
 	p->st = *st;
 	p->listed = -1;
 	p->stat_fd = -1;
+	p->cg = -1;
+	p->pools_read_at = -1;
 	b = bucket(s, pid);
 	p->next = s->hash[b];
 	s->hash[b] = p;
@@ -465,7 +570,7 @@ static struct tproc *proc_new(struct sampler *s, pid_t pid, const struct pstat *
 	return p;
 }
 
-static void scan_proc(struct sampler *s, pid_t pid)
+static void scan_proc(struct sampler *s, pid_t pid, double now)
 {
 	struct tproc *p = proc_lookup(s, pid);
 	char path[64];
@@ -498,12 +603,17 @@ static void scan_proc(struct sampler *s, pid_t pid)
 	}
 	p->st = st;
 	p->gen = s->gen;
-	if (p->listed != p->st.num_threads && list_tasks(s, p) < 0)
-		p->nthr = 0;
+	if (p->listed != p->st.num_threads) {
+		if (list_tasks(s, p) < 0)
+			p->nthr = 0;
+		p->pools_stale = true;
+	}
+	if (p->pools_stale)
+		read_pools(s, p, now);
 	read_threads(s, p);
 }
 
-static int scan_all(struct sampler *s)
+static int scan_all(struct sampler *s, double now)
 {
 	struct dirent *de;
 	DIR *d;
@@ -524,7 +634,7 @@ static int scan_all(struct sampler *s)
 			continue;
 		pid = strtol(de->d_name, &end, 10);
 		if (*end == '\0' && pid > 0)
-			scan_proc(s, (pid_t)pid);
+			scan_proc(s, (pid_t)pid, now);
 	}
 	closedir(d);
 	return 0;
@@ -689,6 +799,8 @@ void sampler_free(struct sampler *s)
 	free(s->cpu_now);
 	free(s->cpu_prev);
 	free(s->users);
+	free(s->cgroups);
+	free(s->maps);
 	if (s->rootfd >= 0)
 		close(s->rootfd);
 	if (s->sysfd >= 0)
@@ -844,6 +956,24 @@ static char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/*
+ * The CPUs a process may use: its threads' affinity within the machine's allowed CPUs
+ * and its cgroup's cpuset. Also returns the mask in OUT when asked. 0 when unknown.
+ */
+static int proc_cpus(struct sampler *s, const struct tproc *p, struct cpumask *out)
+{
+	struct cpumask m = s->allowed;
+	const struct cgroup_limits *lim = cg_limits(s, p->cg, s->prev_time);
+
+	if (p->cpus_known)
+		cpumask_and(&m, &p->cpus);
+	if (lim && lim->cpuset_known)
+		cpumask_and(&m, &lim->cpuset);
+	if (out)
+		*out = m;
+	return p->cpus_known ? cpumask_count(&m) : 0;
+}
+
 static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, bool rates,
 		     double dt)
 {
@@ -882,9 +1012,13 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 			drun = t->run;
 			dwait = t->wait;
 		}
+		uint64_t dslices = t->have_prev && t->slices >= t->prev_slices ? t->slices - t->prev_slices
+									      : (rates && !t->have_prev ? t->slices : 0);
 		t->prev_run = t->run;
 		t->prev_wait = t->wait;
+		t->prev_slices = t->slices;
 		t->have_prev = true;
+		ti->switches_per_s = rates ? (double)dslices / dt : 0;
 		ti->tid = t->tid;
 		ti->run_ns = t->run;
 		ti->wait_ns = t->wait;
@@ -903,6 +1037,21 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	p->run_s = run_s;
 	p->wait_s = wait_s;
 	rate_set(&pi->rate, rates, run_s, wait_s, dt);
+	pi->pools_known = p->pools != NULL;
+	if (p->pools && p->pools->n > 0) {
+		pi->pools = malloc(sizeof(*pi->pools) * (size_t)p->pools->n);
+		if (!pi->pools)
+			return -ENOMEM;
+		memcpy(pi->pools, p->pools->p, sizeof(*pi->pools) * (size_t)p->pools->n);
+		pi->npools = p->pools->n;
+	}
+	if (p->env) {
+		pi->env = malloc(sizeof(*pi->env));
+		if (!pi->env)
+			return -ENOMEM;
+		*pi->env = *p->env;
+	}
+	pi->cpus_allowed = proc_cpus(s, p, NULL);
 	return 0;
 }
 
@@ -965,9 +1114,14 @@ static void set_group_key(struct sampler *s, struct tproc *p)
 	}
 }
 
+/*
+ * The machine's supply: the online CPUs, within the cgroup of pid 1 — on a host the root
+ * (no limit), in a container the container's own limits.
+ */
 static void read_machine(struct sampler *s, struct snapshot *snap, bool rates)
 {
 	struct machine *m = &snap->machine;
+	const struct tproc *init = proc_lookup(s, 1);
 	struct loadavg la;
 	struct psi psi;
 	ssize_t n;
@@ -975,6 +1129,21 @@ static void read_machine(struct sampler *s, struct snapshot *snap, bool rates)
 	m->ncpus = s->pst.ncpus;
 	m->supply_cores = cpumask_count(&s->allowed);
 	m->supply_physical_cores = physical_cores(s, &s->allowed);
+	if (init) {
+		const struct cgroup_limits *lim = cg_limits(s, init->cg, s->prev_time);
+
+		if (lim && lim->cpuset_known) {
+			cpumask_and(&s->allowed, &lim->cpuset);
+			m->supply_cores = cpumask_count(&s->allowed);
+			m->supply_physical_cores = physical_cores(s, &s->allowed);
+		}
+		if (lim && lim->quota_known) {
+			m->quota_known = true;
+			m->quota_cores = lim->quota_cores;
+			if (lim->quota_cores > 0 && lim->quota_cores < m->supply_cores)
+				m->supply_cores = lim->quota_cores;
+		}
+	}
 	m->runnable = -1;
 	n = procfs_read_at(s->rootfd, "loadavg", s->buf, sizeof(s->buf));
 	if (n > 0 && parse_loadavg(s->buf, (size_t)n, &la) == 0)
@@ -1020,6 +1189,30 @@ static int fill_cpus(const struct sampler *s, struct snapshot *snap)
 				      ? snap->machine.cpu_busy_pct[os] : -1;
 	}
 	return 0;
+}
+
+/*
+ * A group's quota: the sum of the quotas of the distinct cgroups its members are in
+ * (CGS, *NCGS so far), none when one of them has none.
+ */
+static void add_quota(struct sampler *s, const struct tproc *p, struct group *g, int *cgs,
+		      int *ncgs)
+{
+	const struct cgroup_limits *lim = cg_limits(s, p->cg, s->prev_time);
+
+	if (!lim || !lim->quota_known)
+		return;
+	for (int i = 0; i < *ncgs; i++)
+		if (cgs[i] == p->cg)
+			return;
+	if (*ncgs < 16)
+		cgs[(*ncgs)++] = p->cg;
+	if (!g->quota_known) {
+		g->quota_known = true;
+		g->quota_cores = lim->quota_cores;
+	} else if (g->quota_cores > 0) {
+		g->quota_cores = lim->quota_cores > 0 ? g->quota_cores + lim->quota_cores : 0;
+	}
 }
 
 static int build_groups(struct sampler *s, struct snapshot *snap, struct tproc **order,
@@ -1075,7 +1268,9 @@ static int build_groups(struct sampler *s, struct snapshot *snap, struct tproc *
 		double run_s = 0, wait_s = 0;
 		struct cpumask cpus = { { 0 } };
 		bool cpus_known = false;
-		int np = 0;
+		int np = 0, ncgs = 0, cgs[16];
+		double switches = 0;
+		size_t nthr = 0;
 
 		while (j < nm && strcmp(m[j].key, m[i].key) == 0)
 			j++;
@@ -1100,21 +1295,29 @@ static int build_groups(struct sampler *s, struct snapshot *snap, struct tproc *
 			run_s += order[m[k].proc]->run_s;
 			wait_s += order[m[k].proc]->wait_s;
 			if (order[m[k].proc]->cpus_known) {
-				cpumask_or(&cpus, &order[m[k].proc]->cpus);
+				struct cpumask pm;
+
+				proc_cpus(s, order[m[k].proc], &pm);
+				cpumask_or(&cpus, &pm);
 				cpus_known = true;
 			}
+			add_quota(s, order[m[k].proc], gr, cgs, &ncgs);
+			for (size_t t = 0; t < order[m[k].proc]->nthr; t++)
+				switches += pi->threads[t].switches_per_s;
+			nthr += pi->nthr;
 		}
 		gr->nprocs = np;
 		rate_set(&gr->rate, rates, run_s, wait_s, dt);
 		if (cpus_known) {
-			cpumask_and(&cpus, &s->allowed);
 			gr->supply_cores = cpumask_count(&cpus);
 			gr->supply_physical_cores = physical_cores(s, &cpus);
 		} else {
 			gr->supply_cores = snap->machine.supply_cores;
 			gr->supply_physical_cores = snap->machine.supply_physical_cores;
 		}
-		gr->verdict = group_verdict(&gr->rate, gr->supply_cores, &gr->ratio);
+		if (gr->quota_known && gr->quota_cores > 0 && gr->quota_cores < gr->supply_cores)
+			gr->supply_cores = gr->quota_cores;
+		gr->switches_per_s = nthr ? switches / (double)nthr : 0;
 		ng++;
 		i = j;
 	}
@@ -1150,7 +1353,7 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 	if (r < 0)
 		return r;
 	machine_allowed(s);
-	r = scan_all(s);
+	r = scan_all(s, now);
 	if (r < 0)
 		return r;
 	sweep(s);
@@ -1202,6 +1405,9 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 	r = build_groups(s, snap, order, rates, dt);
 	if (r < 0)
 		goto fail;
+	r = advice_judge(snap);
+	if (r < 0)
+		goto fail;
 	for (size_t i = 0; i < snap->ngroups; i++)
 		exited_s += snap->groups[i].exited_cores * dt;
 	rate_set(&snap->machine.rate, rates, run_s + exited_s, wait_s, dt);
@@ -1233,11 +1439,15 @@ void snapshot_free(struct snapshot *snap)
 		free(p->exe);
 		free(p->cgroup);
 		free(p->threads);
+		free(p->pools);
+		free(p->env);
 	}
 	for (size_t i = 0; i < snap->ngroups; i++) {
 		free(snap->groups[i].key);
 		free(snap->groups[i].label);
 		free(snap->groups[i].procs);
+		free(snap->groups[i].pools);
+		free(snap->groups[i].advice);
 	}
 	free(snap->procs);
 	free(snap->groups);

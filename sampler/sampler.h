@@ -31,6 +31,7 @@
 #include <sys/types.h>
 
 #include "sampler/parse.h"
+#include "sampler/pools.h"
 #include "sampler/topo.h"
 
 enum group_by { GROUP_JOB, GROUP_PARENT, GROUP_PROGRAM, GROUP_USER, GROUP_CGROUP };
@@ -39,13 +40,9 @@ enum group_by { GROUP_JOB, GROUP_PARENT, GROUP_PROGRAM, GROUP_USER, GROUP_CGROUP
 int group_by_parse(const char *name, enum group_by *out);
 const char *group_by_name(enum group_by g);
 
-enum verdict { VERDICT_IDLE, VERDICT_OK, VERDICT_OVERSUBSCRIBED };
-const char *verdict_name(enum verdict v);
-
-/* Thresholds of the oversubscribed verdict (DESIGN.md, issue #2). */
-#define OVERSUB_RATIO    1.25 /* demand above supply by 25 % */
-#define OVERSUB_WAIT_PCT 20.0 /* and more than 20 % of runnable time spent waiting */
-#define IDLE_CORES       0.005
+/* Worst first: the TUI and the batch outputs sort and colour by it. */
+enum verdict { VERDICT_IDLE, VERDICT_OK, VERDICT_AT_RISK, VERDICT_OVERSUBSCRIBED,
+	       VERDICT_SPINNING };
 
 /* Optional, costlier reads: only what some output needs. */
 enum sample_detail {
@@ -79,6 +76,7 @@ struct thread_info {
 	int last_cpu;
 	uint64_t run_ns, wait_ns; /* cumulative since the thread's birth */
 	struct rate rate;
+	double switches_per_s;   /* times put on a CPU per second; with rate.known */
 };
 
 struct proc_info {
@@ -100,6 +98,21 @@ struct proc_info {
 	struct thread_info *threads;
 	size_t nthr;             /* threads listed (nthreads may be newer) */
 	int group;               /* index into snapshot.groups */
+	bool pools_known;        /* maps was read */
+	struct pool *pools;      /* pool libraries it loaded */
+	int npools;
+	struct thread_env *env;  /* its starting thread variables; NULL when unreadable */
+	int cpus_allowed;        /* CPUs it may use (affinity, cpuset); 0 when unknown */
+};
+
+/* A pool library as a group has it: how many members load it, and what size. */
+struct group_pool {
+	struct pool pool;
+	int nprocs;              /* members that loaded it */
+	int threads_min, threads_max; /* expected pool size; -1 when unknown */
+	bool env_known;
+	bool env_varies;         /* members started with different thread variables */
+	struct thread_env env;   /* the first member's (when known) */
 };
 
 struct group {
@@ -114,16 +127,27 @@ struct group {
 	double supply_cores;     /* allowed CPUs (PUs) of its members */
 	double supply_physical_cores; /* distinct cores among them; 0 when unknown */
 	double ratio;            /* demand / supply; meaningful when rate.known */
+	bool quota_known;
+	double quota_cores;      /* cgroup CPU quota of its members; 0 when none */
 	enum verdict verdict;
+	struct group_pool *pools;
+	int npools;
+	bool pools_known;        /* every member's maps was read */
+	bool potential_known;
+	long potential;          /* threads its pools would start: sum over members */
+	double switches_per_s;   /* per thread, mean; with rate.known */
+	char *advice;            /* one sentence for people; NULL when nothing to say */
 };
 
 struct machine {
 	int ncpus;               /* online CPUs (from /proc/stat) */
-	double supply_cores;     /* online CPUs that the topology knows */
+	double supply_cores;     /* online CPUs the topology knows, within pid 1's cgroup */
 	double supply_physical_cores; /* distinct cores among them; 0 when unknown */
 	struct rate rate;
 	int runnable;            /* -1 unknown */
 	int nthreads_total;      /* -1 unknown */
+	bool quota_known;
+	double quota_cores;      /* 0 when none */
 	bool psi_known;
 	double psi_some_avg10;
 	bool busy_known;

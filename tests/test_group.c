@@ -106,33 +106,6 @@ static void group_by_names(void **state)
 	assert_int_equal(group_by_parse("", &g), -EINVAL);
 }
 
-static void verdicts(void **state)
-{
-	double ratio;
-	/* Measured on this 2-core box: numpy x4 under parallel -j4, default threads */
-	struct rate over = { true, 1.99, 8.01, 75.1 };
-	/* busy, but the queue is short */
-	struct rate busy = { true, 1.98, 2.10, 5.0 };
-	/* demand high, but waiting little: not enough to call it */
-	struct rate edge = { true, 2.4, 2.6, 19.9 };
-	struct rate idle = { true, 0.001, 0.002, 0 };
-	struct rate unknown = { false, 0, 0, 0 };
-	(void)state;
-
-	assert_int_equal(group_verdict(&over, 2, &ratio), VERDICT_OVERSUBSCRIBED);
-	assert_true(ratio > 4.0 && ratio < 4.01);
-	assert_int_equal(group_verdict(&busy, 2, &ratio), VERDICT_OK);
-	assert_int_equal(group_verdict(&edge, 2, &ratio), VERDICT_OK);
-	/* exactly 25 % over is not over by more than 25 % */
-	struct rate at = { true, 2, 2.5, 50 };
-	assert_int_equal(group_verdict(&at, 2, &ratio), VERDICT_OK);
-	at.demand = 2.51;
-	assert_int_equal(group_verdict(&at, 2, &ratio), VERDICT_OVERSUBSCRIBED);
-	assert_int_equal(group_verdict(&idle, 2, &ratio), VERDICT_IDLE);
-	assert_int_equal(group_verdict(&unknown, 2, &ratio), VERDICT_OK);
-	assert_string_equal(verdict_name(VERDICT_OVERSUBSCRIBED), "oversubscribed");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,7 +114,6 @@ int main(void)
 		cmocka_unit_test(kernel_threads_share_a_stem),
 		cmocka_unit_test(keys_by_mode),
 		cmocka_unit_test(group_by_names),
-		cmocka_unit_test(verdicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,9 @@ run_jobs OPENBLAS_NUM_THREADS=
 kill -TERM -- -${pids##* } 2>/dev/null; wait 2>/dev/null
 v=$(json_get "$tmp/default.json" "[(g['key'],g['procs'],g['threads'],round(g['demand_cores'],2),round(g['wait_pct']),g['verdict']) for g in d[-1]['groups'] if g['label']=='python3 job.py']")
 echo "default threads: $v"
-case "$v" in *"'oversubscribed')"*) ok "default threads: oversubscribed" ;; *) fail "default threads not oversubscribed: $v" ;; esac
+# OpenBLAS's pthread workers yield in a loop when they queue: spinning, the worse case
+# of oversubscribed
+case "$v" in *"'oversubscribed')"* | *"'spinning')"*) ok "default threads: $v" ;; *) fail "default threads not oversubscribed: $v" ;; esac
 n=$(json_get "$tmp/default.json" "len(d)")
 [ "$n" = 2 ] && ok "-n 2 printed 2 samples" || fail "-n 2 printed $n samples"
 json_get "$tmp/default.json" "all(s['interval_s'] and s['machine']['demand_cores'] is not None for s in d)" | grep -q True \

@@ -1,0 +1,230 @@
+/* Tests for sampler/advice.c: verdicts and advice on snapshots built by hand, with the
+ * figures measured on the development VM. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sampler/advice.h"
+
+static void verdicts(void **state)
+{
+	double ratio;
+	/* Measured on this 2-core box: numpy x4 under parallel -j4, default threads */
+	struct rate over = { true, 1.99, 8.01, 75.1 };
+	/* busy, but the queue is short */
+	struct rate busy = { true, 1.98, 2.10, 5.0 };
+	/* demand high, but waiting little: not enough to call it */
+	struct rate edge = { true, 2.4, 2.6, 19.9 };
+	struct rate idle = { true, 0.001, 0.002, 0 };
+	struct rate unknown = { false, 0, 0, 0 };
+	(void)state;
+
+	assert_int_equal(group_verdict(&over, 2, &ratio), VERDICT_OVERSUBSCRIBED);
+	assert_true(ratio > 4.0 && ratio < 4.01);
+	assert_int_equal(group_verdict(&busy, 2, &ratio), VERDICT_OK);
+	assert_int_equal(group_verdict(&edge, 2, &ratio), VERDICT_OK);
+	/* exactly 25 % over is not over by more than 25 % */
+	struct rate at = { true, 2, 2.5, 50 };
+	assert_int_equal(group_verdict(&at, 2, &ratio), VERDICT_OK);
+	at.demand = 2.51;
+	assert_int_equal(group_verdict(&at, 2, &ratio), VERDICT_OVERSUBSCRIBED);
+	assert_int_equal(group_verdict(&idle, 2, &ratio), VERDICT_IDLE);
+	assert_int_equal(group_verdict(&unknown, 2, &ratio), VERDICT_OK);
+	assert_string_equal(verdict_name(VERDICT_OVERSUBSCRIBED), "oversubscribed");
+}
+
+static const struct pool openblas_pthread = {
+	POOL_OPENBLAS, "pthread", "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"
+};
+static const struct pool openblas_openmp = {
+	POOL_OPENBLAS, "openmp", "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so"
+};
+static const struct pool gomp = { POOL_OPENMP, "gomp", "/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0" };
+
+/*
+ * NPROCS `python3 job.py N` under one parent on 2 cores, each with the pools given and
+ * 2 threads; rates for the whole group; per-thread rates all equal.
+ */
+static struct snapshot *jobs(int nprocs, const struct pool *pools, int npools,
+			     const char *omp_threads, struct rate r, double switches)
+{
+	struct snapshot *snap = calloc(1, sizeof(*snap));
+	struct group *g;
+
+	snap->has_rates = r.known;
+	snap->nprocs = (size_t)nprocs;
+	snap->procs = calloc((size_t)nprocs, sizeof(*snap->procs));
+	snap->ngroups = 1;
+	snap->groups = g = calloc(1, sizeof(*g));
+	g->key = strdup("100/python3 job.py");
+	g->label = strdup("python3 job.py");
+	g->nprocs = nprocs;
+	g->nthreads = 2 * nprocs;
+	g->procs = calloc((size_t)nprocs, sizeof(int));
+	g->rate = r;
+	g->supply_cores = 2;
+	g->switches_per_s = switches;
+	for (int i = 0; i < nprocs; i++) {
+		struct proc_info *p = &snap->procs[i];
+		char cmd[64];
+
+		g->procs[i] = i;
+		p->pid = 200 + i;
+		snprintf(cmd, sizeof(cmd), "/usr/bin/python3 job.py %d", i + 1);
+		p->cmdline = strdup(cmd);
+		p->nthreads = 2;
+		p->cpus_allowed = 2;
+		p->pools_known = true;
+		p->npools = npools;
+		p->pools = malloc(sizeof(*p->pools) * (size_t)(npools ? npools : 1));
+		memcpy(p->pools, pools, sizeof(*p->pools) * (size_t)npools);
+		p->env = calloc(1, sizeof(*p->env));
+		if (omp_threads) {
+			p->env->set[TV_OMP_NUM_THREADS] = true;
+			strcpy(p->env->value[TV_OMP_NUM_THREADS], omp_threads);
+		}
+		p->nthr = 2;
+		p->threads = calloc(2, sizeof(*p->threads));
+		for (int t = 0; t < 2; t++) {
+			p->threads[t].rate = (struct rate){ r.known, r.used / g->nthreads,
+							    r.demand / g->nthreads, r.wait_pct };
+			p->threads[t].switches_per_s = switches;
+		}
+	}
+	return snap;
+}
+
+static void pthread_pool_spinning(void **state)
+{
+	/* measured: 2 x numpy under parallel -j2, demand 3.96 on 2 cores, wait 56 %,
+	 * ~20,000 switches per thread per second */
+	struct snapshot *snap = jobs(2, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 1.74, 3.96, 56.1 }, 19579);
+	const struct group *g = &snap->groups[0];
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(g->verdict, VERDICT_SPINNING);
+	assert_int_equal(g->npools, 1);
+	assert_int_equal(g->pools[0].nprocs, 2);
+	assert_int_equal(g->pools[0].threads_max, 2);
+	assert_true(g->potential_known);
+	assert_int_equal(g->potential, 4);
+	assert_string_equal(g->advice,
+			    "2 × python3 job.py each run a 2-thread OpenBLAS pthread pool "
+			    "(OPENBLAS_NUM_THREADS unset) on 2 allowed cores: set "
+			    "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; to measure the best split: "
+			    "coretop tune -- /usr/bin/python3 job.py {}");
+	snapshot_free(snap);
+}
+
+static void pthread_pool_oversubscribed_without_spin(void **state)
+{
+	struct snapshot *snap = jobs(4, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 1.99, 8.01, 75.1 }, 300);
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_OVERSUBSCRIBED);
+	assert_non_null(strstr(snap->groups[0].advice, "4 × python3 job.py each run a 2-thread"));
+	/* 2 cores for 4 processes: one thread each at most */
+	assert_non_null(strstr(snap->groups[0].advice, "OPENBLAS_NUM_THREADS=1"));
+	snapshot_free(snap);
+}
+
+static void one_thread_each_is_ok(void **state)
+{
+	/* measured: the same with OMP_NUM_THREADS=1: demand 1.98, wait 3 % */
+	struct snapshot *snap = jobs(2, &openblas_pthread, 1, "1",
+				     (struct rate){ true, 1.95, 1.98, 3.0 }, 40);
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_OK);
+	assert_int_equal(snap->groups[0].potential, 2);
+	assert_null(snap->groups[0].advice);
+	snapshot_free(snap);
+}
+
+static void idle_pools_are_at_risk(void **state)
+{
+	struct snapshot *snap = jobs(10, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 0, 0, 0 }, 0);
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_AT_RISK);
+	assert_int_equal(snap->groups[0].potential, 20);
+	assert_non_null(strstr(snap->groups[0].advice, "10 × python3 job.py"));
+	snapshot_free(snap);
+}
+
+static void openmp_build_needs_omp(void **state)
+{
+	const struct pool pools[] = { openblas_openmp, gomp };
+	/* threads that never sleep in an oversubscribed OpenMP group */
+	struct snapshot *snap = jobs(2, pools, 2, NULL, (struct rate){ true, 2.0, 4.0, 50 }, 100);
+	const struct group *g = &snap->groups[0];
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(g->verdict, VERDICT_SPINNING);
+	/* the OpenMP build ignores OPENBLAS_NUM_THREADS: only OMP_NUM_THREADS, and passive */
+	assert_non_null(strstr(g->advice, "(OMP_NUM_THREADS unset)"));
+	assert_non_null(strstr(g->advice, "set OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive;"));
+	assert_null(strstr(g->advice, "OPENBLAS_NUM_THREADS"));
+	snapshot_free(snap);
+}
+
+static void unknown_environment(void **state)
+{
+	struct snapshot *snap = jobs(2, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 0.1, 0.1, 0 }, 0);
+	(void)state;
+
+	/* another user's processes: environ unreadable, pool size unknown */
+	for (int i = 0; i < 2; i++) {
+		free(snap->procs[i].env);
+		snap->procs[i].env = NULL;
+	}
+	assert_int_equal(advice_judge(snap), 0);
+	assert_false(snap->groups[0].potential_known);
+	assert_int_equal(snap->groups[0].pools[0].threads_max, -1);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_OK); /* never at_risk on a guess */
+	snapshot_free(snap);
+}
+
+static void no_pool_advice(void **state)
+{
+	struct snapshot *snap = jobs(6, NULL, 0, NULL, (struct rate){ true, 2.0, 6.0, 66 }, 100);
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_OVERSUBSCRIBED);
+	assert_string_equal(snap->groups[0].advice,
+			    "6 × python3 job.py want 6.0 cores of 2: run at most 2 at once; to "
+			    "measure the best split: coretop tune -- /usr/bin/python3 job.py {}");
+	snapshot_free(snap);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(verdicts),
+		cmocka_unit_test(pthread_pool_spinning),
+		cmocka_unit_test(pthread_pool_oversubscribed_without_spin),
+		cmocka_unit_test(one_thread_each_is_ok),
+		cmocka_unit_test(idle_pools_are_at_risk),
+		cmocka_unit_test(openmp_build_needs_omp),
+		cmocka_unit_test(unknown_environment),
+		cmocka_unit_test(no_pool_advice),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
