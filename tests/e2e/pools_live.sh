@@ -11,7 +11,7 @@ command -v cc >/dev/null || skip "no C compiler"
 ncpu=$(nproc)
 tmp=$(mktemp -d)
 pids=""
-cleanup() { for p in $pids; do kill -KILL -- -"$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { for p in $pids; do kill -KILL -"$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 cat >"$tmp/job.py" <<'PY'
 import json, os, sys, time, numpy as np, threadpoolctl
@@ -30,7 +30,7 @@ run_jobs() { # name env… — ncpu numpy jobs under parallel, one process group
 	pids="$pids $!"
 	sleep 3
 }
-stop_jobs() { for p in $pids; do kill -KILL -- -"$p" 2>/dev/null; done; wait 2>/dev/null; pids=""; }
+stop_jobs() { for p in $pids; do kill -KILL -"$p" 2>/dev/null; done; wait 2>/dev/null; pids=""; }
 group() { # file expr over g, the python3 job.py group
 	json_get "$1" "[$2 for g in d[-1]['groups'] if g['label']=='python3 job.py'][0]"
 }
