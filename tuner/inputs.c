@@ -66,7 +66,9 @@ static int push_range(struct tune_strv *out, long long a, long long b, char *err
 		      size_t errlen)
 {
 	long long step = a <= b ? 1 : -1;
-	unsigned long long count = (unsigned long long)(a <= b ? b - a : a - b) + 1;
+	/* Unsigned: the distance between two long longs may not fit in one. */
+	unsigned long long count = (a <= b ? (unsigned long long)b - (unsigned long long)a
+					   : (unsigned long long)a - (unsigned long long)b) + 1;
 	char num[24];
 
 	if (count > TUNE_MAX_INPUTS || out->n + count > TUNE_MAX_INPUTS) {
