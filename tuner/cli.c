@@ -10,6 +10,7 @@
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 struct cli {
 	struct tune_plan plan;
 	const char *inputs_spec, *inputs_file, *candidates, *out;
-	bool json;
+	bool json, started;
 	const struct tune_hooks *outer;
 	int finished;
 };
@@ -79,6 +80,15 @@ static int hook_tick(void *arg, const struct tune_live *live)
 
 	if (stop_signal)
 		return 1;
+	/* Said once the warm-up worked, so that a command that fails gets one line. */
+	if (live->cand && !cli->started) {
+		const struct tune_plan *p = &cli->plan;
+
+		cli->started = true;
+		fprintf(stderr, "coretop tune: %d candidates over %d of %d inputs, up to %d runs "
+			"each, supply %g CPUs, budget %g s\n", p->ncands, p->nsample, p->inputs.n,
+			p->opts.repeat, p->supply_cores, p->opts.budget_s);
+	}
 	return cli->outer && cli->outer->tick ? cli->outer->tick(cli->outer->arg, live) : 0;
 }
 
@@ -152,9 +162,16 @@ static void usage(FILE *f)
 		"Exit status: 0 done, 1 failed, 2 bad usage, 127 command not found, 130 interrupted.\n");
 }
 
-static int usage_error(const char *msg, const char *what)
+/* One line on stderr, and the exit status of bad usage. */
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
-	fprintf(stderr, "coretop tune: %s%s%s\n", msg, what ? " " : "", what ? what : "");
+	va_list ap;
+
+	fputs("coretop tune: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	return 2;
 }
 
@@ -213,12 +230,11 @@ static int load_inputs(struct cli *cli)
 
 	if (cli->inputs_spec) {
 		if (tune_inputs_parse_spec(&cli->plan.inputs, cli->inputs_spec, err, sizeof(err)))
-			return usage_error(err, NULL);
+			return usage_error("%s", err);
 		return 0;
 	}
 	if (!from && isatty(STDIN_FILENO))
-		return usage_error("no inputs: give --inputs, --inputs-file, or lines on stdin",
-				   NULL);
+		return usage_error("no inputs: give --inputs, --inputs-file, or lines on stdin");
 	if (from && strcmp(from, "-")) {
 		fd = open(from, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -284,26 +300,26 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_SAMPLE:
 			if (parse_num(optarg, 1, TUNE_MAX_INPUTS, &v) || v != floor(v))
-				return usage_error("invalid --sample (a count from 1):", optarg);
+				return usage_error("invalid --sample '%s' (a count from 1)", optarg);
 			o->sample = (int)v;
 			break;
 		case OPT_REPEAT:
 			if (parse_num(optarg, 1, TUNE_MAX_REPEAT, &v) || v != floor(v))
-				return usage_error("invalid --repeat (1 to 20):", optarg);
+				return usage_error("invalid --repeat '%s' (1 to %d)", optarg, TUNE_MAX_REPEAT);
 			o->repeat = (int)v;
 			break;
 		case OPT_BUDGET:
 			if (parse_num(optarg, 0.001, 1e7, &v))
-				return usage_error("invalid --budget (seconds, more than 0):", optarg);
+				return usage_error("invalid --budget '%s' (seconds, more than 0)", optarg);
 			o->budget_s = v;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_num(optarg, 0.001, 1e7, &v))
-				return usage_error("invalid --timeout (seconds, more than 0):", optarg);
+				return usage_error("invalid --timeout '%s' (seconds, more than 0)", optarg);
 			o->timeout_s = v;
 			break;
 		case OPT_BIND:
-			return usage_error("--bind is not implemented yet", NULL);
+			return usage_error("--bind is not implemented yet");
 		case OPT_CANDIDATES:
 			cli->candidates = optarg;
 			break;
@@ -322,23 +338,19 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case ':':
-			return usage_error("missing value for", argv[optind - 1]);
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			if (optopt) {
-				char opt[3] = { '-', (char)optopt, '\0' };
-
-				return usage_error("unknown option", opt);
-			}
-			return usage_error("unknown option", argv[optind - 1]);
+			if (optopt)
+				return usage_error("unknown option '-%c' (see --help)", optopt);
+			return usage_error("unknown option '%s' (see --help)", argv[optind - 1]);
 		}
 	}
 	if (cli->inputs_spec && cli->inputs_file)
-		return usage_error("give --inputs or --inputs-file, not both", NULL);
+		return usage_error("give --inputs or --inputs-file, not both");
 	if (optind >= argc)
-		return usage_error("no command to tune (coretop tune [options] -- CMD ARG… {} …)",
-				   NULL);
+		return usage_error("no command to tune (coretop tune [options] -- CMD ARG… {} …)");
 	if (tune_plan_set_command(&cli->plan, argc - optind, argv + optind))
-		return usage_error("out of memory", NULL);
+		return usage_error("out of memory");
 	return -1;
 }
 
@@ -359,12 +371,12 @@ static int make_candidates(struct cli *cli)
 	if (cli->candidates) {
 		ret = tune_plan_parse_candidates(&cli->plan, cli->candidates, err, sizeof(err));
 		if (ret == -EINVAL)
-			return usage_error(err, NULL);
+			return usage_error("%s", err);
 	} else {
 		ret = tune_plan_generate(&cli->plan);
 	}
 	if (ret)
-		return usage_error("out of memory", NULL);
+		return usage_error("out of memory");
 	return -1;
 }
 
@@ -431,13 +443,9 @@ int tune_main(int argc, char **argv, const struct tune_env *env)
 	if (status >= 0)
 		goto out;
 	if (tune_plan_prepare(p)) {
-		status = usage_error("out of memory", NULL);
+		status = usage_error("out of memory");
 		goto out;
 	}
-	fprintf(stderr, "coretop tune: %d candidates over %d of %d inputs, up to %d runs each, "
-		"supply %g CPUs, budget %g s\n", p->ncands, p->nsample, p->inputs.n,
-		p->opts.repeat, p->supply_cores, p->opts.budget_s);
-
 	signals_install(&saved);
 	ret = tune_plan_run(p, &hooks, err, sizeof(err));
 	signals_restore(&saved);
