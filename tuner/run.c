@@ -370,8 +370,12 @@ int tune_batch_run(const struct tune_batch *b, struct tune_batch_result *r)
 	bool stop = false;
 
 	memset(r, 0, sizeof(*r));
-	if (!slots || !pfds || !pgids || nslots > TUNE_MAX_PROCS) {
-		ret = slots && pfds && pgids ? -EINVAL : -ENOMEM;
+	if (!slots || !pfds || !pgids) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (b->procs < 1 || b->procs > TUNE_MAX_PROCS || b->ninputs < 0) {
+		ret = -EINVAL;
 		goto out;
 	}
 	for (int i = 0; i < nslots; i++)
