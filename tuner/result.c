@@ -263,6 +263,7 @@ json_t *tune_result_json(const struct tune_plan *p)
 	json_object_set_new(o, "budget_s", json_real(p->opts.budget_s));
 	json_object_set_new(o, "budget_hit", json_boolean(p->budget_hit));
 	json_object_set_new(o, "elapsed_s", json_real(p->elapsed_s));
+	json_object_set_new(o, "warmup_s", num_or_null(p->warmup_s > 0, p->warmup_s));
 	json_object_set_new(o, "candidates", cands);
 	json_object_set_new(o, "best", index_json(p, p->best));
 	json_object_set_new(o, "naive", index_json(p, p->naive));
