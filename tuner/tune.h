@@ -35,7 +35,8 @@
  *    within noise of the fastest, and never fewer than two are kept. Survivors get
  *    opts.repeat runs in all and end TUNE_OK.
  *  - A run that passes cut_factor × the best median so far is stopped: the candidate is
- *    cut with median_s a lower bound (lower_bound true). So is a run the budget ends.
+ *    cut with median_s a lower bound (lower_bound true). So is a candidate whose first
+ *    run the budget ends.
  *  - Noise: a is faster than b only when b's median exceeds a's by more than the larger
  *    spread and more than noise_floor × the smaller median.
  *  - Contention (demand, wait %) comes from the hooks (the sampler watching the jobs);
@@ -86,7 +87,7 @@ enum tune_kind {
 
 enum tune_status {
 	TUNE_PENDING, /* not measured (yet): the budget ended before its turn */
-	TUNE_OK,      /* opts.repeat runs measured */
+	TUNE_OK,      /* ranked: opts.repeat runs, or fewer for survivors the budget ended */
 	TUNE_CUT,     /* dropped early: median_s measured, or a lower bound */
 	TUNE_FAILED,  /* a job failed (exit status, signal, timeout); see error */
 };
@@ -252,8 +253,9 @@ struct tune_env {
 
 /*
  * `coretop tune [options] -- CMD ARG… {} …`. ARGV[0] is the subcommand's name. ENV may
- * be NULL. Returns the process exit status: 0 done, 1 failure, 2 bad usage, 127 the
- * command cannot be run, 130 interrupted.
+ * be NULL. Returns the process exit status: 0 done, 1 failure (nothing measured in
+ * full included), 2 bad usage, 127 the command cannot be run, 128 + signal number when
+ * interrupted (SIGINT, SIGTERM, SIGHUP).
  */
 int tune_main(int argc, char **argv, const struct tune_env *env);
 
