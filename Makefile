@@ -51,7 +51,7 @@ TUI_LIBS   = $(call pc,--libs,$(TUI_PKGS))
 
 .SECONDARY:
 .PHONY: all deps test-deps run test check fuzz bench install clean
-all: deps $(CORETOP) $(if $(wildcard tuner/workload/bench.c),$(CORETOP_BENCH))
+all: deps $(CORETOP) $(CORETOP_BENCH)
 
 deps:
 	@sh tools/deps.sh

@@ -287,6 +287,7 @@ static const struct subcommand {
 	int (*run)(int argc, char **argv);
 } subcommands[] = {
 	{ "bench", bench_main },
+	{ "tune", tune_cli },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,136 @@
+/*
+ * tune_cli.c — `coretop tune`: the tuner engine (tuner/) with the supply and topology
+ * of this machine, and the sampler watching each candidate's jobs so the result says
+ * how contended they were (demand, wait %), not only how fast.
+ */
+#include "tui/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sampler/sampler.h"
+#include "sampler/topo.h"
+#include "tuner/tune.h"
+
+#define WATCH_EVERY 0.5 /* seconds between two readings while a candidate runs */
+
+struct watch {
+	struct sampler *s;
+	double last;        /* monotonic time of the last reading */
+	pid_t pgids[TUNE_MAX_PROCS];
+	int npgids;
+	double run_s, wait_s, span_s;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool in_job(const struct watch *w, const struct proc_info *p)
+{
+	for (int i = 0; i < w->npgids; i++)
+		if (p->pid == w->pgids[i] || p->ppid == w->pgids[i])
+			return true;
+	return false;
+}
+
+/* Take a reading and add the jobs' run and wait since the last one. */
+static void watch_read(struct watch *w)
+{
+	struct snapshot *snap;
+
+	if (sampler_refresh(w->s, &snap) < 0)
+		return;
+	w->last = now_s();
+	if (snap->has_rates && w->npgids > 0) {
+		for (size_t i = 0; i < snap->nprocs; i++) {
+			const struct proc_info *p = &snap->procs[i];
+
+			if (!p->rate.known || !in_job(w, p))
+				continue;
+			w->run_s += p->rate.used * snap->interval_s;
+			w->wait_s += (p->rate.demand - p->rate.used) * snap->interval_s;
+		}
+		w->span_s += snap->interval_s;
+	}
+	snapshot_free(snap);
+}
+
+static void on_begin(void *arg, const struct tune_candidate *c)
+{
+	struct watch *w = arg;
+
+	(void)c;
+	w->npgids = 0;
+	w->run_s = w->wait_s = w->span_s = 0;
+	watch_read(w);
+}
+
+static int on_tick(void *arg, const struct tune_live *live)
+{
+	struct watch *w = arg;
+
+	if (!live->cand)
+		return 0;
+	/* remember the jobs seen running; a reading covers those of the last interval */
+	for (int i = 0; i < live->npgids; i++) {
+		bool seen = false;
+
+		for (int k = 0; k < w->npgids && !seen; k++)
+			seen = w->pgids[k] == live->pgids[i];
+		if (!seen && w->npgids < TUNE_MAX_PROCS)
+			w->pgids[w->npgids++] = live->pgids[i];
+	}
+	if (now_s() - w->last >= WATCH_EVERY)
+		watch_read(w);
+	return 0;
+}
+
+static void on_end(void *arg, const struct tune_candidate *c, struct tune_contention *out)
+{
+	struct watch *w = arg;
+
+	(void)c;
+	watch_read(w);
+	if (w->span_s <= 0 || w->run_s + w->wait_s <= 0)
+		return; /* too short to see: unknown */
+	out->known = true;
+	out->demand_cores = (w->run_s + w->wait_s) / w->span_s;
+	out->wait_pct = 100.0 * w->wait_s / (w->run_s + w->wait_s);
+}
+
+int tune_cli(int argc, char **argv)
+{
+	struct sampler_config cfg = { .proc_root = "/proc", .sys_root = "/sys" };
+	struct watch w = { 0 };
+	struct tune_hooks hooks = { .arg = &w, .tick = on_tick, .run_begin = on_begin,
+				    .run_end = on_end };
+	struct tune_env env = { 0 };
+	struct snapshot *snap = NULL;
+	struct topo topo;
+	char err[256];
+	int r;
+
+	if (topo_load(&topo, NULL, err, sizeof(err)) == 0) {
+		env.topo = topo.sum;
+		cfg.topo = &topo;
+	}
+	w.s = sampler_new(&cfg, &r);
+	if (w.s && sampler_refresh(w.s, &snap) == 0) {
+		env.supply_cores = snap->machine.supply_cores;
+		env.supply_physical_cores = snap->machine.supply_physical_cores;
+		env.hooks = &hooks;
+	}
+	snapshot_free(snap);
+	r = tune_main(argc, argv, &env);
+	sampler_free(w.s);
+	if (cfg.topo)
+		topo_release(&topo);
+	return r;
+}
