@@ -298,7 +298,7 @@ struct row {
 
 static const struct column group_cols[] = {
 	{ "", 1, 1, 0 },            /* marker */
-	{ "GROUP", 12, 40, 0 },
+	{ "GROUP", 12, 30, 0 },
 	{ "PROCS", 5, 5, 1 },
 	{ "THR", 4, 5, 1 },
 	{ "USED", 5, 6, 1 },
