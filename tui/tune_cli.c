@@ -14,7 +14,8 @@
 #include "sampler/topo.h"
 #include "tuner/tune.h"
 
-#define WATCH_EVERY 0.5 /* seconds between two readings while a candidate runs */
+#define WATCH_EVERY 0.2 /* seconds between two readings while a candidate runs: short
+			   jobs end between two slower readings, and only the living are seen */
 
 struct watch {
 	struct sampler *s;
@@ -105,6 +106,37 @@ static void on_end(void *arg, const struct tune_candidate *c, struct tune_conten
 	out->wait_pct = 100.0 * w->wait_s / (w->run_s + w->wait_s);
 }
 
+static const struct cpu_info *order_cpus;
+
+static int by_topology(const void *a, const void *b)
+{
+	const struct cpu_info *x = &order_cpus[*(const int *)a], *y = &order_cpus[*(const int *)b];
+
+	if (x->package != y->package)
+		return x->package - y->package;
+	if (x->core != y->core)
+		return x->core - y->core;
+	return x->os_index - y->os_index;
+}
+
+/*
+ * The online CPUs in topology order — package, core, then SMT sibling — so that the
+ * tuner's --bind slices are whole cores. Returns how many were written to OUT.
+ */
+static int topo_order(const struct snapshot *snap, int *out, int cap)
+{
+	int idx[CPUMASK_MAX], n = 0;
+
+	for (int i = 0; i < snap->ncpus && n < cap && n < CPUMASK_MAX; i++)
+		if (snap->cpus[i].online)
+			idx[n++] = i;
+	order_cpus = snap->cpus;
+	qsort(idx, (size_t)n, sizeof(int), by_topology);
+	for (int i = 0; i < n; i++)
+		out[i] = snap->cpus[idx[i]].os_index;
+	return n;
+}
+
 int tune_cli(int argc, char **argv)
 {
 	struct sampler_config cfg = { .proc_root = "/proc", .sys_root = "/sys" };
@@ -115,7 +147,7 @@ int tune_cli(int argc, char **argv)
 	struct snapshot *snap = NULL;
 	struct topo topo;
 	char err[256];
-	int r;
+	int r, bind[CPUMASK_MAX];
 
 	if (topo_load(&topo, NULL, err, sizeof(err)) == 0) {
 		env.topo = topo.sum;
@@ -126,6 +158,8 @@ int tune_cli(int argc, char **argv)
 		env.supply_cores = snap->machine.supply_cores;
 		env.supply_physical_cores = snap->machine.supply_physical_cores;
 		env.hooks = &hooks;
+		env.nbind = topo_order(snap, bind, (int)(sizeof(bind) / sizeof(bind[0])));
+		env.bind_cpus = env.nbind > 0 ? bind : NULL;
 	}
 	snapshot_free(snap);
 	r = tune_main(argc, argv, &env);

@@ -156,7 +156,7 @@ static void usage(FILE *f)
 		"  --no-tui            progress lines on stderr, the result on stdout\n"
 		"  --json              the result as JSON instead of a table\n"
 		"  --out FILE          also write the JSON result to FILE (atomically)\n"
-		"  --bind              pin each worker to its own cores (not implemented yet)\n"
+		"  --bind              pin each worker slot to its own CPUs (disjoint, whole cores)\n"
 		"  -h, --help          this help\n"
 		"\n"
 		"Exit status: 0 done, 1 failed, 2 bad usage, 127 command not found, 130 interrupted.\n");
@@ -319,7 +319,8 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			o->timeout_s = v;
 			break;
 		case OPT_BIND:
-			return usage_error("--bind is not implemented yet");
+			o->bind = true;
+			break;
 		case OPT_CANDIDATES:
 			cli->candidates = optarg;
 			break;
@@ -361,6 +362,33 @@ static double own_supply(void)
 	if (sched_getaffinity(0, sizeof(set), &set))
 		return 1;
 	return CPU_COUNT(&set);
+}
+
+/* The CPUs --bind slices: the caller's list (topology order), else this process's
+ * affinity mask in number order. */
+static int bind_list(struct tune_plan *p, const struct tune_env *env)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (env && env->bind_cpus && env->nbind > 0) {
+		p->bind_cpus = malloc(sizeof(int) * (size_t)env->nbind);
+		if (!p->bind_cpus)
+			return -ENOMEM;
+		memcpy(p->bind_cpus, env->bind_cpus, sizeof(int) * (size_t)env->nbind);
+		p->nbind = env->nbind;
+		return 0;
+	}
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -errno;
+	p->bind_cpus = malloc(sizeof(int) * (size_t)CPU_COUNT(&set));
+	if (!p->bind_cpus)
+		return -ENOMEM;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			p->bind_cpus[n++] = c;
+	p->nbind = n;
+	return 0;
 }
 
 static int make_candidates(struct cli *cli)
@@ -439,6 +467,10 @@ int tune_main(int argc, char **argv, const struct tune_env *env)
 	p->supply_physical_cores = env ? env->supply_physical_cores : 0;
 	if (env)
 		p->topo = env->topo;
+	if (p->opts.bind && bind_list(p, env) < 0) {
+		status = usage_error("--bind: cannot read the CPUs this process may use");
+		goto out;
+	}
 	status = make_candidates(&cli);
 	if (status >= 0)
 		goto out;

@@ -88,6 +88,8 @@ static int run_once(struct tune_plan *p, const struct tune_candidate *c, int pro
 		.deadline = deadline,
 		.hooks = hooks,
 		.cand = c,
+		.bind_cpus = p->opts.bind ? p->bind_cpus : NULL,
+		.nbind = p->nbind,
 	};
 	int ret = tune_env_build(&env, environ, threads, extra);
 

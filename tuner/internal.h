@@ -119,6 +119,8 @@ struct tune_batch {
 	double deadline;      /* tune_now() value at which to stop; 0: none */
 	const struct tune_hooks *hooks;
 	const struct tune_candidate *cand; /* for the hooks; NULL during the warm-up */
+	const int *bind_cpus; /* NULL: no pinning; else slot i of P gets the i-th of P */
+	int nbind;            /* contiguous slices of these CPUs */
 };
 
 struct tune_batch_result {

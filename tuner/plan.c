@@ -39,6 +39,7 @@ void tune_plan_release(struct tune_plan *p)
 		candidate_release(&p->cands[i]);
 	free(p->cands);
 	free(p->recommendation);
+	free(p->bind_cpus);
 	memset(p, 0, sizeof(*p));
 	p->best = p->naive = p->serial = -1;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,9 +155,25 @@ static void move_fd(int from, int to)
 		dup2(from, to);
 }
 
+/*
+ * --bind: slot I of N gets the I-th of N contiguous slices of the CPU list (whole
+ * cores when the list is in topology order and the counts allow); with more slots than
+ * CPUs, slots share them round-robin. Disjoint whenever N <= NCPUS.
+ */
+static void bind_slice(const int *cpus, int ncpus, int i, int n, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	if (n <= ncpus) {
+		for (int k = i * ncpus / n; k < (i + 1) * ncpus / n; k++)
+			CPU_SET(cpus[k], set);
+	} else {
+		CPU_SET(cpus[i % ncpus], set);
+	}
+}
+
 /* Only async-signal-safe calls between fork and exec. */
 static void child_exec(char *const *argv, char *const *envp, pid_t parent, int devnull,
-		       int out, int err, int status)
+		       int out, int err, int status, const cpu_set_t *cpus)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -167,6 +184,12 @@ static void child_exec(char *const *argv, char *const *envp, pid_t parent, int d
 	if (getppid() != parent)
 		_exit(127);
 	setpgid(0, 0);
+	if (cpus && sched_setaffinity(0, sizeof(*cpus), cpus) < 0) {
+		e = errno;
+		if (write(status, &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	sigaction(SIGPIPE, &dfl, NULL);
@@ -184,8 +207,8 @@ static void child_exec(char *const *argv, char *const *envp, pid_t parent, int d
  * Starts one job in S. Returns 0, a positive errno when the command cannot be
  * executed (ERR says why), or a negative errno when the tuner cannot start processes.
  */
-static int spawn(struct slot *s, char *const *argv, char *const *envp, char *err,
-		 size_t errlen)
+static int spawn(struct slot *s, char *const *argv, char *const *envp, const cpu_set_t *cpus,
+		 char *err, size_t errlen)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, st[2] = { -1, -1 }, devnull = -1;
 	pid_t parent = getpid(), pid;
@@ -204,7 +227,7 @@ static int spawn(struct slot *s, char *const *argv, char *const *envp, char *err
 		goto out;
 	}
 	if (pid == 0)
-		child_exec(argv, envp, parent, devnull, out[1], errp[1], st[1]);
+		child_exec(argv, envp, parent, devnull, out[1], errp[1], st[1], cpus);
 	/* Both sides set the group, so a kill right after fork already finds it. */
 	setpgid(pid, pid);
 	s->pid = pid;
@@ -391,8 +414,15 @@ int tune_batch_run(const struct tune_batch *b, struct tune_batch_result *r)
 			tune_strv_release(&argv);
 			ret = tune_template_expand(b->command, b->ncommand, b->shell,
 						   b->inputs[next], &argv);
-			if (!ret)
-				ret = spawn(&slots[i], argv.v, b->envp, r->error, sizeof(r->error));
+			if (!ret) {
+				cpu_set_t set;
+
+				if (b->bind_cpus && b->nbind > 0)
+					bind_slice(b->bind_cpus, b->nbind, i, b->procs, &set);
+				ret = spawn(&slots[i], argv.v, b->envp,
+					    b->bind_cpus && b->nbind > 0 ? &set : NULL, r->error,
+					    sizeof(r->error));
+			}
 			if (ret > 0) {
 				r->end = TUNE_BATCH_EXEC;
 				ret = 0;

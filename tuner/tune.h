@@ -129,6 +129,7 @@ struct tune_opts {
 	double noise_floor;  /* relative difference always taken as noise (default 0.05) */
 	bool shell;          /* run the command with /bin/sh -c */
 	bool warmup;         /* default true */
+	bool bind;           /* pin each worker slot to its own CPUs (--bind) */
 };
 
 struct tune_plan {
@@ -142,6 +143,10 @@ struct tune_plan {
 	struct topo_summary topo;    /* .known false when unknown */
 	struct tune_candidate *cands;
 	int ncands, cap;
+	/* --bind: the CPUs the jobs may use, in topology order (a core's SMT siblings
+	 * next to each other), so that contiguous slices are whole cores. Owned. */
+	int *bind_cpus;
+	int nbind;
 
 	/* Filled by tune_plan_run(). */
 	double elapsed_s;
@@ -249,6 +254,9 @@ struct tune_env {
 	double supply_physical_cores; /* 0 when unknown */
 	struct topo_summary topo;     /* .known false when unknown */
 	const struct tune_hooks *hooks; /* the sampler's contention hooks, or NULL */
+	const int *bind_cpus;         /* allowed CPUs in topology order; NULL: the affinity
+					 mask's, in number order */
+	int nbind;
 };
 
 /*
