@@ -80,7 +80,6 @@ expect_exit 2 "no inputs in stdin" "$CORETOP" tune -- "$bench"
 expect_exit 2 "invalid --repeat '0'" "$CORETOP" tune --repeat 0 --inputs 1 -- "$bench"
 expect_exit 2 "invalid candidate '2y1'" "$CORETOP" tune --candidates 2y1 --inputs 1 -- "$bench"
 expect_exit 2 "unknown option '--frobnicate'" "$CORETOP" tune --frobnicate -- "$bench"
-expect_exit 2 "--bind is not implemented yet" "$CORETOP" tune --bind --inputs 1 -- "$bench"
 expect_exit 127 "coretop-no-such-command: command not found" \
 	"$CORETOP" tune --inputs 1 -- coretop-no-such-command {}
 expect_exit 1 "fails on its own .*invalid seed 'x'" "$CORETOP" tune --inputs x -- "$bench"
