@@ -23,6 +23,7 @@ struct watch {
 	pid_t pgids[TUNE_MAX_PROCS];
 	int npgids;
 	double run_s, wait_s, span_s;
+	bool openmp;          /* an OpenMP runtime was seen in a job */
 };
 
 static double now_s(void)
@@ -53,7 +54,14 @@ static void watch_read(struct watch *w)
 		for (size_t i = 0; i < snap->nprocs; i++) {
 			const struct proc_info *p = &snap->procs[i];
 
-			if (!p->rate.known || !in_job(w, p))
+			if (!in_job(w, p))
+				continue;
+			for (int k = 0; k < p->npools; k++)
+				if (p->pools[k].lib == POOL_OPENMP ||
+				    (p->pools[k].lib == POOL_OPENBLAS && p->pools[k].variant &&
+				     !strcmp(p->pools[k].variant, "openmp")))
+					w->openmp = true;
+			if (!p->rate.known)
 				continue;
 			w->run_s += p->rate.used * snap->interval_s;
 			w->wait_s += (p->rate.demand - p->rate.used) * snap->interval_s;
@@ -77,8 +85,6 @@ static int on_tick(void *arg, const struct tune_live *live)
 {
 	struct watch *w = arg;
 
-	if (!live->cand)
-		return 0;
 	/* remember the jobs seen running; a reading covers those of the last interval */
 	for (int i = 0; i < live->npgids; i++) {
 		bool seen = false;
@@ -88,9 +94,16 @@ static int on_tick(void *arg, const struct tune_live *live)
 		if (!seen && w->npgids < TUNE_MAX_PROCS)
 			w->pgids[w->npgids++] = live->pgids[i];
 	}
-	if (now_s() - w->last >= WATCH_EVERY)
+	/* during the warm-up, look at every tick: a job seen once is enough to know
+	 * whether it loads an OpenMP runtime (jobs shorter than a tick go unseen) */
+	if (now_s() - w->last >= (live->cand ? WATCH_EVERY : 0.05))
 		watch_read(w);
 	return 0;
+}
+
+static bool on_openmp(void *arg)
+{
+	return ((struct watch *)arg)->openmp;
 }
 
 static void on_end(void *arg, const struct tune_candidate *c, struct tune_contention *out)
@@ -142,7 +155,7 @@ int tune_cli(int argc, char **argv)
 	struct sampler_config cfg = { .proc_root = "/proc", .sys_root = "/sys" };
 	struct watch w = { 0 };
 	struct tune_hooks hooks = { .arg = &w, .tick = on_tick, .run_begin = on_begin,
-				    .run_end = on_end };
+				    .run_end = on_end, .openmp_seen = on_openmp };
 	struct tune_env env = { 0 };
 	struct snapshot *snap = NULL;
 	struct topo topo;

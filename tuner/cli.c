@@ -108,6 +108,13 @@ static void hook_run_end(void *arg, const struct tune_candidate *c, struct tune_
 		cli->outer->run_end(cli->outer->arg, c, out);
 }
 
+static bool hook_openmp_seen(void *arg)
+{
+	struct cli *cli = arg;
+
+	return cli->outer && cli->outer->openmp_seen && cli->outer->openmp_seen(cli->outer->arg);
+}
+
 /* One line per candidate whose measurement is over, with the time the rest will take. */
 static void hook_candidate_done(void *arg, const struct tune_plan *p,
 				const struct tune_candidate *c)
@@ -449,6 +456,7 @@ int tune_main(int argc, char **argv, const struct tune_env *env)
 		.tick = hook_tick,
 		.run_begin = hook_run_begin,
 		.run_end = hook_run_end,
+		.openmp_seen = hook_openmp_seen,
 		.candidate_done = hook_candidate_done,
 	};
 	struct saved_sigs saved;

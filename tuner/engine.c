@@ -264,6 +264,28 @@ static void close_out(struct tune_plan *p, struct tune_candidate **active, int n
 	}
 }
 
+/*
+ * An OpenMP runtime spins while it waits for work (libgomp: GOMP_SPINCOUNT, 300,000
+ * iterations by default), which steals cores from the other jobs when P × T is over
+ * the supply: each split with T > 1 is also tried with OMP_WAIT_POLICY=passive.
+ */
+static int add_passive(struct tune_plan *p)
+{
+	static char *const passive[] = { "OMP_WAIT_POLICY=passive", NULL };
+	int n = p->ncands;
+
+	for (int i = 0; i < n; i++) {
+		const struct tune_candidate c = p->cands[i];
+
+		if (c.kind == TUNE_SPLIT && c.threads > 1 && !c.extra_env) {
+			int ret = tune_plan_add(p, TUNE_SPLIT, c.procs, c.threads, passive);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err,
 		  size_t errlen)
 {
@@ -286,16 +308,21 @@ int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err
 		if (ret)
 			goto out;
 	}
-	active = calloc((size_t)p->ncands, sizeof(*active));
-	order = calloc((size_t)p->ncands, sizeof(*order));
-	if (!active || !order) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	if (p->opts.warmup) {
 		ret = warm_up(p, deadline, hooks, err, errlen);
 		if (ret || p->budget_hit)
 			goto out;
+	}
+	if (hooks->openmp_seen && hooks->openmp_seen(hooks->arg)) {
+		ret = add_passive(p);
+		if (ret)
+			goto out;
+	}
+	active = calloc(p->ncands > 0 ? (size_t)p->ncands : 1, sizeof(*active));
+	order = calloc(p->ncands > 0 ? (size_t)p->ncands : 1, sizeof(*order));
+	if (!active || !order) {
+		ret = -ENOMEM;
+		goto out;
 	}
 	for (int i = 0; i < p->ncands; i++)
 		active[nactive++] = &p->cands[i];

@@ -134,7 +134,9 @@ int tune_plan_add(struct tune_plan *p, enum tune_kind kind, int procs, int threa
 		snprintf(c->name, sizeof(c->name), "serial");
 	else
 		snprintf(c->name, sizeof(c->name), "%dx%d%s", procs, threads,
-			 extra_env && extra_env[0] ? "+env" : "");
+			 !extra_env || !extra_env[0] ? ""
+			 : !strcmp(extra_env[0], "OMP_WAIT_POLICY=passive") && !extra_env[1] ? "+passive"
+											   : "+env");
 	p->ncands++;
 	return 0;
 }

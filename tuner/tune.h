@@ -217,6 +217,10 @@ struct tune_hooks {
 	 * saw in the jobs since run_begin (leave it unknown when it saw none). */
 	void (*run_begin)(void *arg, const struct tune_candidate *c);
 	void (*run_end)(void *arg, const struct tune_candidate *c, struct tune_contention *out);
+	/* After the warm-up: whether the job loads an OpenMP runtime (the sampler sees it
+	 * in the jobs' maps); then each split with T > 1 is also tried with
+	 * OMP_WAIT_POLICY=passive. NULL: never. */
+	bool (*openmp_seen)(void *arg);
 	/* A candidate's status became final (ok, cut or failed). */
 	void (*candidate_done)(void *arg, const struct tune_plan *p, const struct tune_candidate *c);
 };

@@ -21,6 +21,29 @@ else
 	echo "one CPU: --bind not checked"
 fi
 
+# an OpenMP job: once the warm-up shows libgomp in it, splits with T > 1 are also
+# tried with OMP_WAIT_POLICY=passive
+cat >"$tmp/omp.c" <<'C'
+#include <stdio.h>
+int main(void)
+{
+	double s = 0;
+	for (int r = 0; r < 10; r++) {
+#pragma omp parallel for reduction(+ : s)
+		for (long i = 0; i < 20000000; i++)
+			s += (double)(i % 7);
+	}
+	printf("%g\n", s);
+	return 0;
+}
+C
+if cc -O1 -fopenmp -o "$tmp/omp" "$tmp/omp.c" 2>/dev/null; then
+	"$CORETOP" tune --no-tui --json --repeat 1 --inputs 1..2 -- "$tmp/omp" >"$tmp/omp.json" 2>/dev/null ||
+		fail "tune of an OpenMP job exited $?"
+	n=$(/usr/bin/python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print(len([c for c in d['candidates'] if c['name'].endswith('+passive') and c['env'].get('OMP_WAIT_POLICY') == 'passive']))" "$tmp/omp.json")
+	[ "${n:-0}" -ge 1 ] && ok "OpenMP job: $n candidates with OMP_WAIT_POLICY=passive" || fail "OpenMP job: no passive candidate"
+fi
+
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || { finish; }
 cat >"$tmp/job.py" <<'PY'
 import sys, numpy as np
