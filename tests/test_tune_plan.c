@@ -261,7 +261,10 @@ static void add_checks_and_dedups(void **state)
 	assert_int_equal(p.ncands, 2);
 	assert_string_equal(p.cands[1].extra_env[0], "OMP_WAIT_POLICY=passive");
 	assert_ptr_not_equal(p.cands[1].extra_env[0], passive[0]);
-	assert_string_equal(p.cands[1].name, "2x1+env");
+	assert_string_equal(p.cands[1].name, "2x1+passive");
+	/* any other extra environment is named as such */
+	assert_int_equal(tune_plan_add(&p, TUNE_SPLIT, 2, 1, (char *[]){ "GOMP_SPINCOUNT=0", NULL }), 0);
+	assert_string_equal(p.cands[2].name, "2x1+env");
 	tune_plan_release(&p);
 	assert_int_equal(p.ncands, 0);
 	assert_null(p.cands);
