@@ -23,8 +23,9 @@
 struct cli {
 	struct tune_plan plan;
 	const char *inputs_spec, *inputs_file, *candidates, *out;
-	bool json, started;
+	bool json, started, no_tui;
 	const struct tune_hooks *outer;
+	const struct tune_screen *screen; /* set while the screen is open */
 	int finished;
 };
 
@@ -80,8 +81,10 @@ static int hook_tick(void *arg, const struct tune_live *live)
 
 	if (stop_signal)
 		return 1;
+	if (cli->screen && cli->screen->draw(cli->screen->arg, &cli->plan, live))
+		return 1;
 	/* Said once the warm-up worked, so that a command that fails gets one line. */
-	if (live->cand && !cli->started) {
+	if (live->cand && !cli->started && !cli->screen) {
 		const struct tune_plan *p = &cli->plan;
 
 		cli->started = true;
@@ -124,6 +127,8 @@ static void hook_candidate_done(void *arg, const struct tune_plan *p,
 	char what[160], eta_s[32];
 
 	cli->finished++;
+	if (cli->screen)
+		goto outer;
 	if (c->status == TUNE_FAILED)
 		snprintf(what, sizeof(what), "failed: %.120s", c->error ? c->error : "?");
 	else if (c->lower_bound)
@@ -139,6 +144,7 @@ static void hook_candidate_done(void *arg, const struct tune_plan *p,
 		snprintf(eta_s, sizeof(eta_s), "ETA ?");
 	fprintf(stderr, "coretop tune: [%d/%d] %-10s %s  %s\n", cli->finished, p->ncands,
 		c->name, what, eta_s);
+outer:
 	if (cli->outer && cli->outer->candidate_done)
 		cli->outer->candidate_done(cli->outer->arg, p, c);
 }
@@ -335,6 +341,7 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			o->shell = true;
 			break;
 		case OPT_NO_TUI:
+			cli->no_tui = true;
 			break;
 		case OPT_JSON:
 			cli->json = true;
@@ -486,9 +493,28 @@ int tune_main(int argc, char **argv, const struct tune_env *env)
 		status = usage_error("out of memory");
 		goto out;
 	}
+	if (env && env->screen && !cli.no_tui && !cli.json && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO) && env->screen->open(env->screen->arg, p) == 0)
+		cli.screen = env->screen;
 	signals_install(&saved);
 	ret = tune_plan_run(p, &hooks, err, sizeof(err));
 	signals_restore(&saved);
+	if (cli.screen) {
+		const struct tune_screen *sc = cli.screen;
+
+		cli.screen = NULL;
+		sc->close(sc->arg, p, ret, ret == -ECANCELED ? "interrupted; every job was stopped"
+					   : *err ? err : ret ? strerror(-ret) : "");
+		if (ret == 0) {
+			status = p->best >= 0 ? 0 : 1;
+			if (cli.out && (ret = tune_result_write(p, cli.out))) {
+				fprintf(stderr, "coretop tune: cannot write %s: %s\n", cli.out,
+					strerror(-ret));
+				status = 1;
+			}
+			goto out;
+		}
+	}
 	switch (ret) {
 	case 0:
 		status = report(&cli);
