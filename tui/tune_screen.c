@@ -392,10 +392,11 @@ static const char *export_flow(struct tune_ui *ui, const struct tune_plan *p)
 	return ui->message;
 }
 
-static void close_screen(void *arg, const struct tune_plan *p, int status, const char *msg)
+static int close_screen(void *arg, const struct tune_plan *p, int status, const char *msg)
 {
 	struct tune_ui *ui = arg;
-	const char *footer = status == 0 ? "e export  q quit" : msg;
+	const char *footer = status == 0 ? "e export  r re-run the best two  q quit" : msg;
+	int action = 0;
 	char line[512];
 	int ch;
 
@@ -409,16 +410,21 @@ static void close_screen(void *arg, const struct tune_plan *p, int status, const
 		ch = getch();
 		if (status != 0 || ch == 'q' || ch == KEY_F(10) || ch == 27 || ch == ERR)
 			break;
-		if (ch == 'e')
+		if (ch == 'e') {
 			footer = export_flow(ui, p);
-		else if (ch != KEY_RESIZE)
-			footer = "e export  q quit";
+		} else if (ch == 'r' && p->best >= 0) {
+			action = TUNE_SCREEN_RERUN;
+			break;
+		} else if (ch != KEY_RESIZE) {
+			footer = "e export  r re-run the best two  q quit";
+		}
 	}
 	endwin();
 	delscreen(ui->term);
 	ui->term = NULL;
-	if (status == 0 && p->recommendation)
+	if (status == 0 && p->recommendation && action != TUNE_SCREEN_RERUN)
 		printf("%s\n", p->recommendation);
+	return action;
 }
 
 void tune_screen_setup(struct tune_screen *sc, struct tune_ui *ui)

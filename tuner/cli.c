@@ -405,6 +405,53 @@ static int bind_list(struct tune_plan *p, const struct tune_env *env)
 	return 0;
 }
 
+/*
+ * `r` on the screen: the plan becomes the two fastest candidates alone, measured again
+ * from scratch (no warm-up: the command is known to run), to confirm the ranking.
+ */
+static int best_two_again(struct tune_plan *p)
+{
+	struct tune_plan q;
+	int first = p->best, second = -1, ret = 0;
+
+	if (first < 0)
+		return -EINVAL;
+	for (int i = 0; i < p->ncands; i++)
+		if (i != first && p->cands[i].status == TUNE_OK &&
+		    (second < 0 || p->cands[i].median_s < p->cands[second].median_s))
+			second = i;
+	tune_plan_init(&q);
+	q.opts = p->opts;
+	q.opts.warmup = false;
+	q.supply_cores = p->supply_cores;
+	q.supply_physical_cores = p->supply_physical_cores;
+	q.topo = p->topo;
+	ret = tune_plan_set_command(&q, p->command.n, p->command.v);
+	for (int i = 0; !ret && i < p->nsample; i++)
+		ret = tune_plan_add_input(&q, p->sample[i]);
+	for (int k = 0; !ret && k < 2; k++) {
+		const struct tune_candidate *c = &p->cands[k ? second : first];
+
+		if (k && second < 0)
+			break;
+		ret = tune_plan_add(&q, c->kind, c->procs, c->threads, c->extra_env);
+	}
+	if (!ret && p->bind_cpus) {
+		q.bind_cpus = p->bind_cpus;
+		q.nbind = p->nbind;
+		p->bind_cpus = NULL;
+	}
+	if (!ret)
+		ret = tune_plan_prepare(&q);
+	if (ret) {
+		tune_plan_release(&q);
+		return ret;
+	}
+	tune_plan_release(p);
+	*p = q;
+	return 0;
+}
+
 static int make_candidates(struct cli *cli)
 {
 	char err[TUNE_ERRLEN];
@@ -496,15 +543,23 @@ int tune_main(int argc, char **argv, const struct tune_env *env)
 	if (env && env->screen && !cli.no_tui && !cli.json && isatty(STDIN_FILENO) &&
 	    isatty(STDOUT_FILENO) && env->screen->open(env->screen->arg, p) == 0)
 		cli.screen = env->screen;
+rerun:
 	signals_install(&saved);
 	ret = tune_plan_run(p, &hooks, err, sizeof(err));
 	signals_restore(&saved);
 	if (cli.screen) {
 		const struct tune_screen *sc = cli.screen;
+		int action;
 
 		cli.screen = NULL;
-		sc->close(sc->arg, p, ret, ret == -ECANCELED ? "interrupted; every job was stopped"
-					   : *err ? err : ret ? strerror(-ret) : "");
+		action = sc->close(sc->arg, p, ret, ret == -ECANCELED ? "interrupted; every job was stopped"
+							: *err ? err : ret ? strerror(-ret) : "");
+		if (ret == 0 && action == TUNE_SCREEN_RERUN && best_two_again(p) == 0 &&
+		    sc->open(sc->arg, p) == 0) {
+			cli.screen = sc;
+			cli.finished = 0;
+			goto rerun;
+		}
 		if (ret == 0) {
 			status = p->best >= 0 ? 0 : 1;
 			if (cli.out && (ret = tune_result_write(p, cli.out))) {

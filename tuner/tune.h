@@ -257,6 +257,8 @@ void tune_kill_all(void);
  * A live screen for the tuning (the TUI's; the tuner itself never includes curses).
  * Used when given, unless --no-tui or --json, and only on a terminal.
  */
+#define TUNE_SCREEN_RERUN 1
+
 struct tune_screen {
 	void *arg;
 	/* Before the warm-up. Non-zero: no screen after all (text as with --no-tui). */
@@ -264,8 +266,10 @@ struct tune_screen {
 	/* About every 100 ms while jobs run. Non-zero cancels the tuning. */
 	int (*draw)(void *arg, const struct tune_plan *p, const struct tune_live *live);
 	/* After the run (STATUS: 0 done, else the error or interruption, MSG one line):
-	 * shows the result until the user leaves, restores the terminal. */
-	void (*close)(void *arg, const struct tune_plan *p, int status, const char *msg);
+	 * shows the result until the user leaves, restores the terminal. Returns
+	 * TUNE_SCREEN_RERUN to measure the best two candidates again (the screen is then
+	 * opened anew), else 0. */
+	int (*close)(void *arg, const struct tune_plan *p, int status, const char *msg);
 };
 
 struct tune_env {

@@ -26,7 +26,7 @@ T send-keys -t e2e "cd $tmp && TERM=xterm-256color $CORETOP tune --repeat 1 --in
 expect '^jobs/s +threads: +1 +2' "heat map header"
 expect '^procs +1 +[0-9]' "heat map rows fill in"
 expect '^run [0-9]+ jobs? at a time|^keep the default' "the recommendation" 60
-expect '^e export +q quit' "export and quit keys"
+expect '^e export +r re-run the best two +q quit' "export, re-run and quit keys"
 T send-keys -t e2e e
 expect 'export as: s sh' "e asks for a format"
 T send-keys -t e2e s
@@ -38,6 +38,9 @@ T send-keys -t e2e e s Enter
 expect 'exists. Replace it\? \(y/n\)' "an existing file is not replaced without asking"
 T send-keys -t e2e n
 expect 'the file was kept' "n keeps it"
+T send-keys -t e2e r
+expect '^coretop tune +2 candidates' "r measures the best two again"
+expect '^e export' "and shows their result" 60
 T send-keys -t e2e q
 expect '^rc=0' "q leaves with status 0"
 
