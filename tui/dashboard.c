@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ncurses.h>
@@ -28,6 +29,7 @@
 #include "sampler/advice.h"
 #include "sampler/report.h"
 #include "tui/layout.h"
+#include "tui/prompt.h"
 
 enum view { VIEW_GROUPS, VIEW_PROCS, VIEW_THREADS };
 enum { PAIR_BAD = 1, PAIR_RISK, PAIR_OK, PAIR_BAR, PAIR_TITLE, PAIR_KEY };
@@ -59,6 +61,8 @@ struct ui {
 	bool filtering, help, color;
 	enum group_by group_by;
 	const char *message;      /* one-off line in the key bar */
+	char msgbuf[256];
+	SCREEN *screen;
 	int table_y, table_rows;  /* where the rows are, for the mouse */
 };
 
@@ -574,7 +578,7 @@ static const struct key_help {
 	{ "g", "group by job, parent, program, user, cgroup" },
 	{ "p", "pause or resume sampling" },
 	{ "+ -", "sample more or less often" },
-	{ "t", "tune the selected group's command" },
+	{ "t", "tune the selected group's command (edit it and the inputs first)" },
 	{ "? F1", "this help" },
 	{ "q F10 Ctrl-C", "quit" },
 };
@@ -732,6 +736,131 @@ static void go_back(struct ui *ui)
 	ui->filter[0] = '\0';
 }
 
+/* Split a command line on spaces (the snapshot keeps argv joined). */
+static int split_words(char *line, char **words, int cap)
+{
+	int n = 0;
+
+	for (char *tok = strtok(line, " "); tok && n < cap; tok = strtok(NULL, " "))
+		words[n++] = tok;
+	return n;
+}
+
+/*
+ * The selected group as a tuning: its command line with the first word that differs
+ * between members turned into {}, and the values seen there as the inputs.
+ */
+static void tune_template(const struct snapshot *s, const struct group *g, char *cmd,
+			  size_t ccap, char *inputs, size_t icap)
+{
+	char first[4096], other[4096], *fw[256], *ow[256];
+	int nf, hole = -1;
+
+	snprintf(first, sizeof(first), "%s", s->procs[g->procs[0]].cmdline);
+	nf = split_words(first, fw, 256);
+	for (int k = 1; k < g->nprocs && hole < 0; k++) {
+		int no;
+
+		snprintf(other, sizeof(other), "%s", s->procs[g->procs[k]].cmdline);
+		no = split_words(other, ow, 256);
+		for (int i = 0; i < nf && i < no; i++)
+			if (strcmp(fw[i], ow[i])) {
+				hole = i;
+				break;
+			}
+	}
+	cmd[0] = inputs[0] = '\0';
+	for (int i = 0; i < nf; i++) {
+		size_t len = strlen(cmd);
+		snprintf(cmd + len, ccap - len, "%s%s", i ? " " : "", i == hole ? "{}" : fw[i]);
+	}
+	if (hole < 0)
+		return;
+	for (int k = 0; k < g->nprocs; k++) {
+		char *w[256], buf[4096];
+		size_t len = strlen(inputs);
+
+		snprintf(buf, sizeof(buf), "%s", s->procs[g->procs[k]].cmdline);
+		if (split_words(buf, w, 256) > hole && !strstr(inputs, w[hole]))
+			snprintf(inputs + len, icap - len, "%s%s", len ? "," : "", w[hole]);
+	}
+}
+
+/*
+ * The tuner runs as a child `coretop tune`: its screen owns the terminal while the
+ * dashboard waits, and curses state never mixes. Ctrl-C then belongs to the tuner
+ * (which stops its jobs and returns here), not to the dashboard.
+ */
+static int run_tuner(char **argv)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_term;
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int status = 1;
+	pid_t pid;
+
+	if (n <= 0)
+		return 127;
+	self[n] = '\0';
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGTERM, &ign, &old_term);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execv(self, argv);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return pid < 0 ? 1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* t: confirm or edit the command and the inputs, then run the tuner screen. */
+static void tune_group(struct ui *ui)
+{
+	const struct group *g = ui->view == VIEW_GROUPS
+					? (ui->sel_key[0] ? snapshot_group(ui->snap, ui->sel_key) : NULL)
+					: current_group(ui);
+	char cmd[4096], inputs[1024], *argv[300];
+	int argc = 0, status;
+
+	if (!g || g->nprocs == 0 || g->procs[0] < 0 || !ui->snap->procs[g->procs[0]].cmdline ||
+	    ui->snap->procs[g->procs[0]].kthread) {
+		ui->message = "t: select a group of processes to tune";
+		return;
+	}
+	tune_template(ui->snap, g, cmd, sizeof(cmd), inputs, sizeof(inputs));
+	if (!tui_prompt("tune command ({} = input, Esc cancels): ", cmd, sizeof(cmd)) ||
+	    !tui_prompt("inputs (1..20, a,b,c; Esc cancels): ", inputs, sizeof(inputs))) {
+		ui->message = "tuning cancelled";
+		return;
+	}
+	argv[argc++] = "coretop";
+	argv[argc++] = "tune";
+	argv[argc++] = "--inputs";
+	argv[argc++] = inputs;
+	argv[argc++] = "--";
+	argc += split_words(cmd, argv + argc, 290);
+	argv[argc] = NULL;
+	request(ui, req_pause, 0);
+	def_prog_mode();
+	endwin();
+	status = run_tuner(argv);
+	reset_prog_mode();
+	request(ui, req_pause, 0);
+	if (status == 0)
+		snprintf(ui->msgbuf, sizeof(ui->msgbuf), "tuner finished; back to the dashboard");
+	else
+		snprintf(ui->msgbuf, sizeof(ui->msgbuf), "tuner ended with status %d; back to the dashboard",
+			 status);
+	ui->message = ui->msgbuf;
+	clearok(curscr, TRUE);
+}
+
 /* Returns false when the dashboard should end. */
 static bool handle_key(struct ui *ui, int ch)
 {
@@ -826,7 +955,7 @@ static bool handle_key(struct ui *ui, int ch)
 		ui->help = true;
 		break;
 	case 't':
-		ui->message = "the tuner is not wired into the dashboard yet: run coretop tune -- CMD {}";
+		tune_group(ui);
 		break;
 	case KEY_MOUSE:
 		if (getmouse(&ev) == OK) {
@@ -906,7 +1035,7 @@ int dashboard_main(struct sampler *s, const struct topo *topo, const struct moni
 	ui.sh.interval = o->delay;
 	ui.sh.group_by = -1;
 
-	if (!(screen = newterm(NULL, stdout, stdin))) {
+	if (!(ui.screen = screen = newterm(NULL, stdout, stdin))) {
 		fprintf(stderr, "coretop: cannot use this terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		return 2;

@@ -20,6 +20,7 @@
 
 #include "sampler/report.h"
 #include "tui/layout.h"
+#include "tui/prompt.h"
 #include "tuner/export.h"
 
 enum { PAIR_GOOD = 1, PAIR_MID, PAIR_BAD, PAIR_RUN };
@@ -269,22 +270,6 @@ static void draw_all(struct tune_ui *ui, const struct tune_plan *p, const struct
 	refresh();
 }
 
-/* A yes/no question on the last line; true for y. Blocking. */
-static bool ask(const char *question)
-{
-	int ch;
-
-	mvhline(LINES - 1, 0, ' ', COLS);
-	attron(A_BOLD);
-	text(LINES - 1, 0, question, COLS);
-	attroff(A_BOLD);
-	refresh();
-	nodelay(stdscr, FALSE);
-	ch = getch();
-	nodelay(stdscr, TRUE);
-	return ch == 'y' || ch == 'Y';
-}
-
 static int draw(void *arg, const struct tune_plan *p, const struct tune_live *live)
 {
 	struct tune_ui *ui = arg;
@@ -292,48 +277,11 @@ static int draw(void *arg, const struct tune_plan *p, const struct tune_live *li
 
 	while ((ch = getch()) != ERR)
 		if (ch == 'q' || ch == KEY_F(10) || ch == 27) {
-			if (ask("Quit? Every job will be stopped. (y/n)"))
+			if (tui_ask("Quit? Every job will be stopped. (y/n)"))
 				return 1;
 		}
 	draw_all(ui, p, live, "q quit (asks first)");
 	return 0;
-}
-
-/* A line of text typed on the last row, starting from DEF. False on Esc. */
-static bool prompt(const char *label, const char *def, char *out, size_t cap)
-{
-	size_t len;
-	int ch;
-
-	snprintf(out, cap, "%s", def);
-	len = strlen(out);
-	nodelay(stdscr, FALSE);
-	curs_set(1);
-	for (;;) {
-		char line[512];
-
-		snprintf(line, sizeof(line), "%s%s", label, out);
-		mvhline(LINES - 1, 0, ' ', COLS);
-		text(LINES - 1, 0, line, COLS);
-		refresh();
-		ch = getch();
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			break;
-		if (ch == 27) {
-			curs_set(0);
-			nodelay(stdscr, TRUE);
-			return false;
-		}
-		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len > 0)
-			out[--len] = '\0';
-		else if (ch >= 32 && ch < 127 && len + 1 < cap) {
-			out[len++] = (char)ch;
-			out[len] = '\0';
-		}
-	}
-	curs_set(0);
-	nodelay(stdscr, TRUE);
-	return len > 0;
 }
 
 static const struct {
@@ -366,12 +314,13 @@ static const char *export_flow(struct tune_ui *ui, const struct tune_plan *p)
 			k = (int)i;
 	if (k < 0)
 		return "export cancelled";
-	if (!prompt("file: ", export_keys[k].file, path, sizeof(path)))
+	snprintf(path, sizeof(path), "%s", export_keys[k].file);
+	if (!tui_prompt("file: ", path, sizeof(path)))
 		return "export cancelled";
 	if (stat(path, &st) == 0) {
 		char q[600];
 		snprintf(q, sizeof(q), "%s exists. Replace it? (y/n)", path);
-		if (!ask(q))
+		if (!tui_ask(q))
 			return "export cancelled: the file was kept";
 		force = true;
 	}

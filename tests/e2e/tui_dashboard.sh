@@ -69,8 +69,6 @@ T send-keys -t e2e p
 expect 'PAUSED' "p pauses"
 T send-keys -t e2e p '+'
 expect 'every 0.25s' "+ samples more often"
-T send-keys -t e2e t
-expect 'tuner is not wired' "t says the tuner is not wired yet"
 
 T resize-window -t e2e -x 20 -y 5
 sleep 1
@@ -97,4 +95,31 @@ expect ' icanon' "the terminal is back in canonical mode"
 screen | grep -q 'GROUP' && fail "curses residue after quit" || ok "no curses residue"
 T send-keys -t e2e "sh -c '$CORETOP -d 0.5 </dev/tty & sleep 1; kill -TERM \$!; wait \$!; echo term=\$?'" Enter
 expect '^term=0' "SIGTERM quits cleanly"
+
+# t on a group: the command with its varying argument as {}, the inputs seen, both
+# editable; the tuner screen runs; q comes back to the dashboard
+# a program of their own: the test's `sleep 0.1` polls are siblings too
+cp /bin/sleep "$tmp/napper"
+"$tmp/napper" 3001 &
+s1=$!
+"$tmp/napper" 3002 &
+s2=$!
+T kill-session -t e2e 2>/dev/null
+T new-session -d -s e2e -x 120 -y 40 "sh"
+T send-keys -t e2e "exec env TERM=xterm-256color $CORETOP -d 0.5" Enter
+expect '^coretop  ' "dashboard again"
+T send-keys -t e2e '/' 'napper' Enter
+expect '^ +napper +2 ' "the two nappers, one group"
+T send-keys -t e2e t
+expect 'tune command .*: /tmp/.*/napper \{\}$' "t: the command with {} where the members differ"
+T send-keys -t e2e Enter
+expect 'inputs .*: 300[12],300[12]$' "t: the inputs seen"
+T send-keys -t e2e C-u '0.1,0.2' Enter
+expect '^jobs/s +threads:' "the tuner screen runs"
+expect '^e export' "and finishes" 60
+T send-keys -t e2e q
+expect 'tuner finished; back to the dashboard' "q goes back to the dashboard"
+expect '^ +napper +2 ' "the dashboard is drawn again"
+T send-keys -t e2e q
+kill $s1 $s2 2>/dev/null
 finish
