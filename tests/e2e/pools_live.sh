@@ -37,8 +37,10 @@ run_jobs() { # name env… — ncpu numpy jobs under parallel, one process group
 	sleep 0.5
 }
 stop_jobs() { for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done; wait 2>/dev/null; pids=""; }
-group() { # file expr over g, the python3 job.py group
-	json_get "$1" "[$2 for g in d[-1]['groups'] if g['label']=='python3 job.py'][0]"
+group() { # file expr over g: the group of this run's first job (other sessions may run
+	  # python3 job.py too), found by the pid its threadpoolctl file recorded
+	pid=$(sed 's/.*"pid": \([0-9]*\).*/\1/' "$tmp/$name-1.tpc")
+	json_get "$1" "[$2 for g in d[-1]['groups'] if $pid in g['pids']][0]"
 }
 check() { # name expected-variant expected-verdicts expect-var-in-advice env…
 	name=$1 variant=$2 verdicts=$3 advice_var=$4; shift 4
