@@ -794,14 +794,9 @@ static void tune_template(const struct snapshot *s, const struct group *g, char 
 static int run_tuner(char **argv)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_term;
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	int status = 1;
 	pid_t pid;
 
-	if (n <= 0)
-		return 127;
-	self[n] = '\0';
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGTERM, &ign, &old_term);
@@ -809,7 +804,8 @@ static int run_tuner(char **argv)
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		execv(self, argv);
+		/* this very program, even if its file was replaced since it started */
+		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -226,11 +226,17 @@ static void draw_all(struct tune_ui *ui, const struct tune_plan *p, const struct
 	attroff(A_BOLD);
 	pct = total ? 100.0 * done / total : 0;
 	layout_bar(pct, COLS > 60 ? 30 : COLS / 3, bar, sizeof(bar));
-	snprintf(line, sizeof(line), "[%s] %3.0f%%  elapsed %.0f s  ETA %s  budget %.0f s", bar, pct,
-		 elapsed, eta >= 0 ? "" : "?", p->opts.budget_s);
-	if (eta >= 0)
-		snprintf(line, sizeof(line), "[%s] %3.0f%%  elapsed %.0f s  ETA %.0f s  budget %.0f s",
-			 bar, pct, elapsed, ceil(eta), p->opts.budget_s);
+	{
+		char eta_s[32];
+		double left = p->opts.budget_s - elapsed;
+
+		if (eta >= 0)
+			snprintf(eta_s, sizeof(eta_s), "%.0f s", ceil(eta));
+		else
+			snprintf(eta_s, sizeof(eta_s), "?");
+		snprintf(line, sizeof(line), "[%s] %3.0f%%  elapsed %.0f s  ETA %s  budget %.0f s (%.0f s left)",
+			 bar, pct, elapsed, eta_s, p->opts.budget_s, left > 0 ? left : 0);
+	}
 	text(y++, 0, line, COLS);
 	if (live && live->cand) {
 		int x;
