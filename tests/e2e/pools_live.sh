@@ -12,7 +12,9 @@ ncpu=$(nproc)
 tmp=$(mktemp -d)
 pids=""
 cleanup() { for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 cat >"$tmp/job.py" <<'PY'
 import json, os, sys, time, numpy as np, threadpoolctl
 a = np.random.default_rng(0).random((400, 400))

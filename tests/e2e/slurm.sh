@@ -17,7 +17,9 @@ stop() {
 	for f in ctld.pid d.pid munged.pid; do [ -f "$T/$f" ] && kill -KILL "$(cat "$T/$f")" 2>/dev/null; done
 	rm -rf "$T"
 }
-trap stop EXIT INT TERM
+trap stop EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 mkdir -p "$T/state" "$T/spool" "$T/log"
 dd if=/dev/urandom of="$T/munge.key" bs=1024 count=1 2>/dev/null
 chmod 600 "$T/munge.key"

@@ -8,11 +8,13 @@ tmp=$(mktemp -d)
 T() { tmux -L "$sock" "$@"; }
 cleanup() {
 	T kill-server 2>/dev/null
-	[ -n "${job:-}" ] && kill -KILL -"$job" 2>/dev/null
+	[ -n "${job:-}" ] && pkill -KILL -s "$job" 2>/dev/null
 	wait 2>/dev/null
 	rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 screen() { T capture-pane -t e2e -p; }
 waitfor() { # regex [seconds]: wait until the screen shows it
 	i=0
@@ -93,7 +95,7 @@ T send-keys -t e2e C-c
 expect '^rc=0' "Ctrl-C quits with status 0"
 expect ' icanon' "the terminal is back in canonical mode"
 screen | grep -q 'GROUP' && fail "curses residue after quit" || ok "no curses residue"
-T send-keys -t e2e "sh -c '$CORETOP -d 0.5 </dev/tty & sleep 1; kill -TERM \$!; wait \$!; echo term=\$?'" Enter
+T send-keys -t e2e "sh -c '$CORETOP -d 0.5 </dev/tty & sleep 3; kill -TERM \$!; wait \$!; echo term=\$?'" Enter
 expect '^term=0' "SIGTERM quits cleanly"
 
 # t on a group: the command with its varying argument as {}, the inputs seen, both

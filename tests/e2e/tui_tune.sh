@@ -8,7 +8,9 @@ BENCH=$(cd "$(dirname "$CORETOP")" && pwd)/coretop-bench
 sock=coretop-tune-$$
 tmp=$(mktemp -d)
 T() { tmux -L "$sock" "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 screen() { T capture-pane -t e2e -p; }
 expect() { # regex what [seconds]
 	i=0
