@@ -385,7 +385,10 @@ static void read_identity(struct sampler *s, struct tproc *p)
 		if (n >= 0 && (p->env = malloc(sizeof(*p->env))))
 			pools_parse_environ(s->buf, (size_t)n, p->env);
 	}
+	/* a new program: its libraries are to be read again (a job seen between fork and
+	 * exec showed its parent's maps) */
 	p->pools_read_at = -1;
+	p->pools_stale = true;
 }
 
 /*

@@ -32,7 +32,7 @@ int main(void)
 	double s = 0;
 	for (int r = 0; r < 10; r++) {
 #pragma omp parallel for reduction(+ : s)
-		for (long i = 0; i < 20000000; i++)
+		for (long i = 0; i < 60000000; i++)
 			s += (double)(i % 7);
 	}
 	printf("%g\n", s);
