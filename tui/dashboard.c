@@ -68,7 +68,7 @@ struct dash {
 	int nheads;
 	struct span keys[24];
 	int nkeys;
-	int menu_y, menu_top, menu_n;
+	int menu_y, menu_top, menu_n, menu_rows;
 	int menu_cols[MAX_COLS];
 	double click_at;
 	long click_row;
@@ -223,10 +223,12 @@ static int build_header(const struct dash *d, struct seg *s, bool short_demand)
 		add_seg(s, &n, 1, 100, style_attr(d, sev), "demand %.2f / %g cores %s%.2f",
 			m->rate.demand, m->supply_cores, x, ratio);
 	if (m->supply_physical_cores > 0 && m->supply_physical_cores < m->supply_cores)
-		add_seg(s, &n, 1, 55, A_NORMAL, "supply %g CPUs on %g cores", m->supply_cores,
-			m->supply_physical_cores);
+		add_seg(s, &n, 1, 55, A_NORMAL, "supply %g CPU%s on %g core%s", m->supply_cores,
+			m->supply_cores == 1 ? "" : "s", m->supply_physical_cores,
+			m->supply_physical_cores == 1 ? "" : "s");
 	else
-		add_seg(s, &n, 1, 55, A_NORMAL, "supply %g CPUs", m->supply_cores);
+		add_seg(s, &n, 1, 55, A_NORMAL, "supply %g CPU%s", m->supply_cores,
+			m->supply_cores == 1 ? "" : "s");
 	if (!m->quota_known)
 		add_seg(s, &n, 1, 30, A_NORMAL, "quota ?");
 	else if (m->quota_cores > 0)
@@ -656,10 +658,21 @@ static void act_page_down(struct dash *d) { table_move(cur(d), d->body_rows > 1 
 static void act_home(struct dash *d) { table_select(cur(d), 0); }
 static void act_end(struct dash *d) { table_select(cur(d), (long)cur(d)->nrows - 1); }
 
+/* The sort menu lists the sortable columns, the current one selected; keys typed
+ * ahead of the next frame already find it there. */
 static void act_sort(struct dash *d)
 {
+	const struct view *v = cur_view(d);
+
 	d->mode = MODE_SORT;
-	d->menu_sel = -1;
+	d->menu_n = 0;
+	d->menu_sel = 0;
+	for (int i = 0; i < v->ncols; i++)
+		if (v->cols[i].compare) {
+			if (i == cur(d)->sort)
+				d->menu_sel = d->menu_n;
+			d->menu_cols[d->menu_n++] = i;
+		}
 }
 
 static void act_filter(struct dash *d)
@@ -937,21 +950,12 @@ static void draw_sort_menu(struct dash *d, int y0, int rows)
 {
 	const struct view *v = cur_view(d);
 	const struct table *t = &d->tables[d->level];
-	int w = getmaxx(stdscr), n = 0, shown = rows - 1;
+	int w = getmaxx(stdscr), n = d->menu_n, shown = rows - 1;
 
-	for (int i = 0; i < v->ncols; i++)
-		if (v->cols[i].compare)
-			d->menu_cols[n++] = i;
-	if (d->menu_sel < 0)
-		for (int k = 0; k < n; k++)
-			if (d->menu_cols[k] == t->sort)
-				d->menu_sel = k;
-	if (d->menu_sel < 0 || d->menu_sel >= n)
-		d->menu_sel = 0;
 	/* on a short screen the list scrolls with the selection */
 	d->menu_top = shown > 0 && d->menu_sel >= shown ? d->menu_sel - shown + 1 : 0;
-	d->menu_n = n;
 	d->menu_y = y0 + 1;
+	d->menu_rows = shown;
 	put(d, y0, 0, w, ALIGN_LEFT, "Sort by (Enter picks, Esc cancels)",
 	    A_BOLD | (d->color ? pair(d, PAIR_HEAD) : A_REVERSE));
 	for (int k = d->menu_top; k < n && k - d->menu_top < shown; k++) {
@@ -1081,7 +1085,8 @@ static void click(struct dash *d, int y, int x)
 		return;
 	}
 	if (d->mode == MODE_SORT) {
-		if (y >= d->menu_y && d->menu_top + y - d->menu_y < d->menu_n) {
+		if (y >= d->menu_y && y < d->menu_y + d->menu_rows &&
+		    d->menu_top + y - d->menu_y < d->menu_n) {
 			d->menu_sel = d->menu_top + y - d->menu_y;
 			sort_pick(d);
 		} else {
