@@ -359,7 +359,7 @@ static void meters_16_pus(void **state)
 	assert_int_equal(l.rows, 2);
 	assert_int_equal(l.cells[0].row, 0);
 	assert_int_equal(l.cells[8].row, 1);
-	assert_int_equal(l.label_width, 2);
+	assert_int_equal(l.label_width, 3); /* " 15[" */
 	assert_true(l.bar_width >= 8);
 	meter_layout_release(&l);
 	topo_release(&t);
@@ -396,7 +396,7 @@ static void meters_256_pus(void **state)
 
 	layout_of("pack:4 core:32 pu:2", 200, 20, &l, &t);  /* 200 x 60: bars fit */
 	assert_int_equal(l.mode, METER_BARS);
-	assert_int_equal(l.label_width, 3);
+	assert_int_equal(l.label_width, 4);
 	assert_int_equal(l.rows, 20);
 	meter_layout_release(&l);
 	topo_release(&t);

@@ -266,7 +266,7 @@ static int bar_rows(const struct meter_layout *l, int c)
 /* Bars with C cores per row in WIDTH: the bar width, or < METER_BAR_MIN if none fit. */
 static int bar_width(const struct meter_layout *l, int width, int c)
 {
-	int gap = l->smt > 1 ? 2 : 1, core_w = (width - (c - 1) * gap) / c;
+	int gap = l->smt > 1 ? 1 : 0, core_w = (width - (c - 1) * gap) / c;
 	int b = core_w / l->smt - l->label_width - 2;
 
 	return b > METER_BAR_MAX ? METER_BAR_MAX : b;
@@ -274,7 +274,7 @@ static int bar_width(const struct meter_layout *l, int width, int c)
 
 static bool try_bars(struct meter_layout *l, const struct topo_cpu *cpus, int width, int max_rows)
 {
-	int most = 0, c = 0, rows, row = 0, gap = l->smt > 1 ? 2 : 1, pu_w, core_w;
+	int most = 0, c = 0, rows, row = 0, gap = l->smt > 1 ? 1 : 0, pu_w, core_w;
 
 	for (int g = 0; g < l->ngroups; g++)
 		if (l->groups[g].cores > most)
@@ -381,7 +381,7 @@ int meter_layout(const struct topo_cpu *cpus, int n, int width, int max_rows,
 			max_os = cpus[i].os_index;
 	}
 	qsort_r(l->order, (size_t)n, sizeof(*l->order), cmp_pu, (void *)cpus);
-	l->label_width = digits(max_os);
+	l->label_width = digits(max_os) + 1; /* " 12[": a space before the widest */
 	for (int i = 0; i < n; i++) {
 		const struct topo_cpu *c = &cpus[l->order[i]], *p = i ? &cpus[l->order[i - 1]] : NULL;
 		struct meter_group *g = l->ngroups ? &l->groups[l->ngroups - 1] : NULL;

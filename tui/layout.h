@@ -71,7 +71,7 @@ int layout_segments(const int *w, const int *prio, int n, int width, int gap, bo
 
 enum meter_mode {
 	METER_NONE,    /* no rows for meters */
-	METER_BARS,    /* one bar per PU: " 12[|||||  45%]", SMT siblings side by side */
+	METER_BARS,    /* one bar per PU: " 12[|||  45%]", SMT siblings side by side */
 	METER_STRIP,   /* one character per PU, cores apart, one line per package/NUMA */
 	METER_SUMMARY, /* one line per package/NUMA node (or one for the machine) */
 };
@@ -99,7 +99,7 @@ struct meter_group {
 struct meter_layout {
 	enum meter_mode mode;
 	int rows;            /* rows used, <= the budget */
-	int label_width;     /* BARS: digits of the largest CPU number */
+	int label_width;     /* BARS: the CPU number's columns, a space before the widest */
 	int bar_width;       /* BARS: inside the brackets */
 	int smt;             /* most PUs on one core */
 	bool numa_split;     /* some package holds more than one NUMA node */
