@@ -51,7 +51,7 @@ TUI_LIBS   = $(call pc,--libs,$(TUI_PKGS))
 
 .SECONDARY:
 .PHONY: all deps test-deps run test check fuzz bench install clean
-all: deps $(CORETOP) $(if $(wildcard tuner/workload/bench.c),$(CORETOP_BENCH))
+all: deps $(CORETOP) $(CORETOP_BENCH)
 
 deps:
 	@sh tools/deps.sh
@@ -101,7 +101,8 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@mkdir -p build-fuzz/corpus
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
-		-o build-fuzz/fuzz_parse tests/fuzz/fuzz_parse.c sampler/parse.c sampler/report.c sampler/group.c \
+		-o build-fuzz/fuzz_parse tests/fuzz/fuzz_parse.c sampler/parse.c sampler/report.c sampler/advice.c \
+		sampler/pools.c sampler/cgroup.c sampler/procfs.c \
 		$(call pc,--libs,jansson) -lm
 	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build-fuzz/corpus tests/fuzz/corpus

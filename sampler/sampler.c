@@ -162,6 +162,24 @@ static void drop_fd(struct sampler *s, int *fd)
 	}
 }
 
+/* A directory under DIRFD to list; NULL with *ERR a negative errno on failure. */
+static DIR *dir_at(int dirfd, const char *path, int *err)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		*err = -ENOMEM;
+		close(fd);
+	}
+	return d;
+}
+
 /* Read a kept descriptor, or PATH when there is none. */
 static ssize_t reread(struct sampler *s, int fd, const char *path)
 {
@@ -449,14 +467,9 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	int fd;
 
 	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
-	fd = openat(s->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -ENOMEM;
-	}
+	d = dir_at(s->rootfd, path, &fd);
+	if (!d)
+		return fd;
 	while ((de = readdir(d))) {
 		pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
 		struct tthread *old;
@@ -616,16 +629,11 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 static int scan_all(struct sampler *s, double now)
 {
 	struct dirent *de;
-	DIR *d;
-	int fd = openat(s->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err;
+	DIR *d = dir_at(s->rootfd, ".", &err);
 
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -ENOMEM;
-	}
+	if (!d)
+		return err;
 	while ((de = readdir(d))) {
 		char *end;
 		long pid;

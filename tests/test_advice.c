@@ -84,7 +84,8 @@ static struct snapshot *jobs(int nprocs, const struct pool *pools, int npools,
 		p->pools_known = true;
 		p->npools = npools;
 		p->pools = malloc(sizeof(*p->pools) * (size_t)(npools ? npools : 1));
-		memcpy(p->pools, pools, sizeof(*p->pools) * (size_t)npools);
+		if (npools)
+			memcpy(p->pools, pools, sizeof(*p->pools) * (size_t)npools);
 		p->env = calloc(1, sizeof(*p->env));
 		if (omp_threads) {
 			p->env->set[TV_OMP_NUM_THREADS] = true;

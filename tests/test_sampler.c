@@ -377,6 +377,48 @@ static void vanished_process_is_skipped(void **state)
 	sampler_free(s);
 }
 
+/* Another user's process: maps, environ and status refuse us; stat does not. */
+static int deny_203(const char *path)
+{
+	if (!path || strncmp(path, "203/", 4) != 0)
+		return 0;
+	return strstr(path, "/maps") || strstr(path, "/environ") || strstr(path, "status") ||
+			       strstr(path, "/exe")
+		       ? -EACCES
+		       : 0;
+}
+
+static void unreadable_parts_are_unknown(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s;
+	struct snapshot *snap;
+	const struct proc_info *p;
+
+	put(t, "201/maps", "7f00-7f01 r-xp 0 fe:00 1 /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so\n");
+	put(t, "201/environ", "%s", "");
+	put(t, "203/maps", "7f00-7f01 r-xp 0 fe:00 1 /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so\n");
+	procfs_fault_hook = deny_203;
+	s = open_tree(t, 0);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	p = find_proc(snap, 203);
+	assert_non_null(p);                 /* what can be read is there */
+	assert_int_equal(p->ppid, 100);
+	assert_false(p->uid_known);         /* the rest is unknown, not zero */
+	assert_null(p->user);
+	assert_null(p->exe);
+	assert_false(p->pools_known);
+	assert_null(p->env);
+	p = find_proc(snap, 201);
+	assert_true(p->pools_known);
+	assert_int_equal(p->npools, 1);
+	assert_non_null(p->env);
+	/* so the group's pool size and potential are unknown too */
+	assert_false(snap->groups[p->group].potential_known);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
 static void group_by_switch(void **state)
 {
 	struct tree *t = *state;
@@ -521,6 +563,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pid_reuse_is_a_new_process, setup, teardown),
 		cmocka_unit_test_setup_teardown(vanished_process_is_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_by_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(unreadable_parts_are_unknown, setup, teardown),
 		cmocka_unit_test(not_a_proc_tree),
 		cmocka_unit_test_setup_teardown(hostile_names_survive, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrapper_shells_are_seen_through, setup, teardown),

@@ -28,6 +28,10 @@ done
 if [ "${1:-}" = "--test" ]; then
 	# the live tests run numpy jobs with Debian's numpy (and so Debian's OpenBLAS)
 	/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing="$missing python3-numpy"
+	# threadpoolctl checks the pool sizes from inside; the OpenMP build of OpenBLAS is
+	# the second Debian build the live tests run numpy on
+	/usr/bin/python3 -c 'import threadpoolctl' >/dev/null 2>&1 || missing="$missing python3-threadpoolctl"
+	ls /usr/lib/*/openblas-openmp/libblas.so.3 >/dev/null 2>&1 || missing="$missing libopenblas0-openmp"
 fi
 [ -z "$missing" ] && exit 0
 

@@ -20,6 +20,7 @@
 #include "sampler/sampler.h"
 #include "sampler/topo.h"
 #include "tui/cli.h"
+#include "tuner/export.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -287,6 +288,8 @@ static const struct subcommand {
 	int (*run)(int argc, char **argv);
 } subcommands[] = {
 	{ "bench", bench_main },
+	{ "tune", tune_cli },
+	{ "export", export_main },
 };
 
 int main(int argc, char **argv)

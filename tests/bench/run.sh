@@ -46,7 +46,7 @@ spawn_pid=""
 # spawn, which traps TERM, reaps them before it exits, so nothing is left behind.
 cleanup() {
 	if [ -n "$spawn_pid" ]; then
-		kill -TERM -- "-$spawn_pid" 2>/dev/null || kill -TERM "$spawn_pid" 2>/dev/null
+		kill -TERM "-$spawn_pid" 2>/dev/null || kill -TERM "$spawn_pid" 2>/dev/null
 		wait "$spawn_pid" 2>/dev/null
 		spawn_pid=""
 	fi

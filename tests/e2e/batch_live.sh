@@ -6,7 +6,7 @@ command -v parallel >/dev/null || skip "GNU parallel not installed"
 ncpu=$(nproc)
 tmp=$(mktemp -d)
 pids=""
-cleanup() { for p in $pids; do kill -TERM -- -"$p" 2>/dev/null; done; wait; rm -rf "$tmp"; }
+cleanup() { for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done; wait; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 cat >"$tmp/job.py" <<'PY'
 import time, numpy as np
@@ -24,7 +24,7 @@ run_jobs() { # threads-env… : $ncpu jobs in parallel, in their own process gro
 # 1. default threads: ncpu jobs x ncpu threads each on ncpu cores
 run_jobs OPENBLAS_NUM_THREADS= 
 "$CORETOP" -b -n 2 -d 1 --json >"$tmp/default.json" || fail "coretop -b exited $?"
-kill -TERM -- -${pids##* } 2>/dev/null; wait 2>/dev/null
+pkill -KILL -s "${pids##* }" 2>/dev/null; wait 2>/dev/null
 v=$(json_get "$tmp/default.json" "[(g['key'],g['procs'],g['threads'],round(g['demand_cores'],2),round(g['wait_pct']),g['verdict']) for g in d[-1]['groups'] if g['label']=='python3 job.py']")
 echo "default threads: $v"
 # OpenBLAS's pthread workers yield in a loop when they queue: spinning, the worse case

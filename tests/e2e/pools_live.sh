@@ -11,7 +11,7 @@ command -v cc >/dev/null || skip "no C compiler"
 ncpu=$(nproc)
 tmp=$(mktemp -d)
 pids=""
-cleanup() { for p in $pids; do kill -KILL -- -"$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 cat >"$tmp/job.py" <<'PY'
 import json, os, sys, time, numpy as np, threadpoolctl
@@ -20,7 +20,7 @@ a = a @ a.T
 info = [p for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"][0]
 json.dump({"pid": os.getpid(), "threads": info["num_threads"], "layer": info["threading_layer"]},
           open(sys.argv[2], "w"))
-end = time.time() + 8
+end = time.time() + 6
 while time.time() < end:
     a = np.linalg.inv(a @ a.T + 400 * np.eye(400))
 PY
@@ -28,9 +28,15 @@ run_jobs() { # name env… — ncpu numpy jobs under parallel, one process group
 	name=$1; shift
 	(cd "$tmp" && exec setsid env "$@" parallel -j "$ncpu" /usr/bin/python3 job.py {} "$name-{}.tpc" ::: $(seq "$ncpu")) &
 	pids="$pids $!"
-	sleep 3
+	# each job writes its .tpc once its pool has run: then they are all computing
+	i=0
+	while [ "$(ls "$tmp/$name"-*.tpc 2>/dev/null | wc -l)" -lt "$ncpu" ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.5
 }
-stop_jobs() { for p in $pids; do kill -KILL -- -"$p" 2>/dev/null; done; wait 2>/dev/null; pids=""; }
+stop_jobs() { for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done; wait 2>/dev/null; pids=""; }
 group() { # file expr over g, the python3 job.py group
 	json_get "$1" "[$2 for g in d[-1]['groups'] if g['label']=='python3 job.py'][0]"
 }
@@ -65,21 +71,24 @@ check openmp-one openmp "ok" "" LD_LIBRARY_PATH=$OMPLIB OMP_NUM_THREADS=1
 # a plain OpenMP program, 4 threads on 2 cores, busy in parallel regions
 cat >"$tmp/omp.c" <<'C'
 #include <omp.h>
+#include <stdio.h>
 #include <time.h>
 int main(void)
 {
 	time_t end = time(NULL) + 8;
-	volatile double s = 0;
+	double s = 0;
+	/* long parallel regions: the threads compute, they seldom wait at a barrier */
 	while (time(NULL) < end) {
 #pragma omp parallel for reduction(+ : s)
-		for (long i = 0; i < 2000000; i++)
-			s += i * 0.5;
+		for (long i = 0; i < 100000000; i++)
+			s += (double)(i % 7) * 0.5;
 	}
-	return s < 0;
+	printf("%g\n", s);
+	return 0;
 }
 C
 cc -O1 -fopenmp -o "$tmp/omp" "$tmp/omp.c" || skip "cannot build an OpenMP program"
-setsid env OMP_NUM_THREADS=$((2 * ncpu)) "$tmp/omp" &
+setsid env OMP_NUM_THREADS=$((2 * ncpu)) "$tmp/omp" >/dev/null &
 pids="$!"
 sleep 2
 "$CORETOP" -b -n 1 -d 1.5 --json >"$tmp/omp.json"

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sampler/cgroup.h"
 #include "sampler/parse.h"
+#include "sampler/pools.h"
 #include "sampler/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		return 0;
 	memcpy(buf, data + 1, len);
-	switch (data[0] % 11) {
+	switch (data[0] % 15) {
 	case 0: {
 		struct pstat st;
 		parse_stat(buf, len, &st);
@@ -75,6 +77,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 9:
 		parse_cgroup(buf, len, out, sizeof(out));
 		break;
+	case 11: {
+		struct pool_set ps;
+		pools_parse_maps(buf, len, &ps);
+		break;
+	}
+	case 12: {
+		struct thread_env env;
+		struct pool p = { POOL_OPENBLAS, "pthread", "" };
+		enum thread_var by;
+		pools_parse_environ(buf, len, &env);
+		pools_expected_threads(&p, &env, 4, &by);
+		break;
+	}
+	case 13: {
+		struct cgroup_paths cp;
+		double c;
+		cgroup_parse_paths(buf, len, &cp);
+		cgroup_parse_cpu_max(buf, len, &c);
+		cgroup_parse_cfs(buf, len / 2, buf + len / 2, len - len / 2, &c);
+		break;
+	}
+	case 14: {
+		struct cgroup_throttle t;
+		cgroup_parse_cpu_stat(buf, len, &t);
+		break;
+	}
 	case 10: {
 		char *s = malloc(len + 1), *clean;
 		memcpy(s, data + 1, len);

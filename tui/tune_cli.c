@@ -1,0 +1,183 @@
+/*
+ * tune_cli.c — `coretop tune`: the tuner engine (tuner/) with the supply and topology
+ * of this machine, and the sampler watching each candidate's jobs so the result says
+ * how contended they were (demand, wait %), not only how fast.
+ */
+#include "tui/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sampler/sampler.h"
+#include "sampler/topo.h"
+#include "tuner/tune.h"
+
+#define WATCH_EVERY 0.2 /* seconds between two readings while a candidate runs: short
+			   jobs end between two slower readings, and only the living are seen */
+
+struct watch {
+	struct sampler *s;
+	double last;        /* monotonic time of the last reading */
+	pid_t pgids[TUNE_MAX_PROCS];
+	int npgids;
+	double run_s, wait_s, span_s;
+	bool openmp;          /* an OpenMP runtime was seen in a job */
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool in_job(const struct watch *w, const struct proc_info *p)
+{
+	for (int i = 0; i < w->npgids; i++)
+		if (p->pid == w->pgids[i] || p->ppid == w->pgids[i])
+			return true;
+	return false;
+}
+
+/* Take a reading and add the jobs' run and wait since the last one. */
+static void watch_read(struct watch *w)
+{
+	struct snapshot *snap;
+
+	if (sampler_refresh(w->s, &snap) < 0)
+		return;
+	w->last = now_s();
+	if (snap->has_rates && w->npgids > 0) {
+		for (size_t i = 0; i < snap->nprocs; i++) {
+			const struct proc_info *p = &snap->procs[i];
+
+			if (!in_job(w, p))
+				continue;
+			for (int k = 0; k < p->npools; k++)
+				if (p->pools[k].lib == POOL_OPENMP ||
+				    (p->pools[k].lib == POOL_OPENBLAS && p->pools[k].variant &&
+				     !strcmp(p->pools[k].variant, "openmp")))
+					w->openmp = true;
+			if (!p->rate.known)
+				continue;
+			w->run_s += p->rate.used * snap->interval_s;
+			w->wait_s += (p->rate.demand - p->rate.used) * snap->interval_s;
+		}
+		w->span_s += snap->interval_s;
+	}
+	snapshot_free(snap);
+}
+
+static void on_begin(void *arg, const struct tune_candidate *c)
+{
+	struct watch *w = arg;
+
+	(void)c;
+	w->npgids = 0;
+	w->run_s = w->wait_s = w->span_s = 0;
+	watch_read(w);
+}
+
+static int on_tick(void *arg, const struct tune_live *live)
+{
+	struct watch *w = arg;
+
+	/* remember the jobs seen running; a reading covers those of the last interval */
+	for (int i = 0; i < live->npgids; i++) {
+		bool seen = false;
+
+		for (int k = 0; k < w->npgids && !seen; k++)
+			seen = w->pgids[k] == live->pgids[i];
+		if (!seen && w->npgids < TUNE_MAX_PROCS)
+			w->pgids[w->npgids++] = live->pgids[i];
+	}
+	/* during the warm-up, look at every tick: a job seen once is enough to know
+	 * whether it loads an OpenMP runtime (jobs shorter than a tick go unseen) */
+	if (now_s() - w->last >= (live->cand ? WATCH_EVERY : 0.05))
+		watch_read(w);
+	return 0;
+}
+
+static bool on_openmp(void *arg)
+{
+	return ((struct watch *)arg)->openmp;
+}
+
+static void on_end(void *arg, const struct tune_candidate *c, struct tune_contention *out)
+{
+	struct watch *w = arg;
+
+	(void)c;
+	watch_read(w);
+	if (w->span_s <= 0 || w->run_s + w->wait_s <= 0)
+		return; /* too short to see: unknown */
+	out->known = true;
+	out->demand_cores = (w->run_s + w->wait_s) / w->span_s;
+	out->wait_pct = 100.0 * w->wait_s / (w->run_s + w->wait_s);
+}
+
+static const struct cpu_info *order_cpus;
+
+static int by_topology(const void *a, const void *b)
+{
+	const struct cpu_info *x = &order_cpus[*(const int *)a], *y = &order_cpus[*(const int *)b];
+
+	if (x->package != y->package)
+		return x->package - y->package;
+	if (x->core != y->core)
+		return x->core - y->core;
+	return x->os_index - y->os_index;
+}
+
+/*
+ * The online CPUs in topology order — package, core, then SMT sibling — so that the
+ * tuner's --bind slices are whole cores. Returns how many were written to OUT.
+ */
+static int topo_order(const struct snapshot *snap, int *out, int cap)
+{
+	int idx[CPUMASK_MAX], n = 0;
+
+	for (int i = 0; i < snap->ncpus && n < cap && n < CPUMASK_MAX; i++)
+		if (snap->cpus[i].online)
+			idx[n++] = i;
+	order_cpus = snap->cpus;
+	qsort(idx, (size_t)n, sizeof(int), by_topology);
+	for (int i = 0; i < n; i++)
+		out[i] = snap->cpus[idx[i]].os_index;
+	return n;
+}
+
+int tune_cli(int argc, char **argv)
+{
+	struct sampler_config cfg = { .proc_root = "/proc", .sys_root = "/sys" };
+	struct watch w = { 0 };
+	struct tune_hooks hooks = { .arg = &w, .tick = on_tick, .run_begin = on_begin,
+				    .run_end = on_end, .openmp_seen = on_openmp };
+	struct tune_env env = { 0 };
+	struct snapshot *snap = NULL;
+	struct topo topo;
+	char err[256];
+	int r, bind[CPUMASK_MAX];
+
+	if (topo_load(&topo, NULL, err, sizeof(err)) == 0) {
+		env.topo = topo.sum;
+		cfg.topo = &topo;
+	}
+	w.s = sampler_new(&cfg, &r);
+	if (w.s && sampler_refresh(w.s, &snap) == 0) {
+		env.supply_cores = snap->machine.supply_cores;
+		env.supply_physical_cores = snap->machine.supply_physical_cores;
+		env.hooks = &hooks;
+		env.nbind = topo_order(snap, bind, (int)(sizeof(bind) / sizeof(bind[0])));
+		env.bind_cpus = env.nbind > 0 ? bind : NULL;
+	}
+	snapshot_free(snap);
+	r = tune_main(argc, argv, &env);
+	sampler_free(w.s);
+	if (cfg.topo)
+		topo_release(&topo);
+	return r;
+}

@@ -1,0 +1,144 @@
+/*
+ * internal.h — the tuner's pieces shared between the files of tuner/ and its tests.
+ * Nothing outside tuner/ and its tests includes it; the interface is tune.h.
+ *
+ * Parsers take a string (and its length), never a path: the CLI reads files, tests
+ * feed buffers. Every function returns 0 or a negative errno unless it says otherwise,
+ * and leaves its outputs unchanged on error except for strv appends already made.
+ */
+#ifndef CORETOP_TUNE_INTERNAL_H
+#define CORETOP_TUNE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tuner/tune.h"
+
+/* Inputs in one range, so that `--inputs 1..1e9` fails instead of eating memory. */
+#define TUNE_MAX_INPUTS 1000000
+#define TUNE_ERRLEN 1024
+
+/* inputs.c */
+
+/*
+ * `--inputs SPEC`: comma-separated items; "A..B" with integers A and B is the range
+ * from A to B (either direction), anything else is one input as written. Empty items
+ * are an error. -EINVAL or -E2BIG with a one-line reason in ERR.
+ */
+int tune_inputs_parse_spec(struct tune_strv *out, const char *spec, char *err, size_t errlen);
+
+/* One input per line ("\n" or "\r\n"); blank lines are skipped. -E2BIG past the limit. */
+int tune_inputs_parse_lines(struct tune_strv *out, const char *buf, size_t len);
+
+/* K indices out of TOTAL, evenly spaced and increasing (the whole range when K ≥ TOTAL:
+ * returns how many were written). Inputs often grow along the list, so a spread sample
+ * represents it better than a prefix. */
+int tune_inputs_sample(int total, int k, int *idx);
+
+/* template.c */
+
+/* Whether any argument contains `{}`. */
+bool tune_template_has_slot(char *const *argv, int argc);
+
+/*
+ * The argv of one job. Without SHELL: every `{}` in every argument becomes INPUT, and
+ * with no `{}` at all INPUT is appended as the last argument (GNU parallel's rule).
+ * With SHELL: the arguments joined by spaces become the script of `/bin/sh -c`, with
+ * INPUT shell-quoted where `{}` was (or appended, quoted). OUT is appended to.
+ */
+int tune_template_expand(char *const *tmpl, int n, bool shell, const char *input,
+			 struct tune_strv *out);
+
+/* S in single quotes, safe for sh; a new string or NULL. */
+char *tune_shell_quote(const char *s);
+
+/*
+ * A job's environment: BASE without any tune_thread_vars, then every thread variable
+ * set to THREADS (none when THREADS is 0), then EXTRA ("NAME=VALUE", may be NULL),
+ * which replaces variables of the same name.
+ */
+int tune_env_build(struct tune_strv *out, char *const *base, int threads, char *const *extra);
+
+/* plan.c */
+
+/* "4x2" (or "4X2") into P and T. -EINVAL unless both are in range. */
+int tune_parse_split(const char *s, int *procs, int *threads);
+
+/* The default sample size for TOTAL inputs and the plan's largest P. */
+int tune_default_sample(int total, int max_procs);
+
+/* stats.c */
+
+/* Median and spread (max - min) of N values; 0 when N is 0. V is left as it was. */
+double tune_median(const double *v, int n);
+double tune_spread(const double *v, int n);
+
+/* Recomputes median, spread, throughput (NJOBS per median) and CPU from runs[]. */
+void tune_candidate_update(struct tune_candidate *c, int njobs);
+
+/* The difference below which A and B are the same speed. */
+double tune_noise(const struct tune_candidate *a, const struct tune_candidate *b,
+		  double noise_floor);
+
+/* Whether A is faster than B beyond the noise. */
+bool tune_faster(const struct tune_candidate *a, const struct tune_candidate *b,
+		 double noise_floor);
+
+/* Whether a run ELAPSED seconds in should be stopped, BEST being the best median so far
+ * (<= 0: none yet, never stop). */
+bool tune_should_cut(double elapsed, double best, double factor);
+
+/*
+ * Successive halving: sorts ACTIVE[0..N) by median (fastest first) and returns how
+ * many stay in: at least min(N, 2) and half of N rounded up, plus every later one
+ * the fastest does not beat beyond the noise.
+ */
+int tune_halving_keep(struct tune_candidate **active, int n, double noise_floor);
+
+/* run.c — one run of a candidate over the sample */
+
+enum tune_batch_end {
+	TUNE_BATCH_DONE,      /* every job exited 0 */
+	TUNE_BATCH_FAILED,    /* a job failed: exit status, signal or timeout */
+	TUNE_BATCH_EXEC,      /* the command could not be executed */
+	TUNE_BATCH_CUT,       /* the run passed cut_s */
+	TUNE_BATCH_BUDGET,    /* the deadline came */
+	TUNE_BATCH_CANCELLED, /* a tick hook asked */
+};
+
+struct tune_batch {
+	char *const *command; /* the template */
+	int ncommand;
+	bool shell;
+	char *const *inputs;
+	int ninputs;
+	int procs;
+	char *const *envp;    /* every job's whole environment */
+	double timeout_s;     /* per job; 0: none */
+	double cut_s;         /* stop the run past this many seconds; 0: never */
+	double deadline;      /* tune_now() value at which to stop; 0: none */
+	const struct tune_hooks *hooks;
+	const struct tune_candidate *cand; /* for the hooks; NULL during the warm-up */
+	const int *bind_cpus; /* NULL: no pinning; else slot i of P gets the i-th of P */
+	int nbind;            /* contiguous slices of these CPUs */
+};
+
+struct tune_batch_result {
+	enum tune_batch_end end;
+	double elapsed_s;     /* the makespan when DONE, else the time until stopped */
+	double cpu_user_s, cpu_sys_s; /* of the jobs reaped, from wait4 */
+	int jobs_done;
+	char error[TUNE_ERRLEN]; /* FAILED, EXEC: input, what happened, stderr tail */
+};
+
+/*
+ * Runs B's inputs through B->procs workers; fills R. Returns 0 whatever the jobs did
+ * (R->end says), or a negative errno when the tuner itself failed (fork, pipe, poll),
+ * having killed and reaped every job all the same.
+ */
+int tune_batch_run(const struct tune_batch *b, struct tune_batch_result *r);
+
+/* CLOCK_MONOTONIC, seconds. */
+double tune_now(void);
+
+#endif

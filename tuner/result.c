@@ -1,0 +1,441 @@
+/*
+ * result.c — ranking, the recommendation, and the result as JSON (issue 5's contract)
+ * and as a table.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tuner/internal.h"
+
+static const char *const status_names[] = {
+	[TUNE_PENDING] = "cut", /* never measured: the budget ended first */
+	[TUNE_OK] = "ok",
+	[TUNE_CUT] = "cut",
+	[TUNE_FAILED] = "failed",
+};
+
+static bool measured(const struct tune_candidate *c)
+{
+	return c->median_s > 0 && c->status != TUNE_FAILED;
+}
+
+/* Threads a candidate runs in all, for breaking ties toward the lighter split. */
+static long weight(const struct tune_candidate *c, const struct tune_plan *p)
+{
+	return (long)c->procs * (c->threads ? c->threads : (long)(p->supply_cores + 0.5));
+}
+
+static void speedup(const struct tune_plan *p, int base, double *out, bool *lower)
+{
+	const struct tune_candidate *b = base >= 0 ? &p->cands[base] : NULL;
+
+	*out = 0;
+	*lower = false;
+	if (p->best < 0 || !b || !measured(b))
+		return;
+	*out = b->median_s / p->cands[p->best].median_s;
+	*lower = b->lower_bound;
+}
+
+static void format_speedup(char *buf, size_t len, double v, bool lower, const char *what)
+{
+	if (v > 0)
+		snprintf(buf, len, ", %s%.2f× %s", lower ? "≥" : "", v, what);
+	else
+		buf[0] = '\0';
+}
+
+/* Names the splits the best does not beat beyond the noise: the choice is theirs too. */
+static void add_ties(const struct tune_plan *p, const struct tune_candidate *best, char *buf,
+		     size_t len)
+{
+	size_t used = strlen(buf);
+	int n = 0;
+
+	for (int i = 0; i < p->ncands && n < 3 && used + 1 < len; i++) {
+		const struct tune_candidate *c = &p->cands[i];
+
+		if (c == best || c->status != TUNE_OK || tune_faster(best, c, p->opts.noise_floor))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 n ? ", " : "; as fast within noise: ", c->name);
+		n++;
+	}
+}
+
+static char *recommend(const struct tune_plan *p)
+{
+	char buf[768], vs_naive[64], vs_serial[64];
+	const struct tune_candidate *best = p->best >= 0 ? &p->cands[p->best] : NULL;
+	const struct tune_candidate *naive = p->naive >= 0 ? &p->cands[p->naive] : NULL;
+	bool all_failed = p->ncands > 0;
+
+	for (int i = 0; i < p->ncands; i++)
+		all_failed &= p->cands[i].status == TUNE_FAILED;
+	format_speedup(vs_naive, sizeof(vs_naive), p->speedup_vs_naive,
+		       p->speedup_vs_naive_lower, "the default");
+	format_speedup(vs_serial, sizeof(vs_serial), p->speedup_vs_serial,
+		       p->speedup_vs_serial_lower, "serial");
+	if (!best && all_failed)
+		snprintf(buf, sizeof(buf), "no split works: every candidate failed (see errors)");
+	else if (!best)
+		snprintf(buf, sizeof(buf), "nothing was measured in full within the budget: "
+			 "raise --budget or lower --sample");
+	else if (best->kind == TUNE_NAIVE)
+		snprintf(buf, sizeof(buf), "keep the default: %d jobs at a time with the thread "
+			 "variables unset was the fastest measured%s", best->procs, vs_serial);
+	else if (best->kind == TUNE_SERIAL)
+		snprintf(buf, sizeof(buf), "run one job at a time with the thread variables unset: "
+			 "parallel jobs were slower here%s", vs_naive);
+	else if (naive && measured(naive) && !tune_faster(best, naive, p->opts.noise_floor))
+		snprintf(buf, sizeof(buf), "%s was the fastest, but within noise of the default "
+			 "(%d jobs, threads unset): no change needed", best->name, naive->procs);
+	else
+		snprintf(buf, sizeof(buf), "run %d job%s at a time with %d thread%s each (%s=%d, "
+			 "%s=%d and the other thread variables)%s%s",
+			 best->procs, best->procs == 1 ? "" : "s", best->threads,
+			 best->threads == 1 ? "" : "s", tune_thread_vars[0], best->threads,
+			 tune_thread_vars[1], best->threads, vs_naive, vs_serial);
+	if (best)
+		add_ties(p, best, buf, sizeof(buf));
+	return strdup(buf);
+}
+
+int tune_plan_rank(struct tune_plan *p)
+{
+	p->best = p->naive = p->serial = -1;
+	for (int i = 0; i < p->ncands; i++) {
+		const struct tune_candidate *c = &p->cands[i];
+		const struct tune_candidate *b = p->best >= 0 ? &p->cands[p->best] : NULL;
+
+		if (c->kind == TUNE_NAIVE && p->naive < 0)
+			p->naive = i;
+		if (c->kind == TUNE_SERIAL && p->serial < 0)
+			p->serial = i;
+		if (c->status != TUNE_OK || c->median_s <= 0)
+			continue;
+		if (!b || c->median_s < b->median_s ||
+		    (c->median_s == b->median_s && weight(c, p) < weight(b, p)))
+			p->best = i;
+	}
+	speedup(p, p->naive, &p->speedup_vs_naive, &p->speedup_vs_naive_lower);
+	speedup(p, p->serial, &p->speedup_vs_serial, &p->speedup_vs_serial_lower);
+	free(p->recommendation);
+	p->recommendation = recommend(p);
+	return p->recommendation ? 0 : -ENOMEM;
+}
+
+static int rank_group(const struct tune_candidate *c)
+{
+	static const int group[] = { [TUNE_OK] = 0, [TUNE_CUT] = 1, [TUNE_FAILED] = 2,
+				     [TUNE_PENDING] = 3 };
+
+	return group[c->status];
+}
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct tune_candidate *x = *(struct tune_candidate *const *)a;
+	const struct tune_candidate *y = *(struct tune_candidate *const *)b;
+
+	if (rank_group(x) != rank_group(y))
+		return rank_group(x) - rank_group(y);
+	return (x->median_s > y->median_s) - (x->median_s < y->median_s);
+}
+
+/* The candidates in rank order; the caller frees the array (not the candidates). */
+static const struct tune_candidate **ranked(const struct tune_plan *p)
+{
+	const struct tune_candidate **v = calloc((size_t)p->ncands + 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (int i = 0; i < p->ncands; i++)
+		v[i] = &p->cands[i];
+	qsort(v, (size_t)p->ncands, sizeof(*v), cmp_rank);
+	/* The best is first even when a tie on the median sorted another ahead. */
+	for (int i = 0; p->best >= 0 && i < p->ncands; i++) {
+		if (v[i] == &p->cands[p->best]) {
+			memmove(v + 1, v, (size_t)i * sizeof(*v));
+			v[0] = &p->cands[p->best];
+			break;
+		}
+	}
+	return v;
+}
+
+static json_t *num_or_null(bool known, double v)
+{
+	return known ? json_real(v) : json_null();
+}
+
+static json_t *candidate_json(const struct tune_candidate *c)
+{
+	json_t *o = json_object(), *env = json_object(), *runs = json_array();
+	bool ran = c->nruns > 0;
+	char val[16];
+
+	if (!o || !env || !runs)
+		goto fail;
+	snprintf(val, sizeof(val), "%d", c->threads);
+	for (int i = 0; c->threads > 0 && tune_thread_vars[i]; i++)
+		json_object_set_new(env, tune_thread_vars[i], json_string(val));
+	for (int i = 0; c->extra_env && c->extra_env[i]; i++) {
+		const char *eq = strchr(c->extra_env[i], '=');
+		char *name = eq ? strndup(c->extra_env[i], (size_t)(eq - c->extra_env[i])) : NULL;
+
+		if (name)
+			json_object_set_new(env, name, json_string(eq + 1));
+		free(name);
+	}
+	for (int i = 0; i < c->nruns; i++)
+		json_array_append_new(runs, json_real(c->runs[i]));
+	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "procs", json_integer(c->procs));
+	json_object_set_new(o, "threads", c->threads ? json_integer(c->threads) : json_null());
+	json_object_set_new(o, "env", env);
+	json_object_set_new(o, "median_s", num_or_null(c->median_s > 0, c->median_s));
+	json_object_set_new(o, "lower_bound", json_boolean(c->lower_bound));
+	json_object_set_new(o, "spread_s", num_or_null(ran, c->spread_s));
+	json_object_set_new(o, "throughput_jobs_s",
+			    num_or_null(c->throughput_jobs_s > 0, c->throughput_jobs_s));
+	json_object_set_new(o, "cpu_s", num_or_null(ran, c->cpu_s));
+	json_object_set_new(o, "cpu_user_s", num_or_null(ran, c->cpu_user_s));
+	json_object_set_new(o, "cpu_sys_s", num_or_null(ran, c->cpu_sys_s));
+	json_object_set_new(o, "wait_pct", num_or_null(c->contention.known, c->contention.wait_pct));
+	json_object_set_new(o, "demand_cores",
+			    num_or_null(c->contention.known, c->contention.demand_cores));
+	json_object_set_new(o, "runs", runs);
+	json_object_set_new(o, "status", json_string(status_names[c->status]));
+	if (c->error)
+		json_object_set_new(o, "error", json_string(c->error));
+	return o;
+fail:
+	json_decref(o);
+	json_decref(env);
+	json_decref(runs);
+	return NULL;
+}
+
+static json_t *index_json(const struct tune_plan *p, int i)
+{
+	return i >= 0 ? candidate_json(&p->cands[i]) : json_null();
+}
+
+static json_t *topology_json(const struct topo_summary *t)
+{
+	if (!t->known)
+		return json_null();
+	return json_pack("{s:i, s:i, s:i, s:i, s:I}", "packages", t->packages, "cores", t->cores,
+			 "pus", t->pus, "numa_nodes", t->numa_nodes, "l3_bytes",
+			 (json_int_t)t->l3_bytes);
+}
+
+json_t *tune_result_json(const struct tune_plan *p)
+{
+	json_t *o = json_object(), *cmd = json_array(), *inputs = json_array(),
+	       *cands = json_array();
+	const struct tune_candidate **v = ranked(p);
+
+	if (!o || !cmd || !inputs || !cands || !v)
+		goto fail;
+	for (int i = 0; i < p->command.n; i++)
+		json_array_append_new(cmd, json_string(p->command.v[i]));
+	for (int i = 0; i < p->nsample; i++)
+		json_array_append_new(inputs, json_string(p->sample[i]));
+	for (int i = 0; i < p->ncands; i++)
+		json_array_append_new(cands, candidate_json(v[i]));
+	json_object_set_new(o, "command", cmd);
+	json_object_set_new(o, "shell", json_boolean(p->opts.shell));
+	json_object_set_new(o, "inputs", inputs);
+	json_object_set_new(o, "inputs_total", json_integer(p->inputs.n));
+	json_object_set_new(o, "topology", topology_json(&p->topo));
+	json_object_set_new(o, "supply_cores", json_real(p->supply_cores));
+	json_object_set_new(o, "supply_physical_cores",
+			    num_or_null(p->supply_physical_cores > 0, p->supply_physical_cores));
+	json_object_set_new(o, "repeat", json_integer(p->opts.repeat));
+	json_object_set_new(o, "budget_s", json_real(p->opts.budget_s));
+	json_object_set_new(o, "budget_hit", json_boolean(p->budget_hit));
+	json_object_set_new(o, "elapsed_s", json_real(p->elapsed_s));
+	json_object_set_new(o, "warmup_s", num_or_null(p->warmup_s > 0, p->warmup_s));
+	json_object_set_new(o, "candidates", cands);
+	json_object_set_new(o, "best", index_json(p, p->best));
+	json_object_set_new(o, "naive", index_json(p, p->naive));
+	json_object_set_new(o, "serial", index_json(p, p->serial));
+	json_object_set_new(o, "speedup_vs_naive",
+			    num_or_null(p->speedup_vs_naive > 0, p->speedup_vs_naive));
+	json_object_set_new(o, "speedup_vs_serial",
+			    num_or_null(p->speedup_vs_serial > 0, p->speedup_vs_serial));
+	json_object_set_new(o, "recommendation",
+			    p->recommendation ? json_string(p->recommendation) : json_null());
+	free(v);
+	return o;
+fail:
+	free(v);
+	json_decref(o);
+	json_decref(cmd);
+	json_decref(inputs);
+	json_decref(cands);
+	return NULL;
+}
+
+static void print_secs(FILE *f, const char *prefix, bool known, double v)
+{
+	char buf[32];
+
+	if (known)
+		snprintf(buf, sizeof(buf), "%s%.3f", prefix, v);
+	else
+		snprintf(buf, sizeof(buf), "?");
+	fprintf(f, " %9s", buf);
+}
+
+void tune_result_print(const struct tune_plan *p, FILE *f)
+{
+	const struct tune_candidate **v = ranked(p);
+	char threads[16];
+
+	if (!v)
+		return;
+	fprintf(f, "%-4s  %-12s %5s %7s %9s %9s %9s %9s %6s %4s  %s\n", "rank", "candidate",
+		"procs", "threads", "median s", "spread s", "jobs/s", "cpu s", "wait%", "runs",
+		"status");
+	for (int i = 0; i < p->ncands; i++) {
+		const struct tune_candidate *c = v[i];
+		bool ran = c->nruns > 0;
+
+		snprintf(threads, sizeof(threads), c->threads ? "%d" : "unset", c->threads);
+		if (c->status == TUNE_OK)
+			fprintf(f, "%4d ", i + 1);
+		else
+			fprintf(f, "%4s ", "-");
+		fprintf(f, " %-12s %5d %7s", c->name, c->procs, threads);
+		print_secs(f, c->lower_bound ? ">" : "", c->median_s > 0, c->median_s);
+		print_secs(f, "±", ran, c->spread_s);
+		print_secs(f, c->lower_bound ? "<" : "", c->throughput_jobs_s > 0,
+			   c->throughput_jobs_s);
+		print_secs(f, "", ran, c->cpu_s);
+		if (c->contention.known)
+			fprintf(f, " %6.1f", c->contention.wait_pct);
+		else
+			fprintf(f, " %6s", "?");
+		fprintf(f, " %4d  %s\n", c->nruns,
+			c->status == TUNE_PENDING ? "not run" : status_names[c->status]);
+		if (c->error)
+			fprintf(f, "      %s\n", c->error);
+	}
+	free(v);
+	fprintf(f, "\n");
+	if (p->best >= 0) {
+		const struct tune_candidate *b = &p->cands[p->best];
+
+		fprintf(f, "best: %s — %d jobs in %.3f s, %.2f jobs/s\n", b->name, p->nsample,
+			b->median_s, b->throughput_jobs_s);
+	}
+	if (p->speedup_vs_naive > 0 || p->speedup_vs_serial > 0) {
+		fprintf(f, "speed-up:");
+		if (p->speedup_vs_naive > 0)
+			fprintf(f, " %s%.2f× vs naive", p->speedup_vs_naive_lower ? "≥" : "",
+				p->speedup_vs_naive);
+		if (p->speedup_vs_serial > 0)
+			fprintf(f, "%s %s%.2f× vs serial", p->speedup_vs_naive > 0 ? "," : "",
+				p->speedup_vs_serial_lower ? "≥" : "", p->speedup_vs_serial);
+		fprintf(f, "\n");
+	}
+	if (p->budget_hit)
+		fprintf(f, "the budget (%g s) ended the tuning early\n", p->opts.budget_s);
+	if (p->recommendation)
+		fprintf(f, "recommendation: %s\n", p->recommendation);
+}
+
+/* Writes LEN bytes of DATA to PATH: a temporary file beside it, fsync, rename. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+	char *dup_dir = strdup(path), *dup_base = strdup(path), *tmp = NULL;
+	const char *dir, *base;
+	int fd = -1, ret = 0, dfd;
+
+	if (!dup_dir || !dup_base) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	dir = dirname(dup_dir);
+	base = basename(dup_base);
+	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0) {
+		tmp = NULL;
+		ret = -ENOMEM;
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	/* mkostemp makes it 0600; a result is for reading, like any output file. */
+	if (fchmod(fd, 0644) || fsync(fd)) {
+		ret = -errno;
+		goto out;
+	}
+	ret = close(fd) ? -errno : 0;
+	fd = -1;
+	if (ret)
+		goto out;
+	if (rename(tmp, path)) {
+		ret = -errno;
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	/* The rename itself is durable once the directory is. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+	free(dup_dir);
+	free(dup_base);
+	return ret;
+}
+
+int tune_result_write(const struct tune_plan *p, const char *path)
+{
+	json_t *j = tune_result_json(p);
+	char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
+	int ret = -ENOMEM;
+
+	if (text) {
+		size_t len = strlen(text);
+
+		text[len] = '\n';
+		ret = write_atomic(path, text, len + 1);
+		text[len] = '\0';
+	}
+	free(text);
+	json_decref(j);
+	return ret;
+}

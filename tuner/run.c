@@ -1,0 +1,528 @@
+/*
+ * run.c — one run: a candidate's P workers over the sampled inputs, with the process
+ * hygiene of tune.h (own process group, stdin /dev/null, captured output, everything
+ * killed and reaped on the way out).
+ *
+ * Job exits are seen through pidfds, so a makespan is not rounded up to a polling
+ * tick; where pidfd_open is missing (Linux < 5.3) the loop polls every 5 ms instead.
+ * A job's leader is left a zombie (waitid WNOWAIT) until its process group has been
+ * killed: the zombie keeps the group id from being reused under our feet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tuner/internal.h"
+
+#define TAIL_BYTES 2048
+#define TICK_S 0.1
+#define FALLBACK_POLL_MS 5
+#define GRACE_S 0.3
+
+struct slot {
+	pid_t pid;        /* 0: free */
+	int pidfd;        /* -1: none, poll for the exit */
+	int out_fd, err_fd;
+	int input;
+	double start;
+	size_t tail_len;
+	char tail[TAIL_BYTES];
+};
+
+/* The process groups alive now, for tune_kill_all() in a signal handler. */
+static volatile sig_atomic_t live_pgids[TUNE_MAX_PROCS];
+
+void tune_kill_all(void)
+{
+	for (int i = 0; i < TUNE_MAX_PROCS; i++) {
+		pid_t pg = live_pgids[i];
+
+		if (pg > 0)
+			kill(-pg, SIGKILL);
+	}
+}
+
+double tune_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Keeps the last TAIL_BYTES of what the job wrote on stderr. */
+static void tail_add(struct slot *s, const char *buf, size_t n)
+{
+	if (n >= TAIL_BYTES) {
+		memcpy(s->tail, buf + n - TAIL_BYTES, TAIL_BYTES);
+		s->tail_len = TAIL_BYTES;
+		return;
+	}
+	if (s->tail_len + n > TAIL_BYTES) {
+		size_t drop = s->tail_len + n - TAIL_BYTES;
+
+		memmove(s->tail, s->tail + drop, s->tail_len - drop);
+		s->tail_len -= drop;
+	}
+	memcpy(s->tail + s->tail_len, buf, n);
+	s->tail_len += n;
+}
+
+/* Reads what is there; stdout is only counted away, it must not fill the pipe. */
+static void drain(struct slot *s)
+{
+	char buf[16384];
+	ssize_t n;
+
+	while (s->out_fd >= 0) {
+		n = read(s->out_fd, buf, sizeof(buf));
+		if (n > 0)
+			continue;
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			close_fd(&s->out_fd);
+		if (n < 0 && errno == EAGAIN)
+			break;
+	}
+	while (s->err_fd >= 0) {
+		n = read(s->err_fd, buf, sizeof(buf));
+		if (n > 0) {
+			tail_add(s, buf, (size_t)n);
+			continue;
+		}
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			close_fd(&s->err_fd);
+		if (n < 0 && errno == EAGAIN)
+			break;
+	}
+}
+
+/* The last lines of the stderr tail, printable ASCII only (it ends up in JSON). */
+static void tail_text(const struct slot *s, char *out, size_t outlen)
+{
+	size_t len = s->tail_len, start, j = 0;
+	int lines = 0;
+
+	while (len && (s->tail[len - 1] == '\n' || s->tail[len - 1] == ' ' ||
+		       s->tail[len - 1] == '\r' || s->tail[len - 1] == '\t'))
+		len--;
+	start = len;
+	while (start > 0 && lines < 3 && len - start < 600) {
+		start--;
+		if (s->tail[start] == '\n' && ++lines == 3) {
+			start++;
+			break;
+		}
+	}
+	/* One line, so that it can end an error message. */
+	for (size_t i = start; i < len && j + 4 < outlen; i++) {
+		unsigned char ch = (unsigned char)s->tail[i];
+
+		if (ch == '\n') {
+			memcpy(out + j, " | ", 3);
+			j += 3;
+		} else {
+			out[j++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+		}
+	}
+	out[j] = '\0';
+}
+
+/* FROM onto TO for the child; dup2 onto itself would keep O_CLOEXEC set. */
+static void move_fd(int from, int to)
+{
+	if (from == to)
+		fcntl(to, F_SETFD, 0);
+	else
+		dup2(from, to);
+}
+
+/*
+ * --bind: slot I of N gets the I-th of N contiguous slices of the CPU list (whole
+ * cores when the list is in topology order and the counts allow); with more slots than
+ * CPUs, slots share them round-robin. Disjoint whenever N <= NCPUS.
+ */
+static void bind_slice(const int *cpus, int ncpus, int i, int n, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	if (n <= ncpus) {
+		for (int k = i * ncpus / n; k < (i + 1) * ncpus / n; k++)
+			CPU_SET(cpus[k], set);
+	} else {
+		CPU_SET(cpus[i % ncpus], set);
+	}
+}
+
+/* Only async-signal-safe calls between fork and exec. */
+static void child_exec(char *const *argv, char *const *envp, pid_t parent, int devnull,
+		       int out, int err, int status, const cpu_set_t *cpus)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	int e;
+
+	/* If the tuner dies without a chance to clean up, the job goes with it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	setpgid(0, 0);
+	if (cpus && sched_setaffinity(0, sizeof(*cpus), cpus) < 0) {
+		e = errno;
+		if (write(status, &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	sigaction(SIGPIPE, &dfl, NULL);
+	move_fd(devnull, 0);
+	move_fd(out, 1);
+	move_fd(err, 2);
+	execvpe(argv[0], argv, envp);
+	e = errno;
+	if (write(status, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/*
+ * Starts one job in S. Returns 0, a positive errno when the command cannot be
+ * executed (ERR says why), or a negative errno when the tuner cannot start processes.
+ */
+static int spawn(struct slot *s, char *const *argv, char *const *envp, const cpu_set_t *cpus,
+		 char *err, size_t errlen)
+{
+	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, st[2] = { -1, -1 }, devnull = -1;
+	pid_t parent = getpid(), pid;
+	int ret = 0, e = 0;
+	ssize_t n;
+
+	if (pipe2(out, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(st, O_CLOEXEC) ||
+	    (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	s->start = tune_now();
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (pid == 0)
+		child_exec(argv, envp, parent, devnull, out[1], errp[1], st[1], cpus);
+	/* Both sides set the group, so a kill right after fork already finds it. */
+	setpgid(pid, pid);
+	s->pid = pid;
+	close_fd(&st[1]);
+	do
+		n = read(st[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(e)) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		s->pid = 0;
+		snprintf(err, errlen, "%s: %s", argv[0],
+			 e == ENOENT ? "command not found" : strerror(e));
+		ret = e;
+		goto out;
+	}
+	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	s->out_fd = out[0];
+	s->err_fd = errp[0];
+	out[0] = errp[0] = -1;
+	fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(s->err_fd, F_SETFL, O_NONBLOCK);
+	s->tail_len = 0;
+out:
+	close_fd(&out[0]);
+	close_fd(&out[1]);
+	close_fd(&errp[0]);
+	close_fd(&errp[1]);
+	close_fd(&st[0]);
+	close_fd(&st[1]);
+	close_fd(&devnull);
+	return ret;
+}
+
+/* Whether S's leader has exited; it stays a zombie until reap(). */
+static bool exited(const struct slot *s)
+{
+	siginfo_t si = { 0 };
+
+	if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return errno == ECHILD;
+	return si.si_pid == s->pid;
+}
+
+/*
+ * Kills what is left of S's group, reaps the leader and frees S. STATUS is -1 when the
+ * exit status was lost (someone set SIGCHLD to SIG_IGN, or reaped it for us).
+ */
+static void reap(struct slot *s, int idx, int *status, struct rusage *ru)
+{
+	pid_t got;
+
+	kill(-s->pid, SIGKILL);
+	memset(ru, 0, sizeof(*ru));
+	do
+		got = wait4(s->pid, status, 0, ru);
+	while (got < 0 && errno == EINTR);
+	if (got != s->pid)
+		*status = -1;
+	live_pgids[idx] = 0;
+	drain(s);
+	close_fd(&s->out_fd);
+	close_fd(&s->err_fd);
+	close_fd(&s->pidfd);
+	s->pid = 0;
+}
+
+/* SIGTERM to every group, a short grace to exit, then SIGKILL; all reaped. */
+static void stop_all(struct slot *slots, int nslots)
+{
+	struct rusage ru;
+	int status, left = 0;
+	double until = tune_now() + GRACE_S;
+
+	for (int i = 0; i < nslots; i++) {
+		if (!slots[i].pid)
+			continue;
+		kill(-slots[i].pid, SIGTERM);
+		kill(-slots[i].pid, SIGCONT);
+		left++;
+	}
+	while (left && tune_now() < until) {
+		struct timespec pause = { 0, 5 * 1000 * 1000 };
+
+		nanosleep(&pause, NULL);
+		for (int i = 0; i < nslots; i++) {
+			if (slots[i].pid && exited(&slots[i])) {
+				reap(&slots[i], i, &status, &ru);
+				left--;
+			}
+		}
+	}
+	for (int i = 0; i < nslots; i++)
+		if (slots[i].pid)
+			reap(&slots[i], i, &status, &ru);
+}
+
+static void describe_failure(const struct slot *s, const char *input, int status,
+			     bool timed_out, double timeout, char *out, size_t outlen)
+{
+	char how[96], tail[TUNE_ERRLEN / 2];
+
+	if (timed_out)
+		snprintf(how, sizeof(how), "timed out after %g s", timeout);
+	else if (status == -1)
+		snprintf(how, sizeof(how), "exit status lost (is SIGCHLD ignored?)");
+	else if (WIFEXITED(status))
+		snprintf(how, sizeof(how), "exit status %d", WEXITSTATUS(status));
+	else
+		snprintf(how, sizeof(how), "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	tail_text(s, tail, sizeof(tail));
+	snprintf(out, outlen, "input '%.64s': %s%s%s", input, how, *tail ? "; stderr: " : "",
+		 tail);
+}
+
+static int tick(const struct tune_batch *b, const struct slot *slots, int nslots,
+		pid_t *pgids, double t0, int done)
+{
+	struct tune_live live = {
+		.cand = b->cand,
+		.pgids = pgids,
+		.elapsed_s = tune_now() - t0,
+		.jobs_done = done,
+		.jobs_total = b->ninputs,
+	};
+
+	for (int i = 0; i < nslots; i++)
+		if (slots[i].pid)
+			pgids[live.npgids++] = slots[i].pid;
+	return b->hooks->tick(b->hooks->arg, &live);
+}
+
+static int poll_timeout_ms(const struct tune_batch *b, const struct slot *slots, int nslots,
+			   double t0, double now, double next_tick, bool fallback)
+{
+	double wait = next_tick - now;
+
+	for (int i = 0; b->timeout_s > 0 && i < nslots; i++)
+		if (slots[i].pid && slots[i].start + b->timeout_s - now < wait)
+			wait = slots[i].start + b->timeout_s - now;
+	if (b->cut_s > 0 && t0 + b->cut_s - now < wait)
+		wait = t0 + b->cut_s - now;
+	if (b->deadline > 0 && b->deadline - now < wait)
+		wait = b->deadline - now;
+	if (wait < 0)
+		wait = 0;
+	if (fallback && wait > FALLBACK_POLL_MS / 1000.0)
+		return FALLBACK_POLL_MS;
+	/* Round up: waking a hair early would only spin. */
+	return (int)(wait * 1000) + 1;
+}
+
+int tune_batch_run(const struct tune_batch *b, struct tune_batch_result *r)
+{
+	int nslots = b->procs < b->ninputs ? b->procs : b->ninputs;
+	struct slot *slots = calloc((size_t)(nslots > 0 ? nslots : 1), sizeof(*slots));
+	struct pollfd *pfds = calloc((size_t)(nslots > 0 ? nslots : 1) * 3, sizeof(*pfds));
+	pid_t *pgids = calloc((size_t)(nslots > 0 ? nslots : 1), sizeof(*pgids));
+	struct tune_strv argv = { 0 };
+	double t0 = tune_now(), now = t0, last_exit = t0, next_tick = t0 + TICK_S;
+	int next = 0, running = 0, ret = 0;
+	bool stop = false;
+
+	memset(r, 0, sizeof(*r));
+	if (!slots || !pfds || !pgids) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (b->procs < 1 || b->procs > TUNE_MAX_PROCS || b->ninputs < 0) {
+		ret = -EINVAL;
+		goto out;
+	}
+	for (int i = 0; i < nslots; i++)
+		slots[i].pidfd = slots[i].out_fd = slots[i].err_fd = -1;
+
+	while (!stop) {
+		int npfd = 0, rc;
+		bool fallback = false, interrupted = false;
+
+		for (int i = 0; i < nslots && next < b->ninputs; i++) {
+			if (slots[i].pid)
+				continue;
+			tune_strv_release(&argv);
+			ret = tune_template_expand(b->command, b->ncommand, b->shell,
+						   b->inputs[next], &argv);
+			if (!ret) {
+				cpu_set_t set;
+
+				if (b->bind_cpus && b->nbind > 0)
+					bind_slice(b->bind_cpus, b->nbind, i, b->procs, &set);
+				ret = spawn(&slots[i], argv.v, b->envp,
+					    b->bind_cpus && b->nbind > 0 ? &set : NULL, r->error,
+					    sizeof(r->error));
+			}
+			if (ret > 0) {
+				r->end = TUNE_BATCH_EXEC;
+				ret = 0;
+				stop = true;
+				break;
+			}
+			if (ret < 0) {
+				stop = true;
+				break;
+			}
+			live_pgids[i] = slots[i].pid;
+			slots[i].input = next++;
+			running++;
+		}
+		if (stop || (!running && next >= b->ninputs))
+			break;
+
+		for (int i = 0; i < nslots; i++) {
+			struct slot *s = &slots[i];
+
+			if (!s->pid)
+				continue;
+			if (s->pidfd >= 0)
+				pfds[npfd++] = (struct pollfd){ .fd = s->pidfd, .events = POLLIN };
+			else
+				fallback = true;
+			if (s->out_fd >= 0)
+				pfds[npfd++] = (struct pollfd){ .fd = s->out_fd, .events = POLLIN };
+			if (s->err_fd >= 0)
+				pfds[npfd++] = (struct pollfd){ .fd = s->err_fd, .events = POLLIN };
+		}
+		now = tune_now();
+		rc = poll(pfds, (nfds_t)npfd,
+			  poll_timeout_ms(b, slots, nslots, t0, now, next_tick, fallback));
+		if (rc < 0 && errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+		interrupted = rc < 0;
+		now = tune_now();
+
+		for (int i = 0; i < nslots && !stop; i++) {
+			struct slot *s = &slots[i];
+			struct rusage ru;
+			int status;
+
+			if (!s->pid)
+				continue;
+			drain(s);
+			if (!exited(s)) {
+				if (b->timeout_s > 0 && now - s->start > b->timeout_s) {
+					describe_failure(s, b->inputs[s->input], 0, true, b->timeout_s,
+							 r->error, sizeof(r->error));
+					r->end = TUNE_BATCH_FAILED;
+					stop = true;
+				}
+				continue;
+			}
+			last_exit = now;
+			reap(s, i, &status, &ru);
+			running--;
+			r->cpu_user_s += (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6;
+			r->cpu_sys_s += (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+			if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+				r->jobs_done++;
+				continue;
+			}
+			describe_failure(s, b->inputs[s->input], status, false, 0, r->error,
+					 sizeof(r->error));
+			r->end = TUNE_BATCH_FAILED;
+			stop = true;
+		}
+		if (stop)
+			break;
+		if (!running && next >= b->ninputs)
+			break;
+		if (b->cut_s > 0 && now - t0 > b->cut_s) {
+			r->end = TUNE_BATCH_CUT;
+			break;
+		}
+		if (b->deadline > 0 && now >= b->deadline) {
+			r->end = TUNE_BATCH_BUDGET;
+			break;
+		}
+		if (b->hooks && b->hooks->tick && (interrupted || now >= next_tick)) {
+			next_tick = now + TICK_S;
+			if (tick(b, slots, nslots, pgids, t0, r->jobs_done)) {
+				r->end = TUNE_BATCH_CANCELLED;
+				break;
+			}
+		}
+	}
+	now = tune_now();
+	r->elapsed_s = r->end == TUNE_BATCH_DONE && !ret ? last_exit - t0 : now - t0;
+out:
+	if (slots)
+		stop_all(slots, nslots);
+	tune_strv_release(&argv);
+	free(slots);
+	free(pfds);
+	free(pgids);
+	return ret;
+}

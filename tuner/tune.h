@@ -1,0 +1,274 @@
+/*
+ * tune.h — the tuner: measures a user's job over a sample of its inputs as P concurrent
+ * processes × T threads each, for candidate splits chosen around the supply, and ranks
+ * them (issue 5). `coretop tune` is tune_main(); the live screen (#6) drives the same
+ * plan through tune_plan_run() and its hooks.
+ *
+ * Flow:
+ *   tune_plan_init(&p)                       options at their defaults
+ *   tune_plan_set_command(), tune_plan_add_input()…, supply and topology fields
+ *   tune_plan_generate() or tune_plan_add()  the candidates (naive and serial included)
+ *   tune_plan_prepare(&p)                    the sample (optional: run does it)
+ *   tune_plan_run(&p, hooks, err)            warm-up, rounds, cuts; ranks at the end
+ *   tune_result_json() / tune_result_print() / tune_result_write()
+ *   tune_plan_release(&p)
+ *
+ * Ownership:
+ *  - struct tune_plan owns everything it points to: the command template, the inputs
+ *    (copied on add), the candidates with their extra_env and error strings, and the
+ *    recommendation. tune_plan_release() frees all of it and leaves a zeroed plan.
+ *  - sample[] points into inputs.v; it is chosen by tune_plan_prepare() and stays
+ *    valid until the plan is released.
+ *  - Callers may read every field at any time (hooks run on the caller's thread, between
+ *    jobs); they write only the set-up fields, before tune_plan_run().
+ *
+ * Measurement (what the numbers mean):
+ *  - A run is one pass of the sample through a queue with P concurrent workers; its
+ *    makespan (first start to last exit, CLOCK_MONOTONIC) is the figure compared.
+ *  - Every job runs in its own process group with stdin on /dev/null, stdout and stderr
+ *    on pipes (stdout discarded, the stderr tail kept), and all tune_thread_vars set to
+ *    T (or removed from the environment when T is 0: the naive and serial baselines).
+ *  - One warm-up job (the first sampled input, baseline environment) fills the page
+ *    cache and proves the command runs; it is not measured.
+ *  - Successive halving: each round gives one run to every candidate still in; after a
+ *    round the slower half is cut (status TUNE_CUT with its real median), except those
+ *    within noise of the fastest, and never fewer than two are kept. Survivors get
+ *    opts.repeat runs in all and end TUNE_OK.
+ *  - A run that passes cut_factor × the best median so far is stopped: the candidate is
+ *    cut with median_s a lower bound (lower_bound true). So is a candidate whose first
+ *    run the budget ends.
+ *  - Noise: a is faster than b only when b's median exceeds a's by more than the larger
+ *    spread and more than noise_floor × the smaller median.
+ *  - Contention (demand, wait %) comes from the hooks (the sampler watching the jobs);
+ *    without them contention.known stays false and JSON says null.
+ *
+ * Process hygiene: on a failed job, a timeout, a cut, the budget's end, a cancel from
+ * a hook or an error of the tuner itself, every running job's process group gets
+ * SIGTERM, then SIGKILL after a short grace, and every job is reaped before
+ * tune_plan_run() returns: no orphan, no zombie. Jobs that leave their process group
+ * (setsid, daemons) are beyond its reach. tune_kill_all() does the same from a fatal
+ * signal handler.
+ */
+#ifndef CORETOP_TUNE_H
+#define CORETOP_TUNE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "sampler/topo.h"
+
+#define TUNE_MAX_REPEAT 20
+#define TUNE_MAX_PROCS 1024
+#define TUNE_MAX_THREADS 1024
+
+/* The variables every job gets, set to T: one per threading runtime we know. */
+extern const char *const tune_thread_vars[];
+
+/* A growable vector of owned strings, NULL-terminated when non-empty (git's strvec). */
+struct tune_strv {
+	char **v;
+	int n, cap;
+};
+
+void tune_strv_release(struct tune_strv *sv);
+/* Appends a copy of S (or its first LEN bytes). 0 or -ENOMEM. */
+int tune_strv_push(struct tune_strv *sv, const char *s);
+int tune_strv_pushn(struct tune_strv *sv, const char *s, size_t len);
+
+enum tune_kind {
+	TUNE_SPLIT,   /* P × T, thread variables set to T */
+	TUNE_NAIVE,   /* P = supply, thread variables unset: what `parallel -j` does */
+	TUNE_SERIAL,  /* P = 1, thread variables unset */
+};
+
+enum tune_status {
+	TUNE_PENDING, /* not measured (yet): the budget ended before its turn */
+	TUNE_OK,      /* ranked: opts.repeat runs, or fewer for survivors the budget ended */
+	TUNE_CUT,     /* dropped early: median_s measured, or a lower bound */
+	TUNE_FAILED,  /* a job failed (exit status, signal, timeout); see error */
+};
+
+struct tune_contention {
+	bool known;
+	double demand_cores; /* cores the jobs wanted: sum(run + wait) / time */
+	double wait_pct;     /* sum(wait) / sum(run + wait) × 100 */
+};
+
+struct tune_candidate {
+	char name[32];      /* "2x1", "naive", "serial" */
+	enum tune_kind kind;
+	int procs;          /* concurrent jobs */
+	int threads;        /* value of the thread variables; 0: unset */
+	char **extra_env;   /* NULL-terminated "NAME=VALUE" added to every job, or NULL */
+	bool by_hand;       /* named with --candidates: kept even when procs > sample */
+
+	enum tune_status status;
+	int nruns;                       /* complete measured runs */
+	double runs[TUNE_MAX_REPEAT];    /* their makespans, seconds */
+	double cpu[TUNE_MAX_REPEAT];     /* their CPU time, user + system, seconds */
+	double cpu_user_s, cpu_sys_s;    /* means over runs */
+	bool lower_bound;   /* median_s is the time a stopped run had reached */
+	double median_s;    /* 0 when nothing was measured */
+	double spread_s;    /* max - min over runs */
+	double throughput_jobs_s;
+	double cpu_s;       /* median CPU time of a run */
+	struct tune_contention contention;
+	char *error;        /* TUNE_FAILED: input, how it ended, stderr tail; owned */
+};
+
+struct tune_opts {
+	int sample;          /* inputs per run; 0: all, up to max(16, 2 × largest P) */
+	int repeat;          /* runs of each survivor (default 3) */
+	double budget_s;     /* hard bound on the whole tuning (default 300) */
+	double timeout_s;    /* per job; 0: none */
+	double cut_factor;   /* stop a run past this × the best median (default 3) */
+	double noise_floor;  /* relative difference always taken as noise (default 0.05) */
+	bool shell;          /* run the command with /bin/sh -c */
+	bool warmup;         /* default true */
+	bool bind;           /* pin each worker slot to its own CPUs (--bind) */
+};
+
+struct tune_plan {
+	struct tune_opts opts;
+	struct tune_strv command;    /* the template: `{}` marks where an input goes */
+	struct tune_strv inputs;     /* every input given */
+	char **sample;               /* the inputs measured: pointers into inputs.v */
+	int nsample;
+	double supply_cores;         /* CPUs (PUs) the jobs may use; at least 1 is assumed */
+	double supply_physical_cores;/* distinct cores among them; 0 when unknown */
+	struct topo_summary topo;    /* .known false when unknown */
+	struct tune_candidate *cands;
+	int ncands, cap;
+	/* --bind: the CPUs the jobs may use, in topology order (a core's SMT siblings
+	 * next to each other), so that contiguous slices are whole cores. Owned. */
+	int *bind_cpus;
+	int nbind;
+
+	/* Filled by tune_plan_run(). */
+	double elapsed_s;
+	double warmup_s;             /* the warm-up job's wall time; 0 when none */
+	bool budget_hit;
+	int runs_done, runs_planned; /* for progress; runs_planned is revised each round */
+	double run_time_sum;         /* of runs done, stopped ones included */
+	/* Filled by tune_plan_rank() (which tune_plan_run() calls): indices or -1. */
+	int best, naive, serial;
+	double speedup_vs_naive, speedup_vs_serial; /* 0 when unknown */
+	bool speedup_vs_naive_lower, speedup_vs_serial_lower;
+	char *recommendation;
+};
+
+/* Lifecycle. init cannot fail; release frees everything (see Ownership). */
+void tune_plan_init(struct tune_plan *p);
+void tune_plan_release(struct tune_plan *p);
+
+/* Copies ARGV[0..ARGC). 0, -EINVAL when empty, or -ENOMEM. */
+int tune_plan_set_command(struct tune_plan *p, int argc, char *const *argv);
+int tune_plan_add_input(struct tune_plan *p, const char *input);
+
+/*
+ * Adds a candidate (duplicates of kind, P, T and no extra env are ignored). EXTRA_ENV
+ * ("NAME=VALUE"…, NULL-terminated, may be NULL) is copied. 0, -EINVAL (P or T out of
+ * range), or -ENOMEM.
+ */
+int tune_plan_add(struct tune_plan *p, enum tune_kind kind, int procs, int threads,
+		  char *const *extra_env);
+
+/*
+ * The candidates from p->supply_cores, p->supply_physical_cores and p->topo: with S
+ * the supply and C its physical cores, P × T at S/2 (from 4 CPUs up), C, S and
+ * S + max(1, S/4), with P spread geometrically over the divisors of each product
+ * (always P = 1 and T = 1 among them), plus 1 × 1, naive (S × unset) and serial.
+ */
+int tune_plan_generate(struct tune_plan *p);
+
+/*
+ * Candidates named by hand: "2x1,1x2,4x1" (also "naive", "serial"). The baselines are
+ * added whatever the list says. 0 or -EINVAL with a one-line reason in ERR.
+ */
+int tune_plan_parse_candidates(struct tune_plan *p, const char *list, char *err,
+			       size_t errlen);
+
+/*
+ * Chooses the sample (opts.sample inputs, evenly spread) and drops generated splits
+ * with more workers than sampled inputs. tune_plan_run() calls it when the caller has
+ * not. 0, -EINVAL without inputs, or -ENOMEM.
+ */
+int tune_plan_prepare(struct tune_plan *p);
+
+/* What a hook sees while a run goes on. */
+struct tune_live {
+	const struct tune_candidate *cand; /* NULL during the warm-up */
+	const pid_t *pgids;  /* process groups (= leader pids) of the jobs running now */
+	int npgids;
+	double elapsed_s;    /* since this run began */
+	int jobs_done, jobs_total;
+};
+
+/* All optional; called on the thread that runs tune_plan_run(). */
+struct tune_hooks {
+	void *arg;
+	/* About every 100 ms while jobs run, and between runs. Non-zero cancels. */
+	int (*tick)(void *arg, const struct tune_live *live);
+	/* Before and after each measured run: the sampler fills OUT with the contention it
+	 * saw in the jobs since run_begin (leave it unknown when it saw none). */
+	void (*run_begin)(void *arg, const struct tune_candidate *c);
+	void (*run_end)(void *arg, const struct tune_candidate *c, struct tune_contention *out);
+	/* After the warm-up: whether the job loads an OpenMP runtime (the sampler sees it
+	 * in the jobs' maps); then each split with T > 1 is also tried with
+	 * OMP_WAIT_POLICY=passive. NULL: never. */
+	bool (*openmp_seen)(void *arg);
+	/* A candidate's status became final (ok, cut or failed). */
+	void (*candidate_done)(void *arg, const struct tune_plan *p, const struct tune_candidate *c);
+};
+
+/*
+ * Measures the candidates (see Measurement), then ranks them. Returns 0 when the tuning
+ * ended, the budget's end included (p->budget_hit); -ECANCELED when a tick hook asked;
+ * -ENOEXEC when the command cannot be started and -ECHILD when the warm-up job fails
+ * (ERR says why, one line); another negative errno on a system failure. Every job has
+ * been reaped whatever it returns.
+ */
+int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err,
+		  size_t errlen);
+
+/* Picks best (fastest OK median), naive, serial, the speed-ups and the recommendation.
+ * 0 or -ENOMEM. */
+int tune_plan_rank(struct tune_plan *p);
+
+/* Seconds left, estimated from the runs so far; negative when unknown. */
+double tune_plan_eta(const struct tune_plan *p);
+
+/* The result object of issue 5's JSON contract; a new reference, NULL on ENOMEM. */
+json_t *tune_result_json(const struct tune_plan *p);
+/* The ranked table, best, speed-ups and recommendation, as text. */
+void tune_result_print(const struct tune_plan *p, FILE *f);
+/* Writes the JSON result to PATH atomically (temporary file, fsync, rename). 0 or -errno. */
+int tune_result_write(const struct tune_plan *p, const char *path);
+
+/* Kills the process group of every running job. Async-signal-safe. */
+void tune_kill_all(void);
+
+/* What the caller (coretop's main) knows of the machine. */
+struct tune_env {
+	double supply_cores;          /* <= 0: tune_main counts its own affinity mask */
+	double supply_physical_cores; /* 0 when unknown */
+	struct topo_summary topo;     /* .known false when unknown */
+	const struct tune_hooks *hooks; /* the sampler's contention hooks, or NULL */
+	const int *bind_cpus;         /* allowed CPUs in topology order; NULL: the affinity
+					 mask's, in number order */
+	int nbind;
+};
+
+/*
+ * `coretop tune [options] -- CMD ARG… {} …`. ARGV[0] is the subcommand's name. ENV may
+ * be NULL. Returns the process exit status: 0 done, 1 failure (nothing measured in
+ * full included), 2 bad usage, 127 the command cannot be run, 128 + signal number when
+ * interrupted (SIGINT, SIGTERM, SIGHUP).
+ */
+int tune_main(int argc, char **argv, const struct tune_env *env);
+
+#endif

@@ -1,0 +1,299 @@
+/*
+ * coretop-bench — the built-in OpenBLAS workload: the tuner's reference job, the demo
+ * and the tests' load. Per iteration: two random n×n matrices, c = a·b (dgemm), the
+ * inverse of c + I (dgetrf/dgetri), and the singular values of that inverse (dgesdd,
+ * jobz 'N').
+ *
+ * It is its own executable because OpenBLAS's pthread build starts its thread pool when
+ * the library is loaded (DESIGN.md): coretop itself must never link it. The thread
+ * variables (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, …) are honoured by the library as
+ * in any OpenBLAS program; this file never sets them.
+ *
+ * The checksum (sum of all singular values) depends only on seed, size and iterations:
+ * the matrices are scaled so that ‖c‖ < 1, c + I is well conditioned, and a different
+ * thread count (another summation order inside the library) moves it far below the
+ * printed precision.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#ifndef CORETOP_VERSION
+#define CORETOP_VERSION "0.0.0"
+#endif
+
+#define BENCH_MAX_SIZE 20000
+#define BENCH_MAX_ITERS 1000000
+
+struct bench_opts {
+	int size;
+	int iters;
+	uint64_t seed;
+	int json;
+};
+
+struct bench_result {
+	double seconds;
+	double checksum;
+};
+
+/* splitmix64: tiny, seedable, and the same stream on every machine. */
+static uint64_t rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [-scale, scale). */
+static void fill_random(double *m, size_t count, double scale, uint64_t *state)
+{
+	for (size_t i = 0; i < count; i++) {
+		double u = (double)(rng_next(state) >> 11) * 0x1.0p-53;
+		m[i] = (2.0 * u - 1.0) * scale;
+	}
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int bench_run(const struct bench_opts *o, struct bench_result *r)
+{
+	size_t n = (size_t)o->size, nn = n * n;
+	double *a = malloc(nn * sizeof(*a));
+	double *b = malloc(nn * sizeof(*b));
+	double *c = malloc(nn * sizeof(*c));
+	double *s = malloc(n * sizeof(*s));
+	lapack_int *ipiv = malloc(n * sizeof(*ipiv));
+	uint64_t state = o->seed;
+	/*
+	 * Entries of variance scale²/3 give ‖a‖ ≈ 2·scale·√(n/3); with these scales
+	 * ‖a‖·‖b‖ ≈ 0.5, so c + I stays far from singular for every seed.
+	 */
+	double sa = 1.0 / sqrt((double)n), sb = 0.5 / sqrt((double)n);
+	double sum = 0, t0;
+	int ret = 0;
+
+	if (!a || !b || !c || !s || !ipiv) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	t0 = now_seconds();
+	for (int it = 0; it < o->iters; it++) {
+		lapack_int info;
+
+		fill_random(a, nn, sa, &state);
+		fill_random(b, nn, sb, &state);
+		cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, o->size, o->size,
+			    o->size, 1.0, a, o->size, b, o->size, 0.0, c, o->size);
+		for (size_t i = 0; i < n; i++)
+			c[i * n + i] += 1.0;
+		info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, o->size, o->size, c, o->size, ipiv);
+		if (info == 0)
+			info = LAPACKE_dgetri(LAPACK_COL_MAJOR, o->size, c, o->size, ipiv);
+		/* Column-major: Debian's LAPACKE rejects row-major jobz 'N' with ldvt = 1. */
+		if (info == 0)
+			info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', o->size, o->size, c,
+					      o->size, s, NULL, 1, NULL, 1);
+		if (info != 0) {
+			ret = -EDOM;
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			sum += s[i];
+	}
+	r->seconds = now_seconds() - t0;
+	r->checksum = sum;
+out:
+	free(a);
+	free(b);
+	free(c);
+	free(s);
+	free(ipiv);
+	return ret;
+}
+
+/* openblas_get_config() is plain ASCII today; escape anyway so the JSON stays valid. */
+static void print_json_string(const char *str)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+static const char *threading_layer(int parallel)
+{
+	static const char *const names[] = { "serial", "pthread", "openmp" };
+
+	return parallel >= 0 && parallel < 3 ? names[parallel] : "unknown";
+}
+
+static void bench_report(const struct bench_opts *o, const struct bench_result *r)
+{
+	int threads = openblas_get_num_threads();
+	const char *layer = threading_layer(openblas_get_parallel());
+
+	if (!o->json) {
+		printf("coretop-bench: size %d, %d iterations, seed %" PRIu64 ", %d %s thread%s: "
+		       "%.3f s, checksum %.6e\n",
+		       o->size, o->iters, o->seed, threads, layer, threads == 1 ? "" : "s",
+		       r->seconds, r->checksum);
+		return;
+	}
+	printf("{\"size\": %d, \"iters\": %d, \"seed\": %" PRIu64 ", \"threads\": %d, "
+	       "\"config\": ",
+	       o->size, o->iters, o->seed, threads);
+	print_json_string(openblas_get_config());
+	printf(", \"threading\": \"%s\", \"seconds\": %.6f, \"checksum\": %.6e}\n", layer,
+	       r->seconds, r->checksum);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: coretop-bench [--size N] [--iters K] [--seed S] [--json] [SEED]\n"
+		   "\n"
+		   "The built-in OpenBLAS workload: per iteration two random N×N matrices, dgemm,\n"
+		   "the inverse of c + I (dgetrf/dgetri) and its singular values (dgesdd).\n"
+		   "It honours OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and the other thread\n"
+		   "variables like any OpenBLAS program.\n"
+		   "\n"
+		   "  --size N    matrix order (default 400)\n"
+		   "  --iters K   iterations (default 30)\n"
+		   "  --seed S    seed of the random matrices (default 1); a lone argument\n"
+		   "              is taken as the seed too, so the tuner can append its input\n"
+		   "  --json      one JSON object: size, iters, seed, threads, config,\n"
+		   "              threading, seconds, checksum\n"
+		   "  -h, --help  this help\n"
+		   "  --version   the version\n");
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	/* strtoull accepts "-1" and wraps it; a seed is a plain non-negative number. */
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int bad_value(const char *opt, const char *value, const char *what)
+{
+	fprintf(stderr, "coretop-bench: invalid %s '%s' (%s)\n", opt, value, what);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_VERSION = 256 };
+	static const struct option longopts[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "iters", required_argument, NULL, 'i' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bench_opts o = { .size = 400, .iters = 30, .seed = 1 };
+	struct bench_result r;
+	int c, seed_given = 0;
+	long v;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (parse_long(optarg, 1, BENCH_MAX_SIZE, &v))
+				return bad_value("--size", optarg, "1 to 20000");
+			o.size = (int)v;
+			break;
+		case 'i':
+			if (parse_long(optarg, 1, BENCH_MAX_ITERS, &v))
+				return bad_value("--iters", optarg, "1 to 1000000");
+			o.iters = (int)v;
+			break;
+		case 'S':
+			if (parse_seed(optarg, &o.seed))
+				return bad_value("--seed", optarg, "a non-negative integer");
+			seed_given = 1;
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("coretop-bench %s\n", CORETOP_VERSION);
+			return 0;
+		case ':':
+			fprintf(stderr, "coretop-bench: option '%s' needs a value\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "coretop-bench: unknown option '%s' (see --help)\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		if (argc - optind > 1 || seed_given) {
+			fprintf(stderr, "coretop-bench: unexpected argument '%s' (one seed at most)\n",
+				argv[seed_given ? optind : optind + 1]);
+			return 2;
+		}
+		if (parse_seed(argv[optind], &o.seed))
+			return bad_value("seed", argv[optind], "a non-negative integer");
+	}
+	c = bench_run(&o, &r);
+	if (c) {
+		fprintf(stderr, "coretop-bench: %s\n",
+			c == -ENOMEM ? "out of memory" : "LAPACK failed on a singular matrix");
+		return 1;
+	}
+	bench_report(&o, &r);
+	return 0;
+}
