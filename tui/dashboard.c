@@ -740,11 +740,8 @@ static void act_help(struct dash *d)
 
 static void act_tune(struct dash *d)
 {
-	const struct group *g = d->level == LEVEL_GROUPS ? table_selected(cur(d)) : NULL;
-	char label[96];
-
-	report_escape(g ? g->label : d->crumbs[0], label, sizeof(label), d->utf8 ? 0 : ESCAPE_ASCII);
-	say(d, "t: the tuner is not wired in yet (issue #6); it will tune \"%s\"", label);
+	say(d, "t: the tuner is not wired into the dashboard yet (issue #6): "
+	       "run coretop tune -- CMD ARG... {}");
 }
 
 static void act_quit(struct dash *d) { d->quit = true; }

@@ -573,6 +573,40 @@ static int c_ttime(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * The pool a thread belongs to, where it can be told from outside: the process loaded
+ * one pool library and has exactly the threads that pool starts (its size counts the
+ * calling thread), so every thread but the main one is a pool worker. Anything else
+ * (two pools, extra threads of the program's own) cannot be told: "?". The row is the
+ * thread; the process is found through the snapshot.
+ */
+static const struct proc_info *owner(const struct snapshot *snap, const struct thread_info *t)
+{
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		const struct proc_info *p = &snap->procs[i];
+
+		if (p->nthr && t >= p->threads && t < p->threads + p->nthr)
+			return p;
+	}
+	return NULL;
+}
+
+static enum style t_pool(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
+{
+	const struct thread_info *t = row;
+	const struct proc_info *p = owner(ctx->snap, t);
+	enum thread_var by;
+
+	if (!p || p->kthread || (p->pools_known && p->npools == 0) || t->tid == p->pid)
+		snprintf(out, cap, "%s", "");
+	else if (p->pools_known && p->npools == 1 &&
+		 pools_expected_threads(&p->pools[0], p->env, p->cpus_allowed, &by) == (int)p->nthr)
+		snprintf(out, cap, "%s", pool_lib_name(p->pools[0].lib));
+	else
+		snprintf(out, cap, "?");
+	return STYLE_NORMAL;
+}
+
 static bool thread_match(const void *row, const char *needle)
 {
 	const struct thread_info *t = row;
@@ -597,6 +631,8 @@ static const struct column thread_cols[] = {
 	  { 8, 8, 40, false }, ALIGN_RIGHT, t_switches, c_tswitches, true },
 	{ "TIME", "CPU time since it started", { 9, 9, 30, false }, ALIGN_RIGHT, t_time, c_ttime,
 	  true },
+	{ "POOL", "the pool it works for, where that can be told", { 8, 12, 35, false },
+	  ALIGN_LEFT, t_pool, NULL, false },
 };
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -84,7 +84,7 @@ tui_expect "+ samples less often" 'every 2s'
 tui_keys - -
 tui_expect "- samples more often" 'every 1s'
 tui_keys t
-tui_expect "t says the tuner is not wired in yet" 'tuner is not wired in yet'
+tui_expect "t says the tuner is not wired in yet" 'tuner is not wired into the dashboard yet'
 
 tm resize-window -x 20 -y 5
 tui_expect "20x5: the table still shows" '^ +GROUP'

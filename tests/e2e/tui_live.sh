@@ -29,12 +29,15 @@ sgr() { printf '%s\n' "$line" | sed 's/e2e-spin.*//' | grep -Eq "\^\[\[([0-9;]*;
 if sgr 1 && sgr 31; then ok "the oversubscribed row is bold and red"; else fail "the oversubscribed row is not bold and red: $line"; fi
 tui_attrs | grep -q '31m[^ ]*demand [0-9.]* / [0-9]* cores' && ok "the header's demand is red" ||
 	{ fail "the header's demand is not red"; tui_attrs | head -3; }
-tui_keys Home / e 2 e - s p i n Enter Enter
+tui_keys Home
+tui_expect "the advice for the selected group" "^e2e-spin: $n × e2e-spin want [0-9.]+ cores of [0-9]+: run at most"
+tui_keys / e 2 e - s p i n Enter Enter
 tui_expect "Enter shows its processes" "^e2e-spin › processes $n "
 tui_expect "each process is listed" "e2e-spin\$" 2
 tui_keys Enter
 tui_expect "Enter shows a process's threads" "› threads 1 "
 tui_expect "the thread's state and last CPU" '^ +[0-9]+ e2e-spin +[RS] +[0-9.]+ +[0-9.]+ +[0-9]+ '
+tui_expect "threads: the pool column" ' +TIME +POOL'
 tui_keys Escape Escape Escape
 tui_expect "Esc back to all groups" '^groups [0-9]+ +sort DEMAND'
 tm resize-window -x 20 -y 5
