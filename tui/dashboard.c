@@ -73,6 +73,7 @@ struct dash {
 	double click_at;
 	long click_row;
 	/* meters are laid out again only when the width or their budget changes */
+	int content_w[MAX_COLS];  /* widest cell of each column, see measure() */
 	struct meter_layout meters;
 	int meters_width, meters_budget;
 	bool meters_valid;
@@ -503,6 +504,36 @@ static const struct view *cur_view(const struct dash *d)
 	return &table_views[d->level];
 }
 
+/*
+ * The widest cell of each flex column (names, pools, commands) over the rows, so
+ * that a short name column leaves its room to the pools. Measured when the rows
+ * change, not per frame; the first CONTENT_ROWS rows in the table's order stand for
+ * the rest of a huge table.
+ */
+#define CONTENT_ROWS 1000
+
+static void measure(struct dash *d)
+{
+	const struct view *v = cur_view(d);
+	const struct table *t = cur(d);
+	struct fmt_ctx ctx = { d->snap, d->utf8 };
+	char cell[4096];
+
+	for (int i = 0; i < v->ncols && i < MAX_COLS; i++) {
+		int w = text_width(v->cols[i].name);
+
+		if (v->cols[i].spec.flex)
+			for (size_t r = 0; r < t->nrows && r < CONTENT_ROWS; r++) {
+				int cw;
+
+				v->cols[i].format(&ctx, t->rows[r], cell, sizeof(cell));
+				cw = text_width(cell);
+				w = cw > w ? cw : w;
+			}
+		d->content_w[i] = w;
+	}
+}
+
 static void rebuild(struct dash *d)
 {
 	int r;
@@ -513,6 +544,7 @@ static void rebuild(struct dash *d)
 	d->gone = r == -ENOENT;
 	if (r == -ENOMEM)
 		say(d, "out of memory");
+	measure(d);
 	d->dirty = true;
 }
 
@@ -550,8 +582,11 @@ static void draw_table(struct dash *d, int y, int rows)
 
 	if (rows <= 0)
 		return;
-	for (int i = 0; i < v->ncols; i++)
+	for (int i = 0; i < v->ncols; i++) {
 		specs[i] = v->cols[i].spec;
+		if (specs[i].flex && d->content_w[i] < specs[i].max)
+			specs[i].max = d->content_w[i] > specs[i].min ? d->content_w[i] : specs[i].min;
+	}
 	layout_columns(specs, v->ncols, width, 1, w);
 	/* headings, the sort column marked */
 	d->head_y = y;
@@ -605,17 +640,15 @@ static void draw_table(struct dash *d, int y, int rows)
 }
 
 /* The selected row said in a sentence: the group's advice, the process's command. */
-static void draw_info(struct dash *d, int y)
+static void draw_info(struct dash *d, int y, int lines)
 {
 	const void *row = d->gone ? NULL : table_selected(cur(d));
 	char text[2048], esc[1024];
 	attr_t attr = A_NORMAL;
 
 	text[0] = '\0';
-	if (!row) {
-		put(d, y, 0, getmaxx(stdscr), ALIGN_LEFT, "", A_NORMAL);
+	if (!row)
 		return;
-	}
 	if (d->level == LEVEL_GROUPS) {
 		const struct group *g = row;
 
@@ -643,7 +676,16 @@ static void draw_info(struct dash *d, int y)
 		report_escape(th->detail_known ? th->name : "?", esc, sizeof(esc), d->utf8 ? 0 : ESCAPE_ASCII);
 		snprintf(text, sizeof(text), "thread %d %s of %s", (int)th->tid, esc, d->crumbs[1]);
 	}
-	put(d, y, 0, getmaxx(stdscr), ALIGN_LEFT, text, attr);
+	/* wrapped at a space over the lines there are; the last one is cut */
+	const char *rest = text;
+	for (int l = 0; l < lines && *rest; l++) {
+		size_t cut = l + 1 < lines ? text_cut(rest, getmaxx(stdscr)) : strlen(rest);
+		char line[2048];
+
+		snprintf(line, sizeof(line), "%.*s", (int)cut, rest);
+		put(d, y + l, 0, getmaxx(stdscr), ALIGN_LEFT, line, attr);
+		rest += cut;
+	}
 }
 
 /* ---- actions --------------------------------------------------------------------- */
@@ -992,7 +1034,7 @@ void dash_draw(struct dash *d)
 			draw_table(d, y, r.table);
 		y += r.table;
 		if (r.info)
-			draw_info(d, y);
+			draw_info(d, y, r.info);
 	}
 	if (r.keys)
 		draw_keys(d, h - 1);

@@ -109,6 +109,26 @@ int text_fit(const char *s, int width, enum text_align align, const char *ellips
 	return written;
 }
 
+size_t text_cut(const char *s, int width)
+{
+	size_t n = strlen(s), i = 0, space = 0;
+	int used = 0;
+
+	while (i < n) {
+		int cols;
+		bool printable;
+		size_t len = next_char(s + i, n - i, &cols, &printable);
+
+		if (used + cols > width)
+			return space ? space : i;
+		if (s[i] == ' ')
+			space = i + 1;
+		used += cols;
+		i += len;
+	}
+	return n;
+}
+
 /* ---- table columns ------------------------------------------------------------- */
 
 int layout_columns(const struct col_spec *c, int n, int width, int gap, int *widths)
@@ -439,7 +459,7 @@ void layout_rows(int height, struct screen_rows *r)
 	if (height == 1)
 		return;
 	r->keys = height >= 3;
-	r->info = height >= 8;
+	r->info = height >= 24 ? 2 : height >= 8;
 	if (height >= 10)
 		r->header = 2;
 	r->title = height >= 12;

@@ -40,6 +40,13 @@ int text_width(const char *s);
 int text_fit(const char *s, int width, enum text_align align, const char *ellipsis,
 	     char *out, size_t cap);
 
+/*
+ * Bytes of S that make its first line when wrapped at WIDTH columns: all of S if it
+ * fits, else up to and including the last space that fits, else as many whole
+ * characters as fit. The rest starts at S + the result.
+ */
+size_t text_cut(const char *s, int width);
+
 /* ---- table columns ------------------------------------------------------------- */
 
 struct col_spec {
@@ -135,12 +142,13 @@ struct screen_rows {
 	int meters;  /* a budget until layout_rows_settle(), then what the meters use */
 	int title;   /* 0..1: the view's name, sort, filter */
 	int table;   /* the column headings included */
-	int info;    /* 0..1: the selected row's advice or command line */
+	int info;    /* 0..2: the selected row's advice or command line */
 	int keys;    /* 0..1: the key bar */
 };
 
 /* Share HEIGHT rows: the key bar, one header line and the table come first; the second
- * header line, the info and title lines and a budget for meters as height allows. */
+ * header line, the info line (two from 24 rows: advice runs long) and the title line
+ * and a budget for meters as height allows. */
 void layout_rows(int height, struct screen_rows *r);
 
 /* The meters used USED rows of their budget: the table gets the rest. */

@@ -91,6 +91,37 @@ tui_keys() { tm send-keys "$@"; }
 # The pane with attributes: one line per screen line, escape sequences as text "^[".
 tui_attrs() { tm capture-pane -p -e | sed 's/\x1b/^[/g'; }
 
+# tui_sgr TEXT: the attributes in force where TEXT first shows on the pane, as
+# "bold=0|1 fg=N bg=N" (N: the SGR colour, 39/49 the defaults). capture-pane -e only
+# writes changes, so a row can inherit its attributes from the row before.
+tui_sgr() {
+	tm capture-pane -p -e | /usr/bin/python3 -c '
+import re, sys
+text, want = sys.stdin.read(), sys.argv[1]
+bold, fg, bg = 0, 39, 49
+for m in re.finditer(r"\x1b\[([0-9;]*)m|([^\x1b]+)", text):
+    if m.group(2) is not None:
+        if want in m.group(2):
+            break
+        continue
+    codes = [int(c) if c else 0 for c in m.group(1).split(";")]
+    i = 0
+    while i < len(codes):
+        c = codes[i]
+        if c == 0: bold, fg, bg = 0, 39, 49
+        elif c == 1: bold = 1
+        elif c == 22: bold = 0
+        elif 30 <= c <= 37 or c == 39: fg = c
+        elif 40 <= c <= 47 or c == 49: bg = c
+        elif c in (38, 48):  # 256-colour or RGB: skip its arguments
+            if c == 38: fg = 38
+            else: bg = 48
+            i += 2 if i + 1 < len(codes) and codes[i + 1] == 5 else 4
+        i += 1
+print("bold=%d fg=%d bg=%d" % (bold, fg, bg))
+' "$1"
+}
+
 # tui_ended HOW: coretop exited 0 within 5 s, stderr empty, the terminal modes as they
 # were, the alternate screen off and the shell's text back with no dashboard left over.
 tui_ended() {
