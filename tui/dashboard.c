@@ -59,7 +59,6 @@ struct dash {
 	bool paused;
 	enum mode mode;
 	int help_top, menu_sel;
-	char filter_before[128];  /* Esc in the filter prompt puts it back */
 	char msg[200];
 	double msg_until;
 	/* the last frame's geometry, for the mouse */
@@ -266,7 +265,7 @@ static bool draw_segments(const struct dash *d, int y, const struct seg *s, int 
 		}
 	layout_segments(w, prio, k, width, 2, shown);
 	for (int j = 0; j < k; j++) {
-		if (s[idx[j]].prio == 100)
+		if (s[idx[j]].prio == 100) /* the demand: its short form may fit instead */
 			demand_shown = shown[j];
 		if (shown[j] && s[idx[j]].right)
 			right += w[j] + 2;
@@ -414,7 +413,7 @@ static void draw_group_line(struct dash *d, const struct meter_cell *c, int y, b
 	int hot, known, n;
 
 	if (c->group < 0)
-		snprintf(name, sizeof(name), "%d PUs", l->npus);
+		snprintf(name, sizeof(name), "all");
 	else if (title)
 		snprintf(name, sizeof(name), l->numa_split ? "package %d %s NUMA %d" : "package %d",
 			 l->groups[c->group].package, glyph(d, "·", "-"), l->groups[c->group].numa);
@@ -717,9 +716,9 @@ static void act_sort(struct dash *d)
 		}
 }
 
+/* The filter applies as it is typed; Enter keeps it, Esc clears it. */
 static void act_filter(struct dash *d)
 {
-	snprintf(d->filter_before, sizeof(d->filter_before), "%s", cur(d)->filter);
 	d->mode = MODE_FILTER;
 }
 
@@ -1167,13 +1166,16 @@ static void mouse(struct dash *d)
 
 	if (getmouse(&ev) != OK)
 		return;
-	if (ev.bstate & BUTTON1_PRESSED)
+	if (ev.bstate & BUTTON1_PRESSED) {
 		click(d, ev.y, ev.x);
-	else if (ev.bstate & BUTTON4_PRESSED)
-		d->mode == MODE_HELP ? (void)(d->help_top = d->help_top > WHEEL_ROWS ? d->help_top - WHEEL_ROWS : 0)
-				     : table_move(cur(d), -WHEEL_ROWS);
-	else if (ev.bstate & BUTTON5_PRESSED)
-		d->mode == MODE_HELP ? (void)(d->help_top += WHEEL_ROWS) : table_move(cur(d), WHEEL_ROWS);
+	} else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		int step = ev.bstate & BUTTON4_PRESSED ? -WHEEL_ROWS : WHEEL_ROWS;
+
+		if (d->mode == MODE_HELP)
+			d->help_top = d->help_top + step > 0 ? d->help_top + step : 0;
+		else if (d->mode == MODE_NORMAL)
+			table_move(cur(d), step);
+	}
 }
 
 void dash_key(struct dash *d, int key, bool fn)
