@@ -76,6 +76,23 @@ static void text_wraps_at_spaces(void **state)
 	assert_int_equal(text_cut("a b", 0), 0);
 }
 
+static void bars(void **state)
+{
+	char out[16];
+	(void)state;
+
+	layout_bar(50, 10, out, sizeof(out));
+	assert_string_equal(out, "|||||     ");
+	layout_bar(100, 4, out, sizeof(out));
+	assert_string_equal(out, "||||");
+	layout_bar(-1, 3, out, sizeof(out));
+	assert_string_equal(out, "   ");
+	layout_bar(250, 40, out, sizeof(out)); /* capped by the buffer */
+	assert_int_equal(strlen(out), 15);
+	layout_bar(50, -2, out, sizeof(out));
+	assert_string_equal(out, "");
+}
+
 /* ---- columns --------------------------------------------------------------------- */
 
 static int used_width(const int *w, int n, int gap)
@@ -444,6 +461,7 @@ int main(void)
 		cmocka_unit_test(text_fits_in_columns),
 		cmocka_unit_test(text_fit_edges),
 		cmocka_unit_test(text_wraps_at_spaces),
+		cmocka_unit_test(bars),
 		cmocka_unit_test(columns_by_priority),
 		cmocka_unit_test(columns_share_spare_width),
 		cmocka_unit_test(real_tables_at_every_width),

@@ -32,6 +32,11 @@ if [ "${1:-}" = "--test" ]; then
 	# the second Debian build the live tests run numpy on
 	/usr/bin/python3 -c 'import threadpoolctl' >/dev/null 2>&1 || missing="$missing python3-threadpoolctl"
 	ls /usr/lib/*/openblas-openmp/libblas.so.3 >/dev/null 2>&1 || missing="$missing libopenblas0-openmp"
+	# the exported Slurm script runs on a private single-node Slurm
+	[ -x /usr/sbin/slurmctld ] || missing="$missing slurmctld"
+	[ -x /usr/sbin/slurmd ] || missing="$missing slurmd"
+	[ -x /usr/bin/sbatch ] || missing="$missing slurm-client"
+	[ -x /usr/sbin/munged ] || missing="$missing munge"
 fi
 [ -z "$missing" ] && exit 0
 

@@ -129,6 +129,23 @@ size_t text_cut(const char *s, int width)
 	return n;
 }
 
+void layout_bar(double pct, int width, char *out, size_t cap)
+{
+	int fill;
+
+	if (cap == 0)
+		return;
+	if (width < 0)
+		width = 0;
+	if ((size_t)width >= cap)
+		width = (int)cap - 1;
+	pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+	fill = (int)(pct * width / 100.0 + 0.5);
+	for (int i = 0; i < width; i++)
+		out[i] = i < fill ? '|' : ' ';
+	out[width] = '\0';
+}
+
 /* ---- table columns ------------------------------------------------------------- */
 
 int layout_columns(const struct col_spec *c, int n, int width, int gap, int *widths)

@@ -47,6 +47,10 @@ int text_fit(const char *s, int width, enum text_align align, const char *ellips
  */
 size_t text_cut(const char *s, int width);
 
+/* "|||||     ": a bar of WIDTH columns (at most CAP - 1) filled to PCT percent,
+ * clamped to 0..100, rounded to the nearest column. */
+void layout_bar(double pct, int width, char *out, size_t cap);
+
 /* ---- table columns ------------------------------------------------------------- */
 
 struct col_spec {

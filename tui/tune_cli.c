@@ -12,6 +12,7 @@
 
 #include "sampler/sampler.h"
 #include "sampler/topo.h"
+#include "tui/tune_screen.h"
 #include "tuner/tune.h"
 
 #define WATCH_EVERY 0.2 /* seconds between two readings while a candidate runs: short
@@ -24,6 +25,7 @@ struct watch {
 	int npgids;
 	double run_s, wait_s, span_s;
 	bool openmp;          /* an OpenMP runtime was seen in a job */
+	struct tune_stats *stats; /* what the screen shows, or NULL */
 };
 
 static double now_s(void)
@@ -50,6 +52,21 @@ static void watch_read(struct watch *w)
 	if (sampler_refresh(w->s, &snap) < 0)
 		return;
 	w->last = now_s();
+	if (w->stats && snap->has_rates) {
+		double run = 0, wait = 0;
+
+		for (size_t i = 0; i < snap->nprocs; i++)
+			if (snap->procs[i].rate.known && in_job(w, &snap->procs[i])) {
+				run += snap->procs[i].rate.used;
+				wait += snap->procs[i].rate.demand - snap->procs[i].rate.used;
+			}
+		w->stats->known = run + wait > 0;
+		w->stats->demand = run + wait;
+		w->stats->wait_pct = run + wait > 0 ? 100 * wait / (run + wait) : 0;
+		w->stats->ncpus = snap->machine.cpu_cap < CPUMASK_MAX ? snap->machine.cpu_cap : CPUMASK_MAX;
+		for (int i = 0; i < w->stats->ncpus; i++)
+			w->stats->busy[i] = snap->machine.cpu_busy_pct ? snap->machine.cpu_busy_pct[i] : -1;
+	}
 	if (snap->has_rates && w->npgids > 0) {
 		for (size_t i = 0; i < snap->nprocs; i++) {
 			const struct proc_info *p = &snap->procs[i];
@@ -157,6 +174,8 @@ int tune_cli(int argc, char **argv)
 	struct tune_hooks hooks = { .arg = &w, .tick = on_tick, .run_begin = on_begin,
 				    .run_end = on_end, .openmp_seen = on_openmp };
 	struct tune_env env = { 0 };
+	static struct tune_ui ui;
+	struct tune_screen screen;
 	struct snapshot *snap = NULL;
 	struct topo topo;
 	char err[256];
@@ -175,6 +194,10 @@ int tune_cli(int argc, char **argv)
 		env.bind_cpus = env.nbind > 0 ? bind : NULL;
 	}
 	snapshot_free(snap);
+	ui.color = getenv("NO_COLOR") == NULL || !*getenv("NO_COLOR");
+	tune_screen_setup(&screen, &ui);
+	env.screen = &screen;
+	w.stats = &ui.stats;
 	r = tune_main(argc, argv, &env);
 	sampler_free(w.s);
 	if (cfg.topo)

@@ -23,8 +23,9 @@
 struct cli {
 	struct tune_plan plan;
 	const char *inputs_spec, *inputs_file, *candidates, *out;
-	bool json, started;
+	bool json, started, no_tui;
 	const struct tune_hooks *outer;
+	const struct tune_screen *screen; /* set while the screen is open */
 	int finished;
 };
 
@@ -80,8 +81,10 @@ static int hook_tick(void *arg, const struct tune_live *live)
 
 	if (stop_signal)
 		return 1;
+	if (cli->screen && cli->screen->draw(cli->screen->arg, &cli->plan, live))
+		return 1;
 	/* Said once the warm-up worked, so that a command that fails gets one line. */
-	if (live->cand && !cli->started) {
+	if (live->cand && !cli->started && !cli->screen) {
 		const struct tune_plan *p = &cli->plan;
 
 		cli->started = true;
@@ -124,6 +127,8 @@ static void hook_candidate_done(void *arg, const struct tune_plan *p,
 	char what[160], eta_s[32];
 
 	cli->finished++;
+	if (cli->screen)
+		goto outer;
 	if (c->status == TUNE_FAILED)
 		snprintf(what, sizeof(what), "failed: %.120s", c->error ? c->error : "?");
 	else if (c->lower_bound)
@@ -139,6 +144,7 @@ static void hook_candidate_done(void *arg, const struct tune_plan *p,
 		snprintf(eta_s, sizeof(eta_s), "ETA ?");
 	fprintf(stderr, "coretop tune: [%d/%d] %-10s %s  %s\n", cli->finished, p->ncands,
 		c->name, what, eta_s);
+outer:
 	if (cli->outer && cli->outer->candidate_done)
 		cli->outer->candidate_done(cli->outer->arg, p, c);
 }
@@ -335,6 +341,7 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			o->shell = true;
 			break;
 		case OPT_NO_TUI:
+			cli->no_tui = true;
 			break;
 		case OPT_JSON:
 			cli->json = true;
@@ -395,6 +402,53 @@ static int bind_list(struct tune_plan *p, const struct tune_env *env)
 		if (CPU_ISSET(c, &set))
 			p->bind_cpus[n++] = c;
 	p->nbind = n;
+	return 0;
+}
+
+/*
+ * `r` on the screen: the plan becomes the two fastest candidates alone, measured again
+ * from scratch (no warm-up: the command is known to run), to confirm the ranking.
+ */
+static int best_two_again(struct tune_plan *p)
+{
+	struct tune_plan q;
+	int first = p->best, second = -1, ret = 0;
+
+	if (first < 0)
+		return -EINVAL;
+	for (int i = 0; i < p->ncands; i++)
+		if (i != first && p->cands[i].status == TUNE_OK &&
+		    (second < 0 || p->cands[i].median_s < p->cands[second].median_s))
+			second = i;
+	tune_plan_init(&q);
+	q.opts = p->opts;
+	q.opts.warmup = false;
+	q.supply_cores = p->supply_cores;
+	q.supply_physical_cores = p->supply_physical_cores;
+	q.topo = p->topo;
+	ret = tune_plan_set_command(&q, p->command.n, p->command.v);
+	for (int i = 0; !ret && i < p->nsample; i++)
+		ret = tune_plan_add_input(&q, p->sample[i]);
+	for (int k = 0; !ret && k < 2; k++) {
+		const struct tune_candidate *c = &p->cands[k ? second : first];
+
+		if (k && second < 0)
+			break;
+		ret = tune_plan_add(&q, c->kind, c->procs, c->threads, c->extra_env);
+	}
+	if (!ret && p->bind_cpus) {
+		q.bind_cpus = p->bind_cpus;
+		q.nbind = p->nbind;
+		p->bind_cpus = NULL;
+	}
+	if (!ret)
+		ret = tune_plan_prepare(&q);
+	if (ret) {
+		tune_plan_release(&q);
+		return ret;
+	}
+	tune_plan_release(p);
+	*p = q;
 	return 0;
 }
 
@@ -486,9 +540,36 @@ int tune_main(int argc, char **argv, const struct tune_env *env)
 		status = usage_error("out of memory");
 		goto out;
 	}
+	if (env && env->screen && !cli.no_tui && !cli.json && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO) && env->screen->open(env->screen->arg, p) == 0)
+		cli.screen = env->screen;
+rerun:
 	signals_install(&saved);
 	ret = tune_plan_run(p, &hooks, err, sizeof(err));
 	signals_restore(&saved);
+	if (cli.screen) {
+		const struct tune_screen *sc = cli.screen;
+		int action;
+
+		cli.screen = NULL;
+		action = sc->close(sc->arg, p, ret, ret == -ECANCELED ? "interrupted; every job was stopped"
+							: *err ? err : ret ? strerror(-ret) : "");
+		if (ret == 0 && action == TUNE_SCREEN_RERUN && best_two_again(p) == 0 &&
+		    sc->open(sc->arg, p) == 0) {
+			cli.screen = sc;
+			cli.finished = 0;
+			goto rerun;
+		}
+		if (ret == 0) {
+			status = p->best >= 0 ? 0 : 1;
+			if (cli.out && (ret = tune_result_write(p, cli.out))) {
+				fprintf(stderr, "coretop tune: cannot write %s: %s\n", cli.out,
+					strerror(-ret));
+				status = 1;
+			}
+			goto out;
+		}
+	}
 	switch (ret) {
 	case 0:
 		status = report(&cli);

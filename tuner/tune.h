@@ -253,6 +253,25 @@ int tune_result_write(const struct tune_plan *p, const char *path);
 void tune_kill_all(void);
 
 /* What the caller (coretop's main) knows of the machine. */
+/*
+ * A live screen for the tuning (the TUI's; the tuner itself never includes curses).
+ * Used when given, unless --no-tui or --json, and only on a terminal.
+ */
+#define TUNE_SCREEN_RERUN 1
+
+struct tune_screen {
+	void *arg;
+	/* Before the warm-up. Non-zero: no screen after all (text as with --no-tui). */
+	int (*open)(void *arg, const struct tune_plan *p);
+	/* About every 100 ms while jobs run. Non-zero cancels the tuning. */
+	int (*draw)(void *arg, const struct tune_plan *p, const struct tune_live *live);
+	/* After the run (STATUS: 0 done, else the error or interruption, MSG one line):
+	 * shows the result until the user leaves, restores the terminal. Returns
+	 * TUNE_SCREEN_RERUN to measure the best two candidates again (the screen is then
+	 * opened anew), else 0. */
+	int (*close)(void *arg, const struct tune_plan *p, int status, const char *msg);
+};
+
 struct tune_env {
 	double supply_cores;          /* <= 0: tune_main counts its own affinity mask */
 	double supply_physical_cores; /* 0 when unknown */
@@ -261,6 +280,7 @@ struct tune_env {
 	const int *bind_cpus;         /* allowed CPUs in topology order; NULL: the affinity
 					 mask's, in number order */
 	int nbind;
+	const struct tune_screen *screen; /* NULL: text only */
 };
 
 /*

@@ -7,7 +7,9 @@ ncpu=$(nproc)
 tmp=$(mktemp -d)
 pids=""
 cleanup() { for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done; wait; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 cat >"$tmp/job.py" <<'PY'
 import time, numpy as np
 a = np.random.default_rng(0).random((500, 500))

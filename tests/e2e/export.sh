@@ -2,7 +2,9 @@
 # and xargs actually run), the round trip tune -> export json -> export sh, and errors.
 . tests/e2e/lib.sh
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 
 # a result whose job records its input and thread settings
 cat >"$tmp/r.json" <<JSON

@@ -12,7 +12,9 @@ ncpu=$(nproc)
 tmp=$(mktemp -d)
 pids=""
 cleanup() { for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 cat >"$tmp/job.py" <<'PY'
 import json, os, sys, time, numpy as np, threadpoolctl
 a = np.random.default_rng(0).random((400, 400))
@@ -37,8 +39,10 @@ run_jobs() { # name env… — ncpu numpy jobs under parallel, one process group
 	sleep 0.5
 }
 stop_jobs() { for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done; wait 2>/dev/null; pids=""; }
-group() { # file expr over g, the python3 job.py group
-	json_get "$1" "[$2 for g in d[-1]['groups'] if g['label']=='python3 job.py'][0]"
+group() { # file expr over g: the group of this run's first job (other sessions may run
+	  # python3 job.py too), found by the pid its threadpoolctl file recorded
+	pid=$(sed 's/.*"pid": \([0-9]*\).*/\1/' "$tmp/$name-1.tpc")
+	json_get "$1" "[$2 for g in d[-1]['groups'] if $pid in g['pids']][0]"
 }
 check() { # name expected-variant expected-verdicts expect-var-in-advice env…
 	name=$1 variant=$2 verdicts=$3 advice_var=$4; shift 4

@@ -2,7 +2,9 @@
 . tests/e2e/lib.sh
 command -v promtool >/dev/null || skip "promtool (Debian package prometheus) not installed"
 tmp=$(mktemp -d)
-trap 'kill $pid 2>/dev/null; wait; rm -rf "$tmp"' EXIT INT TERM
+trap 'kill $pid 2>/dev/null; wait; rm -rf "$tmp"' EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 # a busy process whose name carries a quote, a backslash and an escape sequence
 cp /bin/sh "$tmp/we\"ird\\name"
 "$tmp/we\"ird\\name" -c 'while :; do :; done' &

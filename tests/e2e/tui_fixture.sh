@@ -83,8 +83,12 @@ tui_keys +
 tui_expect "+ samples less often" 'every 2s'
 tui_keys - -
 tui_expect "- samples more often" 'every 1s'
-tui_keys t
-tui_expect "t says the tuner is not wired in yet" 'tuner is not wired into the dashboard yet'
+tui_keys / w e i r d Enter t
+tui_expect "t asks for the command to tune" 'tune command \(\{\} = input, Esc cancels\): '
+tui_keys Escape
+tui_expect "Esc cancels it" 'tuning cancelled'
+tui_expect "and the dashboard is drawn again" '^ +GROUP +PROCS'
+tui_keys Escape
 
 tm resize-window -x 20 -y 5
 tui_expect "20x5: the table still shows" '^ +GROUP'

@@ -46,7 +46,8 @@ if best and ok:
           ", ".join("%s %s %s" % (c["name"], c["status"], c["median_s"]) for c in cands)))
 for c in cands:
     check(c["status"] in ("ok", "cut", "failed"), c["name"] + ": status " + c["status"])
-    check(c["wait_pct"] is None, c["name"] + ": wait_pct without a sampler")
+    # the sampler watches the jobs: a share of runnable time, or null when a run was too short to see
+    check(c["wait_pct"] is None or 0 <= c["wait_pct"] <= 100, c["name"] + ": wait_pct " + str(c["wait_pct"]))
     if c["threads"]:
         check(len(c["env"]) == 9 and set(c["env"].values()) == {str(c["threads"])},
               c["name"] + ": env")
@@ -90,12 +91,12 @@ expect_exit 1 "fails on its own .*invalid seed 'x'" "$CORETOP" tune --inputs x -
 tpid=$!
 # The warm-up runs one job; two at once means a candidate's run is under way.
 seen=""
-for _ in $(seq 300); do
+for _ in $(seq 600); do
 	jobs=$(pgrep -f "^$bench --size 401 ")
 	[ "$(echo "$jobs" | grep -c .)" -ge 2 ] && { seen=$jobs; break; }
 	sleep 0.1
 done
-[ -n "$seen" ] && ok "jobs running: $(echo $seen)" || fail "no two jobs at once within 30 s"
+[ -n "$seen" ] && ok "jobs running: $(echo $seen)" || fail "no two jobs at once within 60 s"
 kill -INT "$tpid"
 wait "$tpid"
 rc=$?

@@ -3,7 +3,9 @@
 # with the contention the sampler saw.
 . tests/e2e/lib.sh
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+trap 'exit 1' INT TERM
 ncpu=$(nproc)
 
 # --bind: a 2x1 candidate's two slots get disjoint CPUs
