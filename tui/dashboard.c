@@ -1,767 +1,815 @@
 /*
- * dashboard.c — `coretop` on a terminal: header, core meters, the groups table, and
- * drill-down to processes and threads.
+ * dashboard.c — the screen: header, core meters, the groups → processes → threads
+ * tables, the info line and the key bar, drawn from a snapshot with curses.
  *
- * Threads: a sampler thread refreshes every interval and hands the newest snapshot
- * over under a mutex, then wakes the UI through a pipe. The UI thread only polls the
- * terminal and that pipe, so keys stay responsive however long a refresh of a busy
- * /proc takes (28 ms for 11,000 threads here, much more on a large server), and it
- * never touches the sampler except through the requests below. Signals (INT, TERM,
- * HUP) only write to the same pipe; the UI thread then leaves curses cleanly.
+ * Every frame is drawn whole into stdscr and doupdate() sends the terminal only the
+ * cells that differ from what it shows: nothing is cleared on the terminal, so nothing
+ * flickers, and a frame that changes ten numbers costs about ten numbers of output.
+ * Frames are drawn only when something changed (a snapshot, a key, a resize).
+ *
+ * Keys are a table of actions (tmux style): the help screen and the key bar are made
+ * from the same table, so they list every key there is.
  */
-#include "tui/cli.h"
+#include "tui/dashboard.h"
 
+#include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <locale.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
-
-#include <ncurses.h>
 
 #include "sampler/advice.h"
 #include "sampler/report.h"
 #include "tui/layout.h"
 #include "tui/prompt.h"
+#include "tui/table.h"
 
-enum view { VIEW_GROUPS, VIEW_PROCS, VIEW_THREADS };
-enum { PAIR_BAD = 1, PAIR_RISK, PAIR_OK, PAIR_BAR, PAIR_TITLE, PAIR_KEY };
+#define MAX_COLS 16
+#define MSG_SECONDS 4.0
+#define DOUBLE_CLICK_S 0.4
+#define WHEEL_ROWS 3
+/* Function keys and characters share one int: KEY_UP and 'ā' are both 0403. */
+#define FN(k) ((k) | 0x1000000)
+#define CTRL(c) ((c) & 0x1f)
 
-struct shared {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	struct snapshot *latest;  /* newest, not yet taken by the UI */
-	double interval;
-	bool paused, quit;
-	int group_by;             /* request: >= 0 to change */
-	int err;                  /* last refresh error */
+enum mode { MODE_NORMAL, MODE_HELP, MODE_SORT, MODE_FILTER };
+
+enum pair { PAIR_BAD = 1, PAIR_WARN, PAIR_GOOD, PAIR_LABEL, PAIR_HEAD, PAIR_SEL, PAIR_KEY };
+
+struct span {
+	int y, x0, x1; /* x0 <= x < x1 */
+	int what;      /* an action index, or a column index */
 };
 
-struct ui {
-	struct sampler *sampler;
+struct dash {
+	const struct topo *topo;
 	const struct monitor_options *opt;
-	struct shared sh;
-	int pipe[2];
+	struct feed *feed;
 	struct snapshot *snap;
-	enum view view;
-	char group_key[512];      /* the group drilled into */
-	pid_t pid;                /* the process drilled into */
-	int sel, top;             /* selected row, first row shown */
-	char sel_key[512];        /* selected group's key, kept across refreshes */
-	bool pinned;              /* the user moved: follow that group, not the top row */
-	int sort;                 /* index into sorts[] */
-	char filter[64];
-	bool filtering, help, color;
+	int err;                  /* the last refresh's, negative when it failed */
+	bool color, utf8, dirty, quit, gone;
+	enum table_level level;
+	struct table tables[LEVEL_COUNT];
+	struct scope scope;
+	char crumbs[2][96];       /* the drilled group's label, the process's "PID comm" */
 	enum group_by group_by;
-	const char *message;      /* one-off line in the key bar */
-	char msgbuf[256];
-	SCREEN *screen;
-	int table_y, table_rows;  /* where the rows are, for the mouse */
+	double interval;
+	bool paused;
+	enum mode mode;
+	int help_top, menu_sel;
+	char msg[200];
+	double msg_until;
+	/* the last frame's geometry, for the mouse */
+	int body_y, body_rows, head_y;
+	struct span heads[MAX_COLS];
+	int nheads;
+	struct span keys[24];
+	int nkeys;
+	int menu_y, menu_top, menu_n, menu_rows;
+	int menu_cols[MAX_COLS];
+	double click_at;
+	long click_row;
+	/* meters are laid out again only when the width or their budget changes */
+	int content_w[MAX_COLS];  /* widest cell of each column, see measure() */
+	struct meter_layout meters;
+	int meters_width, meters_budget;
+	bool meters_valid;
 };
 
-static int wake_fd = -1;
-
-static void on_signal(int sig)
+static double now_s(void)
 {
-	char c = (char)sig;
+	struct timespec ts;
 
-	if (wake_fd >= 0 && write(wake_fd, &c, 1) < 0)
-		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* ---- the sampler thread ------------------------------------------------------------- */
-
-static void *sampler_main(void *arg)
+__attribute__((format(printf, 2, 3))) static void say(struct dash *d, const char *fmt, ...)
 {
-	struct ui *ui = arg;
-	struct shared *sh = &ui->sh;
+	va_list ap;
 
-	pthread_mutex_lock(&sh->lock);
-	for (int n = 0; !sh->quit; n++) {
-		struct snapshot *snap = NULL;
-		struct timespec until;
-		double wait = n == 0 ? 0.3 : sh->interval; /* rates on screen at once */
-		int r;
+	va_start(ap, fmt);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	va_end(ap);
+	d->msg_until = now_s() + MSG_SECONDS;
+	d->dirty = true;
+}
 
-		if (sh->group_by >= 0) {
-			sampler_set_group_by(ui->sampler, (enum group_by)sh->group_by);
-			sh->group_by = -1;
-		}
-		if (!sh->paused) {
-			pthread_mutex_unlock(&sh->lock);
-			r = sampler_refresh(ui->sampler, &snap);
-			pthread_mutex_lock(&sh->lock);
-			sh->err = r;
-			if (snap) {
-				snapshot_free(sh->latest);
-				sh->latest = snap;
-				if (write(ui->pipe[1], "s", 1) < 0)
-					sh->err = -errno;
-			}
-		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += (time_t)wait;
-		until.tv_nsec += (long)((wait - (double)(time_t)wait) * 1e9);
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		/* a request (interval, group-by, quit) cuts the wait short */
-		pthread_cond_timedwait(&sh->wake, &sh->lock, &until);
+static const char *glyph(const struct dash *d, const char *utf8, const char *ascii)
+{
+	return d->utf8 ? utf8 : ascii;
+}
+
+static attr_t pair(const struct dash *d, enum pair p)
+{
+	return d->color ? COLOR_PAIR(p) : 0;
+}
+
+static attr_t style_attr(const struct dash *d, enum style s)
+{
+	switch (s) {
+	case STYLE_BAD:
+		return A_BOLD | pair(d, PAIR_BAD);
+	case STYLE_WARN:
+		return pair(d, PAIR_WARN);
+	case STYLE_GOOD:
+		return pair(d, PAIR_GOOD);
+	case STYLE_DIM:
+		return A_DIM;
+	default:
+		return A_NORMAL;
 	}
-	pthread_mutex_unlock(&sh->lock);
-	return NULL;
 }
 
-static void request(struct ui *ui, void (*fn)(struct shared *, long), long arg)
+/* Draw S at (Y, X) in exactly WIDTH columns (cut or padded), clipped to the screen. */
+static void put(const struct dash *d, int y, int x, int width, enum text_align align,
+		const char *s, attr_t attr)
 {
-	pthread_mutex_lock(&ui->sh.lock);
-	fn(&ui->sh, arg);
-	pthread_cond_signal(&ui->sh.wake);
-	pthread_mutex_unlock(&ui->sh.lock);
-}
+	char buf[4096];
+	int h, w;
 
-static void req_quit(struct shared *sh, long arg)
-{
-	(void)arg;
-	sh->quit = true;
-}
-
-static void req_pause(struct shared *sh, long arg)
-{
-	(void)arg;
-	sh->paused = !sh->paused;
-}
-
-static void req_interval(struct shared *sh, long dir)
-{
-	static const double steps[] = { 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60 };
-	int n = (int)(sizeof(steps) / sizeof(steps[0])), i;
-
-	for (i = 0; i < n - 1 && steps[i] < sh->interval - 1e-9; i++)
-		;
-	if (dir > 0 && steps[i] <= sh->interval + 1e-9)
-		i = i + 1 < n ? i + 1 : i;
-	else if (dir < 0)
-		i = i > 0 ? i - 1 : 0;
-	sh->interval = steps[i];
-}
-
-static void req_group_by(struct shared *sh, long g)
-{
-	sh->group_by = (int)g;
-}
-
-/* ---- drawing helpers -------------------------------------------------------------- */
-
-/* Text from a process, made safe (report_escape) and fitted to WIDTH cells. */
-static void put_fit(int y, int x, const char *s, int width, int right)
-{
-	char esc[1024], out[4096];
-
-	if (width <= 0 || y < 0 || y >= LINES || x >= COLS)
+	getmaxyx(stdscr, h, w);
+	if (y < 0 || y >= h || x >= w || width <= 0)
 		return;
-	if (x + width > COLS)
-		width = COLS - x;
-	report_escape(s ? s : "?", esc, sizeof(esc), 0);
-	layout_fit(esc, width, right, out, sizeof(out));
-	mvaddstr(y, x, out);
+	if (x + width > w)
+		width = w - x;
+	text_fit(s, width, align, glyph(d, "…", "~"), buf, sizeof(buf));
+	attrset(attr);
+	mvaddstr(y, x, buf);
+	attrset(A_NORMAL);
 }
 
-static void attr_for(const struct ui *ui, enum verdict v, bool on)
-{
-	int a = 0;
+/* ---- header --------------------------------------------------------------------- */
 
-	if (v == VERDICT_OVERSUBSCRIBED || v == VERDICT_SPINNING)
-		a = A_BOLD | (ui->color ? COLOR_PAIR(PAIR_BAD) : 0);
-	else if (v == VERDICT_AT_RISK)
-		a = ui->color ? COLOR_PAIR(PAIR_RISK) : A_UNDERLINE;
-	if (a)
-		(on ? attron : attroff)(a);
+struct seg {
+	char text[160];
+	int line;      /* 0 or 1 when there are two header lines */
+	int prio;
+	bool right;    /* drawn against the right edge */
+	attr_t attr;
+};
+
+__attribute__((format(printf, 6, 7))) static struct seg *add_seg(struct seg *s, int *n, int line,
+								int prio, attr_t attr,
+								const char *fmt, ...)
+{
+	struct seg *g = &s[(*n)++];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(g->text, sizeof(g->text), fmt, ap);
+	va_end(ap);
+	g->line = line;
+	g->prio = prio;
+	g->attr = attr;
+	g->right = false;
+	return g;
 }
 
-/* PRE, V with PREC decimals, POST; "?" when unknown. */
-static void fmt(char *buf, size_t cap, bool known, double v, int prec, const char *pre,
-		const char *post)
+static void bytes_short(unsigned long long b, char *out, size_t cap)
 {
-	if (known)
-		snprintf(buf, cap, "%s%.*f%s", pre, prec, v, post);
+	if (b >= 1ULL << 30)
+		snprintf(out, cap, "%.3g GiB", (double)b / (1ULL << 30));
+	else if (b >= 1ULL << 20)
+		snprintf(out, cap, "%.3g MiB", (double)b / (1ULL << 20));
 	else
-		snprintf(buf, cap, "?");
+		snprintf(out, cap, "%llu KiB", b >> 10);
 }
 
-static void draw_header(struct ui *ui, int *y)
+static int build_header(const struct dash *d, struct seg *s, bool short_demand)
 {
-	const struct snapshot *s = ui->snap;
-	const struct machine *m = &s->machine;
-	char line[512], l3[32] = "", d[16], u[16], w[16], psi[16], ratio[16];
-	const struct topo_summary *t = &s->topology;
-	enum verdict mv;
-
-	if (t->l3_bytes)
-		snprintf(l3, sizeof(l3), " · L3 %lluM", t->l3_bytes >> 20);
-	snprintf(line, sizeof(line), "coretop  %s  %d pkg · %d cores · %d PUs · %d NUMA%s", s->host,
-		 t->packages, t->cores, t->pus, t->numa_nodes, l3);
-	if (ui->color)
-		attron(COLOR_PAIR(PAIR_TITLE));
-	attron(A_BOLD);
-	put_fit(*y, 0, line, COLS, 0);
-	attroff(A_BOLD);
-	if (ui->color)
-		attroff(COLOR_PAIR(PAIR_TITLE));
-	(*y)++;
-	fmt(d, sizeof(d), m->rate.known, m->rate.demand, 1, "", "");
-	fmt(u, sizeof(u), m->rate.known, m->rate.used, 1, "", "");
-	fmt(w, sizeof(w), m->rate.known, m->rate.wait_pct, 0, "", "%");
-	fmt(psi, sizeof(psi), m->psi_known, m->psi_some_avg10, 0, "", "%");
-	fmt(ratio, sizeof(ratio), m->rate.known && m->supply_cores > 0,
-	    m->supply_cores > 0 ? m->rate.demand / m->supply_cores : 0, 1, "×", "");
-	snprintf(line, sizeof(line), "demand %s / %g cores  %s   used %s  wait %s  PSI %s  %s%s", d,
-		 m->supply_cores, ratio, u, w, psi,
-		 m->quota_known && m->quota_cores > 0 ? "quota " : "",
-		 m->quota_known && m->quota_cores > 0 ? "set" : "");
-	mv = m->rate.known && m->rate.demand > m->supply_cores * OVERSUB_RATIO &&
-			     m->rate.wait_pct > OVERSUB_WAIT_PCT
-		     ? VERDICT_OVERSUBSCRIBED
-		     : (m->rate.known && m->rate.demand > m->supply_cores ? VERDICT_AT_RISK : VERDICT_OK);
-	attr_for(ui, mv, true);
-	put_fit(*y, 0, line, COLS, 0);
-	attr_for(ui, mv, false);
-	(*y)++;
-}
-
-static void draw_meters(struct ui *ui, int *y, int max_rows)
-{
-	const struct snapshot *s = ui->snap;
-	struct meter_layout l = layout_meters(s->ncpus, s->topology.packages, COLS, max_rows);
-	char bar[128], label[64];
-
-	if (s->ncpus == 0 || max_rows <= 0)
-		return;
-	if (l.per_package_summary) {
-		for (int p = 0; p < l.rows; p++) {
-			double sum = 0;
-			int n = 0, known = 0;
-
-			for (int i = 0; i < s->ncpus; i++)
-				if (s->cpus[i].package == p) {
-					n++;
-					if (s->cpus[i].busy_pct >= 0) {
-						sum += s->cpus[i].busy_pct;
-						known++;
-					}
-				}
-			snprintf(label, sizeof(label), "pkg%d %3d PUs %3.0f%% ", p, n, known ? sum / known : 0);
-			mvaddstr(*y + p, 0, label);
-			layout_bar(known ? sum / known : 0, COLS - (int)strlen(label) - 2, bar, sizeof(bar));
-			if (ui->color)
-				attron(COLOR_PAIR(PAIR_BAR));
-			put_fit(*y + p, (int)strlen(label), bar, COLS - (int)strlen(label), 0);
-			if (ui->color)
-				attroff(COLOR_PAIR(PAIR_BAR));
-		}
-		*y += l.rows;
-		return;
-	}
-	/* column-major, so a core's SMT siblings (adjacent in topology order) stay together */
-	for (int i = 0; i < s->ncpus; i++) {
-		const struct cpu_info *c = &s->cpus[i];
-		int row = i % l.rows, col = i / l.rows, x = col * (l.width + 1);
-		int lw = snprintf(label, sizeof(label), "%3d[", c->os_index);
-		char pct[8];
-
-		if (c->busy_pct >= 0)
-			snprintf(pct, sizeof(pct), "%3.0f%%]", c->busy_pct);
-		else
-			snprintf(pct, sizeof(pct), "   ?]");
-		mvaddstr(*y + row, x, label);
-		layout_bar(c->busy_pct, l.width - lw - 5, bar, sizeof(bar));
-		if (ui->color)
-			attron(COLOR_PAIR(PAIR_BAR));
-		put_fit(*y + row, x + lw, bar, l.width - lw - 5, 0);
-		if (ui->color)
-			attroff(COLOR_PAIR(PAIR_BAR));
-		put_fit(*y + row, x + l.width - 5, pct, 5, 0);
-	}
-	*y += l.rows;
-}
-
-/* ---- the tables ------------------------------------------------------------------- */
-
-struct row {
-	const char *key;          /* group key, or NULL */
-	int index;                /* group, process or thread index */
-};
-
-static const struct column group_cols[] = {
-	{ "", 1, 1, 0 },            /* marker */
-	{ "GROUP", 12, 30, 0 },
-	{ "PROCS", 5, 5, 1 },
-	{ "THR", 4, 5, 1 },
-	{ "USED", 5, 6, 1 },
-	{ "DEMAND", 6, 6, 1 },
-	{ "WAIT%", 5, 5, 1 },
-	{ "SUPPLY", 6, 6, 1 },
-	{ "VERDICT", 9, 20, 0 },
-	{ "POOLS", 0, 60, 0 },
-};
-#define NGCOLS ((int)(sizeof(group_cols) / sizeof(group_cols[0])))
-
-struct sort_key {
-	const char *name;
-	int (*cmp)(const struct group *a, const struct group *b);
-};
-
-static int by_demand(const struct group *a, const struct group *b)
-{
-	return (a->rate.demand < b->rate.demand) - (a->rate.demand > b->rate.demand);
-}
-static int by_used(const struct group *a, const struct group *b)
-{
-	return (a->rate.used < b->rate.used) - (a->rate.used > b->rate.used);
-}
-static int by_wait(const struct group *a, const struct group *b)
-{
-	return (a->rate.wait_pct < b->rate.wait_pct) - (a->rate.wait_pct > b->rate.wait_pct);
-}
-static int by_threads(const struct group *a, const struct group *b)
-{
-	return (a->nthreads < b->nthreads) - (a->nthreads > b->nthreads);
-}
-static int by_verdict(const struct group *a, const struct group *b)
-{
-	return (int)b->verdict - (int)a->verdict;
-}
-static int by_label(const struct group *a, const struct group *b)
-{
-	return strcmp(a->label, b->label);
-}
-
-static const struct sort_key sorts[] = {
-	{ "demand", by_demand }, { "used", by_used }, { "wait", by_wait },
-	{ "threads", by_threads }, { "verdict", by_verdict }, { "name", by_label },
-};
-#define NSORTS ((int)(sizeof(sorts) / sizeof(sorts[0])))
-
-static const struct snapshot *sort_snap;
-static int sort_idx;
-
-static int row_cmp(const void *a, const void *b)
-{
-	const struct group *x = &sort_snap->groups[((const struct row *)a)->index];
-	const struct group *y = &sort_snap->groups[((const struct row *)b)->index];
-	int c = sorts[sort_idx].cmp(x, y);
-
-	return c ? c : strcmp(x->key, y->key);
-}
-
-static bool matches(const struct ui *ui, const char *text)
-{
-	return !ui->filter[0] || (text && strcasestr(text, ui->filter));
-}
-
-static const struct group *current_group(const struct ui *ui)
-{
-	return ui->snap ? snapshot_group(ui->snap, ui->group_key) : NULL;
-}
-
-static const struct proc_info *current_proc(const struct ui *ui)
-{
-	for (size_t i = 0; ui->snap && i < ui->snap->nprocs; i++)
-		if (ui->snap->procs[i].pid == ui->pid)
-			return &ui->snap->procs[i];
-	return NULL;
-}
-
-/* The rows of the current view, filtered and sorted. Returns the count. */
-static int build_rows(struct ui *ui, struct row **rows)
-{
-	const struct snapshot *s = ui->snap;
+	const struct topo_summary *t = &d->topo->sum;
+	const struct snapshot *snap = d->snap;
+	const struct machine *m = snap ? &snap->machine : NULL;
+	const char *x = glyph(d, "×", "x");
+	char host[160], l3[32];
 	int n = 0;
 
-	*rows = NULL;
-	if (ui->view == VIEW_GROUPS) {
-		*rows = calloc(s->ngroups + 1, sizeof(**rows));
-		for (size_t i = 0; *rows && i < s->ngroups; i++) {
-			const struct group *g = &s->groups[i];
-			bool shown = false;
-
-			/* the filter matches a label or any member's command line */
-			shown = matches(ui, g->label);
-			for (int k = 0; !shown && k < g->nprocs; k++)
-				shown = matches(ui, s->procs[g->procs[k]].cmdline);
-			if (shown)
-				(*rows)[n++] = (struct row){ g->key, (int)i };
+	report_escape(snap ? snap->host : "", host, sizeof(host), d->utf8 ? 0 : ESCAPE_ASCII);
+	add_seg(s, &n, 0, 60, A_BOLD, "%s", snap ? host : "coretop");
+	if (t->known) {
+		add_seg(s, &n, 0, 20, A_NORMAL, "%d package%s", t->packages, t->packages == 1 ? "" : "s");
+		add_seg(s, &n, 0, 45, A_NORMAL, "%d cores", t->cores);
+		add_seg(s, &n, 0, 50, A_NORMAL, "%d PUs", t->pus);
+		add_seg(s, &n, 0, 22, A_NORMAL, "%d NUMA", t->numa_nodes);
+		if (t->l3_bytes) {
+			bytes_short(t->l3_bytes, l3, sizeof(l3));
+			add_seg(s, &n, 0, 30, A_NORMAL, "L3 %s", l3);
 		}
-		sort_snap = s;
-		sort_idx = ui->sort;
-		if (*rows)
-			qsort(*rows, (size_t)n, sizeof(**rows), row_cmp);
-	} else if (ui->view == VIEW_PROCS) {
-		const struct group *g = current_group(ui);
-
-		*rows = calloc(g ? (size_t)g->nprocs + 1 : 1, sizeof(**rows));
-		for (int k = 0; g && *rows && k < g->nprocs; k++)
-			if (matches(ui, s->procs[g->procs[k]].cmdline))
-				(*rows)[n++] = (struct row){ NULL, g->procs[k] };
-	} else {
-		const struct proc_info *p = current_proc(ui);
-
-		*rows = calloc(p ? p->nthr + 1 : 1, sizeof(**rows));
-		for (size_t t = 0; p && *rows && t < p->nthr; t++)
-			if (matches(ui, p->threads[t].name))
-				(*rows)[n++] = (struct row){ NULL, (int)t };
 	}
+	if (d->paused)
+		add_seg(s, &n, 0, 95, A_REVERSE | A_BOLD, "PAUSED")->right = true;
+	add_seg(s, &n, 0, 38, A_NORMAL, "by %s", group_by_name(d->group_by))->right = true;
+	add_seg(s, &n, 0, 35, A_NORMAL, "every %gs", d->interval)->right = true;
+	if (!m) {
+		add_seg(s, &n, 1, 90, A_NORMAL, d->err < 0 ? "cannot read %s: %s" : "sampling%s%s",
+			d->err < 0 ? d->opt->proc_root : "", d->err < 0 ? strerror(-d->err) : "…");
+		return n;
+	}
+	/* demand against supply, coloured by how far over it is */
+	double ratio = m->supply_cores > 0 ? m->rate.demand / m->supply_cores : 0;
+	enum style sev = !m->rate.known ? STYLE_NORMAL
+			 : ratio > OVERSUB_RATIO && m->rate.wait_pct > OVERSUB_WAIT_PCT ? STYLE_BAD
+			 : ratio > 1 ? STYLE_WARN
+				     : STYLE_GOOD;
+	if (!m->rate.known)
+		add_seg(s, &n, 1, 100, A_NORMAL, "demand ? / %g cores", m->supply_cores);
+	else if (short_demand)
+		add_seg(s, &n, 1, 100, style_attr(d, sev), "%s%.2f %.1f/%g", x, ratio, m->rate.demand,
+			m->supply_cores);
+	else
+		add_seg(s, &n, 1, 100, style_attr(d, sev), "demand %.2f / %g cores %s%.2f",
+			m->rate.demand, m->supply_cores, x, ratio);
+	if (m->supply_physical_cores > 0 && m->supply_physical_cores < m->supply_cores)
+		add_seg(s, &n, 1, 55, A_NORMAL, "supply %g CPU%s on %g core%s", m->supply_cores,
+			m->supply_cores == 1 ? "" : "s", m->supply_physical_cores,
+			m->supply_physical_cores == 1 ? "" : "s");
+	else
+		add_seg(s, &n, 1, 55, A_NORMAL, "supply %g CPU%s", m->supply_cores,
+			m->supply_cores == 1 ? "" : "s");
+	if (!m->quota_known)
+		add_seg(s, &n, 1, 30, A_NORMAL, "quota ?");
+	else if (m->quota_cores > 0)
+		add_seg(s, &n, 1, 30, A_NORMAL, "quota %g cores", m->quota_cores);
+	else
+		add_seg(s, &n, 1, 30, A_NORMAL, "no quota");
+	if (m->psi_known)
+		add_seg(s, &n, 1, 50, m->psi_some_avg10 > OVERSUB_WAIT_PCT ? style_attr(d, STYLE_WARN) : 0,
+			"PSI %.1f%%", m->psi_some_avg10);
+	else
+		add_seg(s, &n, 1, 50, A_NORMAL, "PSI ?");
+	if (m->rate.known) {
+		add_seg(s, &n, 1, 40, A_NORMAL, "used %.2f", m->rate.used);
+		add_seg(s, &n, 1, 35, A_NORMAL, "wait %.0f%%", m->rate.wait_pct);
+	}
+	if (m->runnable >= 0)
+		add_seg(s, &n, 1, 20, A_NORMAL, "runnable %d", m->runnable);
+	add_seg(s, &n, 1, 10, A_NORMAL, "%zu procs", snap->nprocs);
 	return n;
 }
 
-static void draw_group_row(int y, const struct group *g, const int *w)
+/* Lay out and draw the segments of header line LINE (-1: all of them, on one line). */
+static bool draw_segments(const struct dash *d, int y, const struct seg *s, int n, int line,
+			  bool draw)
 {
-	char c[NGCOLS][256];
-	int x = 0;
-	bool k = g->rate.known;
+	int w[32] = { 0 }, prio[32] = { 0 }, idx[32] = { 0 }, k = 0, width = getmaxx(stdscr), x = 0, right = 0;
+	bool shown[32], demand_shown = true;
 
-	snprintf(c[0], sizeof(c[0]), "%s", g->verdict >= VERDICT_OVERSUBSCRIBED ? "!"
-					   : g->verdict == VERDICT_AT_RISK ? "~" : " ");
-	snprintf(c[1], sizeof(c[1]), "%s", g->label);
-	snprintf(c[2], sizeof(c[2]), "%d", g->nprocs);
-	snprintf(c[3], sizeof(c[3]), "%ld", g->nthreads);
-	fmt(c[4], sizeof(c[4]), k, g->rate.used, 2, "", "");
-	fmt(c[5], sizeof(c[5]), k, g->rate.demand, 2, "", "");
-	fmt(c[6], sizeof(c[6]), k, g->rate.wait_pct, 0, "", "");
-	snprintf(c[7], sizeof(c[7]), "%g", g->supply_cores);
-	if (g->verdict == VERDICT_OVERSUBSCRIBED || g->verdict == VERDICT_SPINNING)
-		snprintf(c[8], sizeof(c[8]), "%s ×%.1f", verdict_name(g->verdict), g->ratio);
+	for (int i = 0; i < n && k < 32; i++)
+		if (line < 0 || s[i].line == line) {
+			idx[k] = i;
+			w[k] = text_width(s[i].text);
+			prio[k++] = s[i].prio;
+		}
+	layout_segments(w, prio, k, width, 2, shown);
+	for (int j = 0; j < k; j++) {
+		if (s[idx[j]].prio == 100) /* the demand: its short form may fit instead */
+			demand_shown = shown[j];
+		if (shown[j] && s[idx[j]].right)
+			right += w[j] + 2;
+	}
+	if (!draw)
+		return demand_shown;
+	x = 0;
+	right = width - right + 2;
+	for (int j = 0; j < k; j++) {
+		const struct seg *g = &s[idx[j]];
+
+		if (!shown[j])
+			continue;
+		if (g->right) {
+			put(d, y, right, w[j], ALIGN_LEFT, g->text, g->attr);
+			right += w[j] + 2;
+		} else {
+			put(d, y, x, w[j], ALIGN_LEFT, g->text, g->attr);
+			x += w[j] + 2;
+		}
+	}
+	return demand_shown;
+}
+
+static void draw_header(struct dash *d, int y, int lines)
+{
+	struct seg s[32];
+	int n = build_header(d, s, false);
+
+	for (int l = 0; l < lines; l++) {
+		int line = lines == 1 ? -1 : l;
+
+		if (!draw_segments(d, y + l, s, n, line, false))
+			n = build_header(d, s, true);
+		draw_segments(d, y + l, s, n, line, true);
+	}
+}
+
+/* ---- meters ---------------------------------------------------------------------- */
+
+/* Busy % of the topology's PU I: < 0 unknown; *ONLINE false when it is offline. */
+static double pu_busy(const struct dash *d, int i, bool *online)
+{
+	const struct snapshot *snap = d->snap;
+	int os = d->topo->cpus[i].os_index;
+
+	*online = true;
+	if (!snap)
+		return -1;
+	if (i < snap->ncpus && snap->cpus[i].os_index == os) {
+		*online = snap->cpus[i].online;
+		return snap->cpus[i].busy_pct;
+	}
+	if (os < snap->machine.cpu_cap)
+		return snap->machine.cpu_busy_pct[os];
+	return -1;
+}
+
+static enum style load_style(double busy)
+{
+	return busy >= 90 ? STYLE_BAD : busy >= 60 ? STYLE_WARN : STYLE_GOOD;
+}
+
+static void draw_bar(struct dash *d, int y, int x, int i)
+{
+	const struct meter_layout *l = &d->meters;
+	bool online;
+	double busy = pu_busy(d, i, &online);
+	char label[16], bar[METER_BAR_MAX + 1], pct[8];
+	int b = l->bar_width, fill = busy > 0 ? (int)lround(busy * b / 100) : 0, plen;
+
+	snprintf(label, sizeof(label), "%*d", l->label_width, d->topo->cpus[i].os_index);
+	put(d, y, x, l->label_width, ALIGN_RIGHT, label, pair(d, PAIR_LABEL));
+	put(d, y, x + l->label_width, 1, ALIGN_LEFT, "[", A_BOLD);
+	if (!online)
+		snprintf(pct, sizeof(pct), "off");
+	else if (busy < 0)
+		snprintf(pct, sizeof(pct), "?");
 	else
-		snprintf(c[8], sizeof(c[8]), "%s", k || g->verdict == VERDICT_AT_RISK ? verdict_name(g->verdict) : "?");
-	report_pools_short(g, c[9], sizeof(c[9]));
-	for (int i = 0; i < NGCOLS; i++) {
+		snprintf(pct, sizeof(pct), "%.0f%%", busy);
+	plen = (int)strlen(pct);
+	if (fill > b)
+		fill = b;
+	for (int k = 0; k < b; k++)
+		bar[k] = k < fill ? '|' : ' ';
+	bar[b] = '\0';
+	if (plen > b)
+		plen = 0;
+	if (fill > b - plen)
+		fill = b - plen;
+	bar[b - plen] = '\0';
+	put(d, y, x + l->label_width + 1, fill, ALIGN_LEFT, bar, style_attr(d, load_style(busy)));
+	put(d, y, x + l->label_width + 1 + fill, b - plen - fill, ALIGN_LEFT, bar + fill, A_NORMAL);
+	put(d, y, x + l->label_width + 1 + b - plen, plen, ALIGN_LEFT, pct, A_DIM);
+	put(d, y, x + l->label_width + 1 + b, 1, ALIGN_LEFT, "]", A_BOLD);
+}
+
+static void draw_strip_pu(struct dash *d, int y, int x, int i)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ascii[] = "_.-:=+*#";
+	bool online;
+	double busy = pu_busy(d, i, &online);
+	char g[8];
+
+	if (!online || busy < 0) {
+		put(d, y, x, 1, ALIGN_LEFT, online ? "?" : "x", A_DIM);
+		return;
+	}
+	int level = (int)(busy * 8 / 100);
+	level = level > 7 ? 7 : level < 0 ? 0 : level;
+	snprintf(g, sizeof(g), "%s", d->utf8 ? blocks[level] : (char[]){ ascii[level], 0 });
+	put(d, y, x, 1, ALIGN_LEFT, g, style_attr(d, load_style(busy)));
+}
+
+/* Mean, highest and count over 90 % of group G's PUs (G < 0: every PU). */
+static void group_load(struct dash *d, int g, double *mean, double *most, int *hot, int *known)
+{
+	const struct meter_layout *l = &d->meters;
+	int first = g < 0 ? 0 : l->groups[g].first, count = g < 0 ? l->npus : l->groups[g].count;
+	double sum = 0;
+
+	*mean = *most = 0;
+	*hot = *known = 0;
+	for (int k = first; k < first + count; k++) {
+		bool online;
+		double b = pu_busy(d, l->order[k], &online);
+
+		if (!online || b < 0)
+			continue;
+		sum += b;
+		*most = b > *most ? b : *most;
+		*hot += b >= 90;
+		(*known)++;
+	}
+	if (*known)
+		*mean = sum / *known;
+}
+
+static void draw_group_line(struct dash *d, const struct meter_cell *c, int y, bool title)
+{
+	const struct meter_layout *l = &d->meters;
+	char name[48], text[200];
+	double mean, most;
+	int hot, known, n;
+
+	if (c->group < 0)
+		snprintf(name, sizeof(name), "all");
+	else if (title)
+		snprintf(name, sizeof(name), l->numa_split ? "package %d %s NUMA %d" : "package %d",
+			 l->groups[c->group].package, glyph(d, "·", "-"), l->groups[c->group].numa);
+	else
+		meter_group_label(l, c->group, name, sizeof(name));
+	group_load(d, c->group, &mean, &most, &hot, &known);
+	if (!known) {
+		snprintf(text, sizeof(text), "%s  load ?", name);
+		put(d, y, c->col, c->width, ALIGN_LEFT, text, pair(d, PAIR_LABEL));
+		return;
+	}
+	n = snprintf(text, sizeof(text), "%s  ", name);
+	if (!title)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%d cores %d PUs  ",
+			      c->group < 0 ? d->topo->sum.cores : l->groups[c->group].cores,
+			      c->group < 0 ? l->npus : l->groups[c->group].count);
+	snprintf(text + n, sizeof(text) - (size_t)n, "avg %.0f%%  max %.0f%%  %d at 90%%+", mean, most,
+		 hot);
+	put(d, y, c->col, c->width, ALIGN_LEFT, text, pair(d, PAIR_LABEL));
+	if (!title) { /* the rest of the line: a bar of the mean */
+		int x = c->col + text_width(text) + 2, b = c->col + c->width - x - 2;
+		char bar[512];
+
+		if (b < 4)
+			return;
+		layout_bar(mean, b, bar, sizeof(bar));
+		bar[strspn(bar, "|")] = '\0'; /* the filled part, coloured; the rest is blank */
+		put(d, y, x, 1, ALIGN_LEFT, "[", A_BOLD);
+		put(d, y, x + 1, b, ALIGN_LEFT, bar, style_attr(d, load_style(mean)));
+		put(d, y, x + 1 + b, 1, ALIGN_LEFT, "]", A_BOLD);
+	}
+}
+
+static int layout_meters(struct dash *d, int width, int budget)
+{
+	if (d->meters_valid && d->meters_width == width && d->meters_budget == budget)
+		return d->meters.rows;
+	meter_layout_release(&d->meters);
+	d->meters_valid = meter_layout(d->topo->cpus, d->topo->ncpus, width, budget, &d->meters) == 0;
+	d->meters_width = width;
+	d->meters_budget = budget;
+	return d->meters.rows;
+}
+
+static void draw_meters(struct dash *d, int y)
+{
+	const struct meter_layout *l = &d->meters;
+
+	for (int k = 0; k < l->ncells; k++) {
+		const struct meter_cell *c = &l->cells[k];
+
+		switch (c->kind) {
+		case CELL_PU:
+			if (l->mode == METER_BARS)
+				draw_bar(d, y + c->row, c->col, c->pu);
+			else
+				draw_strip_pu(d, y + c->row, c->col, c->pu);
+			break;
+		case CELL_TITLE:
+			draw_group_line(d, c, y + c->row, true);
+			break;
+		case CELL_PREFIX: {
+			char label[32];
+
+			meter_group_label(l, c->group, label, sizeof(label));
+			put(d, y + c->row, c->col, c->width, ALIGN_LEFT, label, pair(d, PAIR_LABEL));
+			break;
+		}
+		case CELL_SUMMARY:
+			draw_group_line(d, c, y + c->row, false);
+			break;
+		}
+	}
+}
+
+/* ---- tables ---------------------------------------------------------------------- */
+
+static struct table *cur(struct dash *d)
+{
+	return &d->tables[d->level];
+}
+
+static const struct view *cur_view(const struct dash *d)
+{
+	return &table_views[d->level];
+}
+
+/*
+ * The widest cell of each flex column (names, pools, commands) over the rows, so
+ * that a short name column leaves its room to the pools. Measured when the rows
+ * change, not per frame; the first CONTENT_ROWS rows in the table's order stand for
+ * the rest of a huge table.
+ */
+#define CONTENT_ROWS 1000
+
+static void measure(struct dash *d)
+{
+	const struct view *v = cur_view(d);
+	const struct table *t = cur(d);
+	struct fmt_ctx ctx = { d->snap, d->utf8 };
+	char cell[4096];
+
+	for (int i = 0; i < v->ncols && i < MAX_COLS; i++) {
+		int w = text_width(v->cols[i].name);
+
+		if (v->cols[i].spec.flex)
+			for (size_t r = 0; r < t->nrows && r < CONTENT_ROWS; r++) {
+				int cw;
+
+				v->cols[i].format(&ctx, t->rows[r], cell, sizeof(cell));
+				cw = text_width(cell);
+				w = cw > w ? cw : w;
+			}
+		d->content_w[i] = w;
+	}
+}
+
+static void rebuild(struct dash *d)
+{
+	int r;
+
+	if (!d->snap)
+		return;
+	r = table_rebuild(cur(d), d->snap, &d->scope);
+	d->gone = r == -ENOENT;
+	if (r == -ENOMEM)
+		say(d, "out of memory");
+	measure(d);
+	d->dirty = true;
+}
+
+static void draw_title(struct dash *d, int y)
+{
+	const struct view *v = cur_view(d);
+	const struct table *t = &d->tables[d->level];
+	const char *sep = glyph(d, " › ", " > ");
+	char text[512];
+	int n = 0;
+
+	if (d->level >= LEVEL_PROCS)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s%s", d->crumbs[0], sep);
+	if (d->level >= LEVEL_THREADS)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s%s", d->crumbs[1], sep);
+	n += snprintf(text + n, sizeof(text) - (size_t)n, "%s %zu  sort %s %s", v->name, t->nrows,
+		      v->cols[t->sort].name, t->descending ? glyph(d, "▼", "v") : glyph(d, "▲", "^"));
+	if (t->filter[0]) {
+		char f[200];
+
+		report_escape(t->filter, f, sizeof(f), d->utf8 ? 0 : ESCAPE_ASCII);
+		snprintf(text + n, sizeof(text) - (size_t)n, "  filter \"%s\"", f);
+	}
+	put(d, y, 0, getmaxx(stdscr), ALIGN_LEFT, text, A_BOLD | pair(d, PAIR_LABEL));
+}
+
+static void draw_table(struct dash *d, int y, int rows)
+{
+	const struct view *v = cur_view(d);
+	struct table *t = cur(d);
+	struct col_spec specs[MAX_COLS] = { 0 };
+	struct fmt_ctx ctx = { d->snap, d->utf8 };
+	int w[MAX_COLS], width = getmaxx(stdscr), x;
+	char cell[4096];
+
+	if (rows <= 0)
+		return;
+	for (int i = 0; i < v->ncols; i++) {
+		specs[i] = v->cols[i].spec;
+		if (specs[i].flex && d->content_w[i] < specs[i].max)
+			specs[i].max = d->content_w[i] > specs[i].min ? d->content_w[i] : specs[i].min;
+	}
+	layout_columns(specs, v->ncols, width, 1, w);
+	/* headings, the sort column marked */
+	d->head_y = y;
+	d->nheads = 0;
+	put(d, y, 0, width, ALIGN_LEFT, "", d->color ? pair(d, PAIR_HEAD) : A_REVERSE);
+	x = 0;
+	for (int i = 0; i < v->ncols; i++) {
 		if (!w[i])
 			continue;
-		put_fit(y, x, c[i], w[i], group_cols[i].right);
+		put(d, y, x, w[i], v->cols[i].align, v->cols[i].name,
+		    (i == t->sort ? A_BOLD | A_UNDERLINE : 0) | (d->color ? pair(d, PAIR_HEAD) : A_REVERSE));
+		d->heads[d->nheads++] = (struct span){ y, x, x + w[i] + 1, i };
 		x += w[i] + 1;
 	}
-}
-
-static void draw_proc_row(struct ui *ui, int y, const struct proc_info *p)
-{
-	char line[512], used[16], dem[16], wait[16];
-
-	(void)ui;
-	fmt(used, sizeof(used), p->rate.known, p->rate.used, 2, "", "");
-	fmt(dem, sizeof(dem), p->rate.known, p->rate.demand, 2, "", "");
-	fmt(wait, sizeof(wait), p->rate.known, p->rate.wait_pct, 0, "", "");
-	snprintf(line, sizeof(line), " %7d %-8.8s %c %4ld %6s %6s %5s  ", (int)p->pid,
-		 p->user ? p->user : "?", p->state, p->nthreads, used, dem, wait);
-	mvaddstr(y, 0, line);
-	put_fit(y, (int)strlen(line), p->cmdline, COLS - (int)strlen(line), 0);
-}
-
-/* The pool a thread belongs to, where its name tells (OpenMP and OpenBLAS name none
- * of theirs on Linux; a process with one pool owns its extra threads). */
-static const char *thread_pool(const struct proc_info *p, size_t t)
-{
-	if (t == 0 || p->npools != 1)
-		return p->npools ? "" : "-";
-	return pool_lib_name(p->pools[0].lib);
-}
-
-static void draw_thread_row(struct ui *ui, int y, const struct proc_info *p, size_t t)
-{
-	const struct thread_info *th = &p->threads[t];
-	char line[256], cpu[16], wait[16], last[16];
-
-	(void)ui;
-	fmt(cpu, sizeof(cpu), th->rate.known, th->rate.used * 100, 0, "", "");
-	fmt(wait, sizeof(wait), th->rate.known, th->rate.wait_pct, 0, "", "");
-	if (th->detail_known && th->last_cpu >= 0)
-		snprintf(last, sizeof(last), "%d", th->last_cpu);
-	else
-		snprintf(last, sizeof(last), "?");
-	snprintf(line, sizeof(line), " %7d %c %5s %5s %4s %9.0f  %-10s ", (int)th->tid,
-		 th->detail_known ? th->state : '?', cpu, wait, last,
-		 th->rate.known ? th->switches_per_s : 0, thread_pool(p, t));
-	mvaddstr(y, 0, line);
-	put_fit(y, (int)strlen(line), th->detail_known ? th->name : "?", COLS - (int)strlen(line), 0);
-}
-
-static void draw_table(struct ui *ui, int y, int rows_avail)
-{
-	struct row *rows;
-	int n = build_rows(ui, &rows), w[NGCOLS];
-	char title[256];
-
-	if (rows_avail < 2) {
-		free(rows);
+	d->body_y = y + 1;
+	d->body_rows = rows - 1;
+	table_scroll(t, d->body_rows);
+	if (d->gone || !d->snap) {
+		put(d, y + 1, 0, width, ALIGN_LEFT,
+		    !d->snap  ? "waiting for the first sample"
+		    : d->level == LEVEL_PROCS ? "this group has no processes now: Esc goes back"
+					      : "this process has exited: Esc goes back",
+		    A_DIM);
 		return;
 	}
-	/* keep the selection on the same group across refreshes */
-	if (ui->view == VIEW_GROUPS && ui->sel_key[0] && ui->pinned)
-		for (int i = 0; i < n; i++)
-			if (!strcmp(rows[i].key, ui->sel_key))
-				ui->sel = i;
-	if (ui->sel >= n)
-		ui->sel = n - 1;
-	if (ui->sel < 0)
-		ui->sel = 0;
-	if (ui->sel < ui->top)
-		ui->top = ui->sel;
-	if (ui->sel >= ui->top + rows_avail - 1)
-		ui->top = ui->sel - rows_avail + 2;
-	if (ui->top < 0)
-		ui->top = 0;
+	if (t->nrows == 0 && d->body_rows > 0)
+		put(d, y + 1, 0, width, ALIGN_LEFT, t->filter[0] ? "nothing matches the filter" : "",
+		    A_DIM);
+	for (int r = 0; r < d->body_rows && t->top + r < (long)t->nrows; r++) {
+		const void *row = t->rows[t->top + r];
+		bool sel = t->top + r == t->sel;
+		enum style rs = v->row_style ? v->row_style(row) : STYLE_NORMAL;
+		attr_t base = style_attr(d, rs);
 
-	attron(A_REVERSE);
-	mvhline(y, 0, ' ', COLS);
-	if (ui->view == VIEW_GROUPS) {
-		int x = 0;
+		if (sel)
+			base = (base & A_BOLD) | (d->color ? pair(d, PAIR_SEL) : A_REVERSE);
+		put(d, y + 1 + r, 0, width, ALIGN_LEFT, "", base);
+		x = 0;
+		for (int i = 0; i < v->ncols; i++) {
+			if (!w[i])
+				continue;
+			enum style cs = v->cols[i].format(&ctx, row, cell, sizeof(cell));
+			attr_t a = base;
 
-		layout_columns(group_cols, NGCOLS, COLS, w);
-		for (int i = 0; i < NGCOLS; i++)
-			if (w[i]) {
-				put_fit(y, x, group_cols[i].title, w[i], group_cols[i].right);
-				x += w[i] + 1;
-			}
-	} else if (ui->view == VIEW_PROCS) {
-		snprintf(title, sizeof(title), "     PID USER     S  THR   USED DEMAND WAIT%%  COMMAND");
-		put_fit(y, 0, title, COLS, 0);
-	} else {
-		snprintf(title, sizeof(title), "     TID S  CPU%% WAIT%% LAST  SWITCH/s  POOL       NAME");
-		put_fit(y, 0, title, COLS, 0);
-	}
-	attroff(A_REVERSE);
-	ui->table_y = y + 1;
-	ui->table_rows = rows_avail - 1;
-	for (int i = ui->top; i < n && i - ui->top < rows_avail - 1; i++) {
-		int ry = y + 1 + i - ui->top;
-		const struct group *g = ui->view == VIEW_GROUPS ? &ui->snap->groups[rows[i].index]
-							      : current_group(ui);
-		enum verdict v = g ? g->verdict : VERDICT_OK;
-
-		if (ui->view != VIEW_GROUPS)
-			v = VERDICT_OK;
-		attr_for(ui, v, true);
-		if (i == ui->sel)
-			attron(A_REVERSE);
-		mvhline(ry, 0, ' ', COLS);
-		if (ui->view == VIEW_GROUPS)
-			draw_group_row(ry, g, w);
-		else if (ui->view == VIEW_PROCS)
-			draw_proc_row(ui, ry, &ui->snap->procs[rows[i].index]);
-		else
-			draw_thread_row(ui, ry, current_proc(ui), (size_t)rows[i].index);
-		if (i == ui->sel)
-			attroff(A_REVERSE);
-		attr_for(ui, v, false);
-	}
-	if (ui->view == VIEW_GROUPS && n > 0)
-		snprintf(ui->sel_key, sizeof(ui->sel_key), "%s", rows[ui->sel].key);
-	free(rows);
-}
-
-static const struct key_help {
-	const char *keys, *what;
-} keys_help[] = {
-	{ "Up Down j k", "move the selection" },
-	{ "PgUp PgDn Home End", "move by a page, to the ends" },
-	{ "Enter, double-click", "open: group -> processes -> threads" },
-	{ "Esc Backspace", "back" },
-	{ "s F6", "sort by the next column" },
-	{ "/", "filter by text (Enter keeps, Esc clears)" },
-	{ "g", "group by job, parent, program, user, cgroup" },
-	{ "p", "pause or resume sampling" },
-	{ "+ -", "sample more or less often" },
-	{ "t", "tune the selected group's command (edit it and the inputs first)" },
-	{ "? F1", "this help" },
-	{ "q F10 Ctrl-C", "quit" },
-};
-
-static void draw_help(void)
-{
-	int n = (int)(sizeof(keys_help) / sizeof(keys_help[0]));
-
-	erase();
-	attron(A_BOLD);
-	put_fit(0, 0, "coretop keys (any key to close)", COLS, 0);
-	attroff(A_BOLD);
-	for (int i = 0; i < n && i + 2 < LINES; i++) {
-		put_fit(i + 2, 2, keys_help[i].keys, 22, 0);
-		put_fit(i + 2, 25, keys_help[i].what, COLS - 25, 0);
-	}
-}
-
-static void draw_keybar(struct ui *ui)
-{
-	static const char *const bar[][2] = {
-		{ "?", "Help" }, { "Enter", "Open" }, { "Esc", "Back" }, { "s", "Sort" },
-		{ "/", "Filter" }, { "g", "Group" }, { "p", "Pause" }, { "+-", "Interval" },
-		{ "t", "Tune" }, { "q", "Quit" },
-	};
-	int x = 0, y = LINES - 1;
-
-	mvhline(y, 0, ' ', COLS);
-	if (ui->filtering) {
-		char line[128];
-		snprintf(line, sizeof(line), "filter: %s_", ui->filter);
-		put_fit(y, 0, line, COLS, 0);
-		return;
-	}
-	if (ui->message) {
-		put_fit(y, 0, ui->message, COLS, 0);
-		return;
-	}
-	for (size_t i = 0; i < sizeof(bar) / sizeof(bar[0]) && x < COLS; i++) {
-		attron(A_BOLD | (ui->color ? COLOR_PAIR(PAIR_KEY) : 0));
-		put_fit(y, x, bar[i][0], (int)strlen(bar[i][0]), 0);
-		attroff(A_BOLD | (ui->color ? COLOR_PAIR(PAIR_KEY) : 0));
-		x += (int)strlen(bar[i][0]);
-		put_fit(y, x + 1, bar[i][1], (int)strlen(bar[i][1]), 0);
-		x += (int)strlen(bar[i][1]) + 3;
-	}
-}
-
-static void draw(struct ui *ui)
-{
-	char status[256];
-	int y = 0, meter_rows, table_rows;
-	const struct group *sel = NULL;
-
-	erase();
-	if (ui->help) {
-		draw_help();
-		refresh();
-		return;
-	}
-	if (!ui->snap) {
-		put_fit(0, 0, "coretop: first reading…", COLS, 0);
-		draw_keybar(ui);
-		refresh();
-		return;
-	}
-	draw_header(ui, &y);
-	/* meters get at most a third of what is left, the table the rest */
-	meter_rows = (LINES - y - 4) / 3;
-	if (LINES >= 12)
-		draw_meters(ui, &y, meter_rows);
-	pthread_mutex_lock(&ui->sh.lock);
-	snprintf(status, sizeof(status), "%s · by %s · sort %s · every %gs%s%s%s",
-		 ui->view == VIEW_GROUPS ? "groups" : ui->view == VIEW_PROCS ? "processes" : "threads",
-		 group_by_name(ui->group_by), sorts[ui->sort].name, ui->sh.interval,
-		 ui->sh.paused ? " · PAUSED" : "", ui->filter[0] ? " · filter: " : "", ui->filter);
-	pthread_mutex_unlock(&ui->sh.lock);
-	if (y < LINES - 2)
-		put_fit(y++, 0, status, COLS, 0);
-	table_rows = LINES - y - 2;
-	if (ui->view == VIEW_GROUPS) {
-		draw_table(ui, y, table_rows);
-		sel = ui->sel_key[0] ? snapshot_group(ui->snap, ui->sel_key) : NULL;
-	} else {
-		draw_table(ui, y, table_rows);
-		sel = current_group(ui);
-	}
-	/* the advice for the selected group, above the key bar */
-	if (LINES >= 4) {
-		attr_for(ui, sel ? sel->verdict : VERDICT_OK, true);
-		put_fit(LINES - 2, 0, sel && sel->advice ? sel->advice : sel ? sel->label : "", COLS, 0);
-		attr_for(ui, sel ? sel->verdict : VERDICT_OK, false);
-	}
-	draw_keybar(ui);
-	refresh();
-}
-
-/* ---- input ---------------------------------------------------------------------- */
-
-static int row_count(struct ui *ui)
-{
-	struct row *rows;
-	int n = ui->snap ? build_rows(ui, &rows) : 0;
-
-	if (ui->snap)
-		free(rows);
-	return n;
-}
-
-static void select_row(struct ui *ui, int sel)
-{
-	int n = row_count(ui);
-
-	ui->sel = sel >= n ? n - 1 : sel < 0 ? 0 : sel;
-	ui->sel_key[0] = '\0';
-	ui->pinned = true;
-	if (ui->view == VIEW_GROUPS && ui->snap) {
-		struct row *rows;
-		int m = build_rows(ui, &rows);
-		if (ui->sel < m)
-			snprintf(ui->sel_key, sizeof(ui->sel_key), "%s", rows[ui->sel].key);
-		free(rows);
-	}
-}
-
-static void open_row(struct ui *ui)
-{
-	struct row *rows;
-	int n;
-
-	if (!ui->snap)
-		return;
-	n = build_rows(ui, &rows);
-	if (ui->sel < n) {
-		if (ui->view == VIEW_GROUPS) {
-			snprintf(ui->group_key, sizeof(ui->group_key), "%s", rows[ui->sel].key);
-			ui->view = VIEW_PROCS;
-			ui->sel = ui->top = 0;
-		} else if (ui->view == VIEW_PROCS) {
-			ui->pid = ui->snap->procs[rows[ui->sel].index].pid;
-			ui->view = VIEW_THREADS;
-			ui->sel = ui->top = 0;
+			if (!sel && rs == STYLE_NORMAL && cs != STYLE_NORMAL)
+				a = style_attr(d, cs);
+			put(d, y + 1 + r, x, w[i], v->cols[i].align, cell, a);
+			x += w[i] + 1;
 		}
 	}
-	free(rows);
 }
 
-static void go_back(struct ui *ui)
+/* The selected row said in a sentence: the group's advice, the process's command. */
+static void draw_info(struct dash *d, int y, int lines)
 {
-	if (ui->view == VIEW_THREADS)
-		ui->view = VIEW_PROCS;
-	else if (ui->view == VIEW_PROCS)
-		ui->view = VIEW_GROUPS;
-	ui->sel = ui->top = 0;
-	ui->filter[0] = '\0';
+	const void *row = d->gone ? NULL : table_selected(cur(d));
+	char text[2048], esc[1024];
+	attr_t attr = A_NORMAL;
+
+	text[0] = '\0';
+	if (!row)
+		return;
+	if (d->level == LEVEL_GROUPS) {
+		const struct group *g = row;
+
+		report_escape(g->label, esc, sizeof(esc), d->utf8 ? 0 : ESCAPE_ASCII);
+		if (g->advice) {
+			int n = snprintf(text, sizeof(text), "%s: ", esc);
+
+			report_escape(g->advice, text + n, sizeof(text) - (size_t)n, d->utf8 ? 0 : ESCAPE_ASCII);
+			attr = style_attr(d, table_views[LEVEL_GROUPS].row_style(g));
+		} else if (g->rate.known) {
+			snprintf(text, sizeof(text), "%s: %s, demand %.2f on %g cores, wait %.0f%%", esc,
+				 verdict_name(g->verdict), g->rate.demand, g->supply_cores, g->rate.wait_pct);
+		} else {
+			snprintf(text, sizeof(text), "%s", esc);
+		}
+	} else if (d->level == LEVEL_PROCS) {
+		const struct proc_info *p = row;
+
+		report_escape(p->cmdline ? p->cmdline : p->comm, esc, sizeof(esc),
+			      d->utf8 ? 0 : ESCAPE_ASCII);
+		snprintf(text, sizeof(text), "%d: %s", (int)p->pid, esc);
+	} else {
+		const struct thread_info *th = row;
+
+		report_escape(th->detail_known ? th->name : "?", esc, sizeof(esc), d->utf8 ? 0 : ESCAPE_ASCII);
+		snprintf(text, sizeof(text), "thread %d %s of %s", (int)th->tid, esc, d->crumbs[1]);
+	}
+	/* wrapped at a space over the lines there are; the last one is cut */
+	const char *rest = text;
+	for (int l = 0; l < lines && *rest; l++) {
+		size_t cut = l + 1 < lines ? text_cut(rest, getmaxx(stdscr)) : strlen(rest);
+		char line[2048];
+
+		snprintf(line, sizeof(line), "%.*s", (int)cut, rest);
+		put(d, y + l, 0, getmaxx(stdscr), ALIGN_LEFT, line, attr);
+		rest += cut;
+	}
 }
 
-/* Split a command line on spaces (the snapshot keeps argv joined). */
+/* ---- actions --------------------------------------------------------------------- */
+
+static void go_drill(struct dash *d);
+static void go_back(struct dash *d);
+
+static void act_up(struct dash *d) { table_move(cur(d), -1); }
+static void act_down(struct dash *d) { table_move(cur(d), 1); }
+static void act_page_up(struct dash *d) { table_move(cur(d), -(d->body_rows > 1 ? d->body_rows - 1 : 1)); }
+static void act_page_down(struct dash *d) { table_move(cur(d), d->body_rows > 1 ? d->body_rows - 1 : 1); }
+static void act_home(struct dash *d) { table_select(cur(d), 0); }
+static void act_end(struct dash *d) { table_select(cur(d), (long)cur(d)->nrows - 1); }
+
+/* The sort menu lists the sortable columns, the current one selected; keys typed
+ * ahead of the next frame already find it there. */
+static void act_sort(struct dash *d)
+{
+	const struct view *v = cur_view(d);
+
+	d->mode = MODE_SORT;
+	d->menu_n = 0;
+	d->menu_sel = 0;
+	for (int i = 0; i < v->ncols; i++)
+		if (v->cols[i].compare) {
+			if (i == cur(d)->sort)
+				d->menu_sel = d->menu_n;
+			d->menu_cols[d->menu_n++] = i;
+		}
+}
+
+/* The filter applies as it is typed; Enter keeps it, Esc clears it. */
+static void act_filter(struct dash *d)
+{
+	d->mode = MODE_FILTER;
+}
+
+static void act_group_by(struct dash *d)
+{
+	d->group_by = (d->group_by + 1) % (GROUP_CGROUP + 1);
+	if (d->feed)
+		feed_set_group_by(d->feed, d->group_by);
+	/* the drilled group's key means nothing under the new grouping */
+	while (d->level > LEVEL_GROUPS)
+		go_back(d);
+	table_unselect(cur(d));
+	say(d, "grouping by %s", group_by_name(d->group_by));
+}
+
+static void act_pause(struct dash *d)
+{
+	d->paused = !d->paused;
+	if (d->feed)
+		feed_set_paused(d->feed, d->paused);
+	say(d, d->paused ? "paused: p resumes sampling" : "sampling every %gs", d->interval);
+}
+
+static const double intervals[] = { 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60 };
+#define NINTERVALS ((int)(sizeof(intervals) / sizeof(intervals[0])))
+
+static void set_interval(struct dash *d, double secs)
+{
+	d->interval = secs;
+	if (d->feed)
+		feed_set_interval(d->feed, secs);
+	say(d, "sampling every %gs", secs);
+}
+
+static void act_slower(struct dash *d)
+{
+	for (int i = 0; i < NINTERVALS; i++)
+		if (intervals[i] > d->interval + 1e-9) {
+			set_interval(d, intervals[i]);
+			return;
+		}
+	say(d, "sampling every %gs: the longest", d->interval);
+}
+
+static void act_faster(struct dash *d)
+{
+	for (int i = NINTERVALS - 1; i >= 0; i--)
+		if (intervals[i] < d->interval - 1e-9) {
+			set_interval(d, intervals[i]);
+			return;
+		}
+	say(d, "sampling every %gs: the shortest", d->interval);
+}
+
+static void act_help(struct dash *d)
+{
+	d->mode = MODE_HELP;
+	d->help_top = 0;
+}
+
+/* ---- t: the tuner on the selected group ------------------------------------------- */
+
+/* Split LINE in place on spaces (the snapshot keeps argv joined by spaces). */
 static int split_words(char *line, char **words, int cap)
 {
+	char *save = NULL;
 	int n = 0;
 
-	for (char *tok = strtok(line, " "); tok && n < cap; tok = strtok(NULL, " "))
-		words[n++] = tok;
+	for (char *w = strtok_r(line, " ", &save); w && n < cap; w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
 	return n;
 }
 
 /*
- * The selected group as a tuning: its command line with the first word that differs
- * between members turned into {}, and the values seen there as the inputs.
+ * The group as a tuning: the first member's command line with the first word that
+ * differs between members as {}, and the values seen in that place as the inputs.
  */
-static void tune_template(const struct snapshot *s, const struct group *g, char *cmd,
+static void tune_template(const struct snapshot *snap, const struct group *g, char *cmd,
 			  size_t ccap, char *inputs, size_t icap)
 {
 	char first[4096], other[4096], *fw[256], *ow[256];
 	int nf, hole = -1;
 
-	snprintf(first, sizeof(first), "%s", s->procs[g->procs[0]].cmdline);
+	snprintf(first, sizeof(first), "%s", snap->procs[g->procs[0]].cmdline);
 	nf = split_words(first, fw, 256);
 	for (int k = 1; k < g->nprocs && hole < 0; k++) {
 		int no;
 
-		snprintf(other, sizeof(other), "%s", s->procs[g->procs[k]].cmdline);
+		snprintf(other, sizeof(other), "%s", snap->procs[g->procs[k]].cmdline ?
+						     snap->procs[g->procs[k]].cmdline : "");
 		no = split_words(other, ow, 256);
 		for (int i = 0; i < nf && i < no; i++)
 			if (strcmp(fw[i], ow[i])) {
@@ -772,15 +820,15 @@ static void tune_template(const struct snapshot *s, const struct group *g, char 
 	cmd[0] = inputs[0] = '\0';
 	for (int i = 0; i < nf; i++) {
 		size_t len = strlen(cmd);
+
 		snprintf(cmd + len, ccap - len, "%s%s", i ? " " : "", i == hole ? "{}" : fw[i]);
 	}
-	if (hole < 0)
-		return;
-	for (int k = 0; k < g->nprocs; k++) {
+	for (int k = 0; hole >= 0 && k < g->nprocs; k++) {
 		char *w[256], buf[4096];
 		size_t len = strlen(inputs);
 
-		snprintf(buf, sizeof(buf), "%s", s->procs[g->procs[k]].cmdline);
+		snprintf(buf, sizeof(buf), "%s", snap->procs[g->procs[k]].cmdline ?
+						 snap->procs[g->procs[k]].cmdline : "");
 		if (split_words(buf, w, 256) > hole && !strstr(inputs, w[hole]))
 			snprintf(inputs + len, icap - len, "%s%s", len ? "," : "", w[hole]);
 	}
@@ -788,7 +836,7 @@ static void tune_template(const struct snapshot *s, const struct group *g, char 
 
 /*
  * The tuner runs as a child `coretop tune`: its screen owns the terminal while the
- * dashboard waits, and curses state never mixes. Ctrl-C then belongs to the tuner
+ * dashboard waits, and two curses states never mix. Ctrl-C then belongs to the tuner
  * (which stops its jobs and returns here), not to the dashboard.
  */
 static int run_tuner(char **argv)
@@ -815,24 +863,27 @@ static int run_tuner(char **argv)
 	return pid < 0 ? 1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* t: confirm or edit the command and the inputs, then run the tuner screen. */
-static void tune_group(struct ui *ui)
+/* t: confirm or edit the command and the inputs, then run the tuner screen. Sampling
+ * pauses meanwhile: the monitor's own reads would be noise in the tuner's figures. */
+static void act_tune(struct dash *d)
 {
-	const struct group *g = ui->view == VIEW_GROUPS
-					? (ui->sel_key[0] ? snapshot_group(ui->snap, ui->sel_key) : NULL)
-					: current_group(ui);
+	const struct group *g = NULL;
 	char cmd[4096], inputs[1024], *argv[300];
 	int argc = 0, status;
 
-	if (!g || g->nprocs == 0 || g->procs[0] < 0 || !ui->snap->procs[g->procs[0]].cmdline ||
-	    ui->snap->procs[g->procs[0]].kthread) {
-		ui->message = "t: select a group of processes to tune";
+	if (d->snap && d->level == LEVEL_GROUPS && !d->gone)
+		g = table_selected(cur(d));
+	else if (d->snap && d->scope.group_key)
+		g = snapshot_group(d->snap, d->scope.group_key);
+	if (!g || g->nprocs == 0 || !d->snap->procs[g->procs[0]].cmdline ||
+	    d->snap->procs[g->procs[0]].kthread) {
+		say(d, "t: select a group of processes to tune");
 		return;
 	}
-	tune_template(ui->snap, g, cmd, sizeof(cmd), inputs, sizeof(inputs));
+	tune_template(d->snap, g, cmd, sizeof(cmd), inputs, sizeof(inputs));
 	if (!tui_prompt("tune command ({} = input, Esc cancels): ", cmd, sizeof(cmd)) ||
 	    !tui_prompt("inputs (1..20, a,b,c; Esc cancels): ", inputs, sizeof(inputs))) {
-		ui->message = "tuning cancelled";
+		say(d, "tuning cancelled");
 		return;
 	}
 	argv[argc++] = "coretop";
@@ -842,251 +893,540 @@ static void tune_group(struct ui *ui)
 	argv[argc++] = "--";
 	argc += split_words(cmd, argv + argc, 290);
 	argv[argc] = NULL;
-	request(ui, req_pause, 0);
+	if (d->feed)
+		feed_set_paused(d->feed, true);
 	def_prog_mode();
 	endwin();
 	status = run_tuner(argv);
 	reset_prog_mode();
-	request(ui, req_pause, 0);
+	if (d->feed)
+		feed_set_paused(d->feed, d->paused);
 	if (status == 0)
-		snprintf(ui->msgbuf, sizeof(ui->msgbuf), "tuner finished; back to the dashboard");
+		say(d, "tuner finished; back to the dashboard");
 	else
-		snprintf(ui->msgbuf, sizeof(ui->msgbuf), "tuner ended with status %d; back to the dashboard",
-			 status);
-	ui->message = ui->msgbuf;
+		say(d, "tuner ended with status %d; back to the dashboard", status);
 	clearok(curscr, TRUE);
 }
 
-/* Returns false when the dashboard should end. */
-static bool handle_key(struct ui *ui, int ch)
+static void act_quit(struct dash *d) { d->quit = true; }
+static void act_redraw(struct dash *d)
 {
-	int page = ui->table_rows > 1 ? ui->table_rows - 1 : 1;
-	MEVENT ev;
+	(void)d;
+	clearok(curscr, TRUE);
+}
 
-	ui->message = NULL;
-	if (ui->help) {
-		ui->help = false;
-		return true;
+struct action {
+	const char *keys;       /* as the help shows them */
+	const char *bar_key;    /* on the key bar (NULL: not there) */
+	const char *bar_label;
+	const char *help;
+	void (*run)(struct dash *d);
+	int codes[6];           /* characters, or FN(KEY_…); 0 ends the list */
+};
+
+static const struct action actions[] = {
+	{ "Up k", NULL, NULL, "move up", act_up, { FN(KEY_UP), 'k' } },
+	{ "Down j", NULL, NULL, "move down", act_down, { FN(KEY_DOWN), 'j' } },
+	{ "PgUp PgDn", NULL, NULL, "move a page", act_page_up, { FN(KEY_PPAGE) } },
+	{ NULL, NULL, NULL, NULL, act_page_down, { FN(KEY_NPAGE) } },
+	{ "Home End", NULL, NULL, "first row, last row", act_home, { FN(KEY_HOME) } },
+	{ NULL, NULL, NULL, NULL, act_end, { FN(KEY_END) } },
+	{ "Enter Right", "Enter", "Drill", "drill in: group > processes > threads", go_drill,
+	  { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) } },
+	{ "Esc Backspace Left", "Esc", "Back", "back out (at the top: clear the filter)", go_back,
+	  { 27, 127, CTRL('h'), FN(KEY_BACKSPACE), FN(KEY_LEFT) } },
+	{ "s F6", "F6", "Sort", "choose the sort column (again: reverse)", act_sort,
+	  { 's', FN(KEY_F(6)) } },
+	{ "/ F4", "/", "Filter", "filter rows by text (Enter keeps, Esc clears)", act_filter,
+	  { '/', FN(KEY_F(4)) } },
+	{ "g", "g", "Group", "group by: job, parent, program, user, cgroup", act_group_by, { 'g' } },
+	{ "p", "p", "Pause", "pause or resume sampling", act_pause, { 'p' } },
+	{ "+ -", "+-", "Interval", "sample less or more often", act_slower, { '+' } },
+	{ NULL, NULL, NULL, NULL, act_faster, { '-' } },
+	{ "t", "t", "Tune", "tune the selected group: edit its command and inputs, then the "
+	  "tuner runs; q there comes back", act_tune, { 't' } },
+	{ "? F1 h", "F1", "Help", "this help", act_help, { '?', 'h', FN(KEY_F(1)) } },
+	{ "Ctrl-L", NULL, NULL, "redraw the screen", act_redraw, { CTRL('l') } },
+	{ "q F10 Ctrl-C", "F10", "Quit", "quit", act_quit, { 'q', FN(KEY_F(10)), CTRL('c') } },
+};
+#define NACTIONS ((int)(sizeof(actions) / sizeof(actions[0])))
+
+static const char *const help_notes[] = {
+	"",
+	"Mouse: click selects a row, double-click drills in, the wheel scrolls;",
+	"  click a column heading to sort by it, a key on the bottom bar to press it.",
+	"",
+	"Rows: ! oversubscribed or spinning (bold, red), ~ at risk (yellow).",
+	"  oversubscribed: demand > 1.25 x supply and over 20% of runnable time waiting;",
+	"  spinning: a pool burns CPU waiting for work; at_risk: its pools would start",
+	"  more threads than it has cores.",
+	"Header: demand / supply xratio = cores wanted against cores allowed.",
+	"Meters: one bar per PU, SMT siblings side by side, by package and NUMA node;",
+	"  when they do not fit, one character per PU (low to high), or one line each.",
+};
+#define NNOTES ((int)(sizeof(help_notes) / sizeof(help_notes[0])))
+
+static void go_drill(struct dash *d)
+{
+	const void *row = d->gone ? NULL : table_selected(cur(d));
+	char esc[64];
+
+	if (!row)
+		return;
+	/* coming back, the row drilled into is still the one selected */
+	cur(d)->chosen = true;
+	if (d->level == LEVEL_GROUPS) {
+		const struct group *g = row;
+		char *key = strdup(g->key);
+
+		if (!key)
+			return;
+		free(d->scope.group_key);
+		d->scope.group_key = key;
+		report_escape(g->label, d->crumbs[0], sizeof(d->crumbs[0]), d->utf8 ? 0 : ESCAPE_ASCII);
+	} else if (d->level == LEVEL_PROCS) {
+		const struct proc_info *p = row;
+
+		d->scope.pid = p->pid;
+		d->scope.start = p->start;
+		report_escape(p->comm, esc, sizeof(esc), d->utf8 ? 0 : ESCAPE_ASCII);
+		snprintf(d->crumbs[1], sizeof(d->crumbs[1]), "%d %s", (int)p->pid, esc);
+	} else {
+		return;
 	}
-	if (ui->filtering) {
-		size_t len = strlen(ui->filter);
+	d->level++;
+	/* a fresh start in the new table, but the sort order it had is kept */
+	int sort = cur(d)->sort;
+	bool desc = cur(d)->descending;
 
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			ui->filtering = false;
-		else if (ch == 27) {
-			ui->filtering = false;
-			ui->filter[0] = '\0';
-		} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len > 0)
-			ui->filter[len - 1] = '\0';
-		else if (ch >= 32 && ch < 127 && len + 1 < sizeof(ui->filter)) {
-			ui->filter[len] = (char)ch;
-			ui->filter[len + 1] = '\0';
+	table_release(cur(d));
+	table_init(cur(d), d->level);
+	cur(d)->sort = sort;
+	cur(d)->descending = desc;
+	rebuild(d);
+}
+
+static void go_back(struct dash *d)
+{
+	if (d->level == LEVEL_GROUPS) {
+		if (cur(d)->filter[0]) {
+			cur(d)->filter[0] = '\0';
+			rebuild(d);
 		}
-		ui->sel = ui->top = 0;
-		return true;
+		return;
 	}
-	switch (ch) {
-	case 'q':
-	case KEY_F(10):
-		return false;
-	case KEY_UP:
-	case 'k':
-		select_row(ui, ui->sel - 1);
-		break;
-	case KEY_DOWN:
-	case 'j':
-		select_row(ui, ui->sel + 1);
-		break;
-	case KEY_PPAGE:
-		select_row(ui, ui->sel - page);
-		break;
-	case KEY_NPAGE:
-		select_row(ui, ui->sel + page);
-		break;
-	case KEY_HOME:
-		select_row(ui, 0);
-		break;
-	case KEY_END:
-		select_row(ui, row_count(ui) - 1);
-		break;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		open_row(ui);
-		break;
-	case 27:
-	case KEY_BACKSPACE:
-	case 127:
-	case 8:
-		go_back(ui);
-		break;
-	case 's':
-	case KEY_F(6):
-		ui->sort = (ui->sort + 1) % NSORTS;
-		break;
-	case '/':
-		ui->filtering = true;
-		ui->filter[0] = '\0';
-		break;
-	case 'g':
-		ui->group_by = (enum group_by)((ui->group_by + 1) % (GROUP_CGROUP + 1));
-		ui->view = VIEW_GROUPS;
-		ui->sel = ui->top = 0;
-		ui->sel_key[0] = '\0';
-		ui->pinned = false;
-		request(ui, req_group_by, ui->group_by);
-		break;
-	case 'p':
-		request(ui, req_pause, 0);
-		break;
-	case '+':
-	case '=':
-		request(ui, req_interval, -1); /* more often */
-		break;
-	case '-':
-		request(ui, req_interval, 1);
-		break;
-	case '?':
-	case KEY_F(1):
-		ui->help = true;
-		break;
-	case 't':
-		tune_group(ui);
-		break;
-	case KEY_MOUSE:
-		if (getmouse(&ev) == OK) {
-			if (ev.bstate & BUTTON4_PRESSED)
-				select_row(ui, ui->sel - 3);
-			else if (ev.bstate & BUTTON5_PRESSED)
-				select_row(ui, ui->sel + 3);
-			else if (ev.y >= ui->table_y && ev.y < ui->table_y + ui->table_rows) {
-				select_row(ui, ui->top + ev.y - ui->table_y);
-				if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
-					open_row(ui);
+	d->level--;
+	rebuild(d);
+}
+
+static void run_action(struct dash *d, int i)
+{
+	actions[i].run(d);
+	d->dirty = true;
+}
+
+static void draw_keys(struct dash *d, int y)
+{
+	int width = getmaxx(stdscr), x = 0;
+
+	d->nkeys = 0;
+	if (d->mode == MODE_FILTER) {
+		char text[300], f[200];
+
+		report_escape(cur(d)->filter, f, sizeof(f), d->utf8 ? 0 : ESCAPE_ASCII);
+		snprintf(text, sizeof(text), "filter: %s_   (Enter keeps, Esc clears)", f);
+		put(d, y, 0, width, ALIGN_LEFT, text, A_BOLD);
+		return;
+	}
+	if (d->msg[0] && now_s() < d->msg_until) {
+		put(d, y, 0, width, ALIGN_LEFT, d->msg, A_BOLD);
+		return;
+	}
+	d->msg[0] = '\0';
+	put(d, y, 0, width, ALIGN_LEFT, "", A_NORMAL);
+	for (int i = 0; i < NACTIONS; i++) {
+		const struct action *a = &actions[i];
+		int kw, lw;
+
+		if (!a->bar_key)
+			continue;
+		kw = (int)strlen(a->bar_key);
+		lw = (int)strlen(a->bar_label);
+		if (x + kw + lw > width)
+			break;
+		put(d, y, x, kw, ALIGN_LEFT, a->bar_key, A_BOLD);
+		put(d, y, x + kw, lw, ALIGN_LEFT, a->bar_label,
+		    d->color ? pair(d, PAIR_KEY) : A_REVERSE);
+		if (d->nkeys < (int)(sizeof(d->keys) / sizeof(d->keys[0])))
+			d->keys[d->nkeys++] = (struct span){ y, x, x + kw + lw, i };
+		x += kw + lw + 1;
+	}
+}
+
+/* In place of the table: the help, listing every action, then notes. */
+static void draw_help(struct dash *d, int y0, int rows)
+{
+	int width = getmaxx(stdscr), lines = 0, y = y0;
+	char text[256];
+
+	for (int i = 0; i < NACTIONS; i++)
+		lines += actions[i].keys != NULL;
+	lines += NNOTES + 1;
+	if (d->help_top > lines - rows)
+		d->help_top = lines - rows > 0 ? lines - rows : 0;
+	for (int k = 0; y < y0 + rows; k++) {
+		if (k < d->help_top) {
+			if (k >= lines)
+				break;
+			continue;
+		}
+		if (k == 0) {
+			put(d, y++, 0, width, ALIGN_LEFT,
+			    "coretop keys (Up/Down scroll, any other key closes)",
+			    A_BOLD | (d->color ? pair(d, PAIR_HEAD) : A_REVERSE));
+			continue;
+		}
+		int i = 0, n = k - 1;
+
+		for (i = 0; i < NACTIONS; i++)
+			if (actions[i].keys && n-- == 0)
+				break;
+		if (i < NACTIONS) {
+			put(d, y, 0, 16, ALIGN_LEFT, actions[i].keys, A_BOLD | pair(d, PAIR_LABEL));
+			put(d, y, 16, width - 16, ALIGN_LEFT, actions[i].help, A_NORMAL);
+		} else {
+			int note = k - 1 - (lines - NNOTES - 1);
+
+			if (note < 0 || note >= NNOTES)
+				put(d, y, 0, width, ALIGN_LEFT, "", A_NORMAL);
+			else {
+				snprintf(text, sizeof(text), "%s", help_notes[note]);
+				put(d, y, 0, width, ALIGN_LEFT, text, A_NORMAL);
 			}
 		}
-		break;
-	default:
-		break;
+		y++;
 	}
+}
+
+static void draw_sort_menu(struct dash *d, int y0, int rows)
+{
+	const struct view *v = cur_view(d);
+	const struct table *t = &d->tables[d->level];
+	int w = getmaxx(stdscr), n = d->menu_n, shown = rows - 1;
+
+	/* on a short screen the list scrolls with the selection */
+	d->menu_top = shown > 0 && d->menu_sel >= shown ? d->menu_sel - shown + 1 : 0;
+	d->menu_y = y0 + 1;
+	d->menu_rows = shown;
+	put(d, y0, 0, w, ALIGN_LEFT, "Sort by (Enter picks, Esc cancels)",
+	    A_BOLD | (d->color ? pair(d, PAIR_HEAD) : A_REVERSE));
+	for (int k = d->menu_top; k < n && k - d->menu_top < shown; k++) {
+		const struct column *c = &v->cols[d->menu_cols[k]];
+		char text[256];
+
+		snprintf(text, sizeof(text), "%s %-7s %s", d->menu_cols[k] == t->sort ? "*" : " ", c->name,
+			 c->help);
+		put(d, d->menu_y + k - d->menu_top, 0, w, ALIGN_LEFT, text,
+		    k == d->menu_sel ? (d->color ? pair(d, PAIR_SEL) : A_REVERSE) : A_NORMAL);
+	}
+}
+
+void dash_draw(struct dash *d)
+{
+	struct screen_rows r;
+	int h, w, y = 0;
+
+	getmaxyx(stdscr, h, w);
+	erase();
+	layout_rows(h, &r);
+	layout_rows_settle(&r, r.meters > 0 ? layout_meters(d, w, r.meters) : 0);
+	draw_header(d, y, r.header);
+	y += r.header;
+	if (r.meters)
+		draw_meters(d, y);
+	y += r.meters;
+	if (d->mode == MODE_HELP) {
+		draw_help(d, y, r.title + r.table + r.info);
+	} else {
+		if (r.title)
+			draw_title(d, y);
+		y += r.title;
+		if (d->mode == MODE_SORT)
+			draw_sort_menu(d, y, r.table);
+		else
+			draw_table(d, y, r.table);
+		y += r.table;
+		if (r.info)
+			draw_info(d, y, r.info);
+	}
+	if (r.keys)
+		draw_keys(d, h - 1);
+	wnoutrefresh(stdscr);
+	doupdate();
+	d->dirty = false;
+}
+
+/* ---- input ----------------------------------------------------------------------- */
+
+static bool key_help(struct dash *d, int key)
+{
+	if (key == FN(KEY_UP) || key == 'k')
+		d->help_top = d->help_top > 0 ? d->help_top - 1 : 0;
+	else if (key == FN(KEY_DOWN) || key == 'j')
+		d->help_top++;
+	else if (key == FN(KEY_NPAGE))
+		d->help_top += 10;
+	else if (key == FN(KEY_PPAGE))
+		d->help_top = d->help_top > 10 ? d->help_top - 10 : 0;
+	else
+		d->mode = MODE_NORMAL;
 	return true;
 }
 
-/* ---- the loop --------------------------------------------------------------------- */
-
-static void take_snapshot(struct ui *ui)
+static void sort_pick(struct dash *d)
 {
-	struct snapshot *s;
-
-	pthread_mutex_lock(&ui->sh.lock);
-	s = ui->sh.latest;
-	ui->sh.latest = NULL;
-	pthread_mutex_unlock(&ui->sh.lock);
-	if (s) {
-		snapshot_free(ui->snap);
-		ui->snap = s;
-	}
+	if (d->menu_sel >= 0 && d->menu_sel < d->menu_n)
+		table_sort_by(cur(d), d->menu_cols[d->menu_sel]);
+	d->mode = MODE_NORMAL;
+	rebuild(d);
 }
 
-static void colors(struct ui *ui)
+static void key_sort(struct dash *d, int key)
 {
-	if (!ui->color || !has_colors()) {
-		ui->color = false;
+	if (key == FN(KEY_UP) || key == 'k')
+		d->menu_sel = d->menu_sel > 0 ? d->menu_sel - 1 : 0;
+	else if (key == FN(KEY_DOWN) || key == 'j')
+		d->menu_sel = d->menu_sel + 1 < d->menu_n ? d->menu_sel + 1 : d->menu_sel;
+	else if (key == '\n' || key == '\r' || key == FN(KEY_ENTER))
+		sort_pick(d);
+	else if (key == 27 || key == 'q' || key == 's' || key == FN(KEY_F(6)))
+		d->mode = MODE_NORMAL;
+}
+
+static void key_filter(struct dash *d, int key)
+{
+	char *f = cur(d)->filter;
+	size_t n = strlen(f);
+
+	if (key == '\n' || key == '\r' || key == FN(KEY_ENTER)) {
+		d->mode = MODE_NORMAL;
+	} else if (key == 27) {
+		f[0] = '\0';
+		d->mode = MODE_NORMAL;
+	} else if (key == 127 || key == CTRL('h') || key == FN(KEY_BACKSPACE)) {
+		/* drop one UTF-8 character */
+		while (n > 0 && ((unsigned char)f[--n] & 0xc0) == 0x80)
+			;
+		f[n] = '\0';
+	} else if (key == CTRL('u')) {
+		f[0] = '\0';
+	} else if (!(key & FN(0)) && key >= ' ' && key != 127) {
+		char mb[8];
+		mbstate_t st;
+		size_t len;
+
+		memset(&st, 0, sizeof(st));
+		len = wcrtomb(mb, (wchar_t)key, &st);
+		if (len != (size_t)-1 && n + len < sizeof(cur(d)->filter)) {
+			memcpy(f + n, mb, len);
+			f[n + len] = '\0';
+		}
+	} else {
 		return;
 	}
-	start_color();
-	use_default_colors();
-	init_pair(PAIR_BAD, COLOR_RED, -1);
-	init_pair(PAIR_RISK, COLOR_YELLOW, -1);
-	init_pair(PAIR_OK, COLOR_GREEN, -1);
-	init_pair(PAIR_BAR, COLOR_GREEN, -1);
-	init_pair(PAIR_TITLE, COLOR_CYAN, -1);
-	init_pair(PAIR_KEY, COLOR_CYAN, -1);
+	rebuild(d);
 }
 
-int dashboard_main(struct sampler *s, const struct topo *topo, const struct monitor_options *o)
+static void click(struct dash *d, int y, int x)
 {
-	struct ui ui = { .sampler = s, .opt = o, .color = o->color, .group_by = o->group_by };
-	struct sigaction sa = { .sa_handler = on_signal };
-	SCREEN *screen;
-	pthread_t th;
-	bool running = true;
-	int status = 0;
+	struct table *t = cur(d);
+	double now = now_s();
 
-	(void)topo;
-	setlocale(LC_ALL, "");
-	if (pipe(ui.pipe) < 0) {
-		fprintf(stderr, "coretop: pipe: %s\n", strerror(errno));
-		return 1;
+	if (d->mode == MODE_HELP) {
+		d->mode = MODE_NORMAL;
+		return;
 	}
-	fcntl(ui.pipe[0], F_SETFL, O_NONBLOCK);
-	fcntl(ui.pipe[1], F_SETFL, O_NONBLOCK);
-	wake_fd = ui.pipe[1];
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	pthread_mutex_init(&ui.sh.lock, NULL);
-	pthread_cond_init(&ui.sh.wake, NULL);
-	ui.sh.interval = o->delay;
-	ui.sh.group_by = -1;
+	if (d->mode == MODE_SORT) {
+		if (y >= d->menu_y && y < d->menu_y + d->menu_rows &&
+		    d->menu_top + y - d->menu_y < d->menu_n) {
+			d->menu_sel = d->menu_top + y - d->menu_y;
+			sort_pick(d);
+		} else {
+			d->mode = MODE_NORMAL;
+		}
+		return;
+	}
+	for (int i = 0; i < d->nkeys; i++)
+		if (y == d->keys[i].y && x >= d->keys[i].x0 && x < d->keys[i].x1) {
+			run_action(d, d->keys[i].what);
+			return;
+		}
+	for (int i = 0; i < d->nheads; i++)
+		if (y == d->heads[i].y && x >= d->heads[i].x0 && x < d->heads[i].x1) {
+			table_sort_by(t, d->heads[i].what);
+			rebuild(d);
+			return;
+		}
+	if (y >= d->body_y && y < d->body_y + d->body_rows) {
+		long row = t->top + (y - d->body_y);
 
-	if (!(ui.screen = screen = newterm(NULL, stdout, stdin))) {
-		fprintf(stderr, "coretop: cannot use this terminal (TERM=%s)\n",
-			getenv("TERM") ? getenv("TERM") : "");
-		return 2;
+		if (row >= (long)t->nrows)
+			return;
+		if (row == d->click_row && now - d->click_at < DOUBLE_CLICK_S) {
+			table_select(t, row);
+			d->click_at = 0;
+			go_drill(d);
+			return;
+		}
+		table_select(t, row);
+		d->click_row = row;
+		d->click_at = now;
 	}
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(25);
-	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-	mouseinterval(300);
-	colors(&ui);
-	draw(&ui);
+}
 
-	if (pthread_create(&th, NULL, sampler_main, &ui) != 0) {
-		endwin();
-		fprintf(stderr, "coretop: cannot start the sampler thread\n");
-		return 1;
-	}
-	while (running) {
-		struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { ui.pipe[0], POLLIN, 0 } };
-		char buf[64];
-		ssize_t n;
-		int ch;
+static void mouse(struct dash *d)
+{
+	MEVENT ev;
 
-		if (poll(fds, 2, 1000) < 0 && errno != EINTR)
-			break;
-		if (fds[1].revents & POLLIN)
-			while ((n = read(ui.pipe[0], buf, sizeof(buf))) > 0)
-				for (ssize_t i = 0; i < n; i++)
-					if (buf[i] == SIGINT || buf[i] == SIGTERM || buf[i] == SIGHUP)
-						running = false;
-		if (fds[0].revents & (POLLHUP | POLLERR))
-			running = false;
-		while (running && (ch = getch()) != ERR)
-			if (ch != KEY_RESIZE)
-				running = handle_key(&ui, ch);
-		take_snapshot(&ui);
-		if (running)
-			draw(&ui);
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON1_PRESSED) {
+		click(d, ev.y, ev.x);
+	} else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		int step = ev.bstate & BUTTON4_PRESSED ? -WHEEL_ROWS : WHEEL_ROWS;
+
+		if (d->mode == MODE_HELP)
+			d->help_top = d->help_top + step > 0 ? d->help_top + step : 0;
+		else if (d->mode == MODE_NORMAL)
+			table_move(cur(d), step);
 	}
-	request(&ui, req_quit, 0);
-	pthread_join(th, NULL);
-	endwin();
-	delscreen(screen);
-	wake_fd = -1;
-	if (ui.sh.err < 0 && !ui.snap)
-		status = 1;
-	snapshot_free(ui.snap);
-	snapshot_free(ui.sh.latest);
-	close(ui.pipe[0]);
-	close(ui.pipe[1]);
-	pthread_mutex_destroy(&ui.sh.lock);
-	pthread_cond_destroy(&ui.sh.wake);
-	return status;
+}
+
+void dash_key(struct dash *d, int key, bool fn)
+{
+	if (fn)
+		key = FN(key);
+	d->dirty = true;
+	if (key == FN(KEY_RESIZE)) {
+		return;
+	}
+	if (key == FN(KEY_MOUSE)) {
+		mouse(d);
+		return;
+	}
+	switch (d->mode) {
+	case MODE_HELP:
+		key_help(d, key);
+		return;
+	case MODE_SORT:
+		key_sort(d, key);
+		return;
+	case MODE_FILTER:
+		key_filter(d, key);
+		return;
+	default:
+		break;
+	}
+	for (int i = 0; i < NACTIONS; i++)
+		for (int k = 0; k < 6 && actions[i].codes[k]; k++)
+			if (actions[i].codes[k] == key) {
+				run_action(d, i);
+				return;
+			}
+	d->dirty = false;
+}
+
+/* ---- life ------------------------------------------------------------------------ */
+
+struct dash *dash_new(const struct topo *topo, const struct monitor_options *o,
+		      struct feed *feed, bool utf8)
+{
+	struct dash *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->topo = topo;
+	d->opt = o;
+	d->feed = feed;
+	d->utf8 = utf8;
+	d->interval = o->delay;
+	d->group_by = o->group_by;
+	d->click_row = -1;
+	d->dirty = true;
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		table_init(&d->tables[l], l);
+	d->color = o->color && has_colors();
+	if (d->color) {
+		start_color();
+		use_default_colors();
+		init_pair(PAIR_BAD, COLOR_RED, -1);
+		init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+		init_pair(PAIR_GOOD, COLOR_GREEN, -1);
+		init_pair(PAIR_LABEL, COLOR_CYAN, -1);
+		init_pair(PAIR_HEAD, COLOR_BLACK, COLOR_GREEN);
+		init_pair(PAIR_SEL, COLOR_BLACK, COLOR_CYAN);
+		init_pair(PAIR_KEY, COLOR_BLACK, COLOR_CYAN);
+	}
+	return d;
+}
+
+void dash_free(struct dash *d)
+{
+	if (!d)
+		return;
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		table_release(&d->tables[l]);
+	free(d->scope.group_key);
+	meter_layout_release(&d->meters);
+	snapshot_free(d->snap);
+	free(d);
+}
+
+void dash_set_snapshot(struct dash *d, struct snapshot *snap, int err)
+{
+	struct snapshot *old = d->snap;
+
+	d->err = err;
+	d->dirty = true;
+	if (!snap) {
+		if (err < 0)
+			say(d, "cannot read %s: %s", d->opt->proc_root, strerror(-err));
+		return;
+	}
+	d->snap = snap;
+	rebuild(d);
+	snapshot_free(old);
+}
+
+bool dash_dirty(const struct dash *d)
+{
+	return d->dirty;
+}
+
+bool dash_quit(const struct dash *d)
+{
+	return d->quit;
+}
+
+int dash_timeout_ms(const struct dash *d)
+{
+	double left;
+
+	if (!d->msg[0])
+		return -1;
+	left = d->msg_until - now_s();
+	return left <= 0 ? 0 : (int)ceil(left * 1000);
+}
+
+void dash_tick(struct dash *d)
+{
+	if (d->msg[0] && now_s() >= d->msg_until) {
+		d->msg[0] = '\0';
+		d->dirty = true;
+	}
+}
+
+void dash_set_feed(struct dash *d, struct feed *feed)
+{
+	d->feed = feed;
 }

@@ -1,145 +1,497 @@
 #include "tui/layout.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
-struct meter_layout layout_meters(int npus, int npackages, int cols, int max_rows)
-{
-	struct meter_layout l = { 0, 1, 0, METER_MIN_WIDTH };
+/* ---- text ---------------------------------------------------------------------- */
 
-	if (npus <= 0 || cols <= 0 || max_rows <= 0)
-		return (struct meter_layout){ 1, 0, 0, 0 };
-	/* the fewest columns whose rows fit, each meter as wide as it may be */
-	for (int c = 1; c <= npus; c++) {
-		int rows = (npus + c - 1) / c, w = (cols - (c - 1)) / c;
-
-		if (w < METER_MIN_WIDTH)
-			break;
-		if (rows <= max_rows) {
-			l.columns = c;
-			l.rows = rows;
-			l.width = w > METER_MAX_WIDTH ? METER_MAX_WIDTH : w;
-			return l;
-		}
-	}
-	l.per_package_summary = 1;
-	l.columns = 1;
-	l.rows = npackages < max_rows ? npackages : max_rows;
-	l.width = cols;
-	return l;
-}
-
-int layout_columns(const struct column *cols, int ncols, int total, int *widths)
-{
-	int shown = ncols, used, spare;
-
-	for (;;) {
-		used = 0;
-		for (int i = 0; i < shown; i++)
-			used += cols[i].min + (i ? 1 : 0);
-		if (used <= total || shown == 1)
-			break;
-		shown--;
-	}
-	for (int i = 0; i < ncols; i++)
-		widths[i] = i < shown ? cols[i].min : 0;
-	spare = total - used;
-	/* hand out the rest one cell at a time, so flexible columns grow evenly */
-	while (spare > 0) {
-		int grew = 0;
-
-		for (int i = 0; i < shown && spare > 0; i++)
-			if (widths[i] < cols[i].max) {
-				widths[i]++;
-				spare--;
-				grew = 1;
-			}
-		if (!grew)
-			break;
-	}
-	if (shown == 1 && widths[0] > total)
-		widths[0] = total > 0 ? total : 0;
-	return shown;
-}
-
-/* Decode one UTF-8 character; returns its length (1 for a stray byte) and its cells. */
-static int next_char(const char *s, int *cells)
+/* The character at S (N bytes left): its byte length and columns. Undecodable bytes
+ * and unprintable characters are one byte shown as one '?'; *PRINTABLE says which. */
+static size_t next_char(const char *s, size_t n, int *cols, bool *printable)
 {
 	mbstate_t st;
 	wchar_t wc;
-	size_t n;
+	size_t len;
+	int w;
 
 	memset(&st, 0, sizeof(st));
-	n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		*cells = 1;
+	len = mbrtowc(&wc, s, n, &st);
+	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+		*cols = 1;
+		*printable = false;
 		return 1;
 	}
-	*cells = wcwidth(wc);
-	if (*cells < 0)
-		*cells = 1;
-	return (int)n;
+	w = wcwidth(wc);
+	if (w < 0) {
+		*cols = 1;
+		*printable = false;
+		return len;
+	}
+	*cols = w;
+	*printable = true;
+	return len;
 }
 
-int layout_cells(const char *in)
+int text_width(const char *s)
 {
-	int total = 0, c;
+	size_t n = strlen(s);
+	int total = 0;
 
-	while (*in) {
-		in += next_char(in, &c);
-		total += c;
+	for (size_t i = 0; i < n;) {
+		int cols;
+		bool printable;
+
+		i += next_char(s + i, n - i, &cols, &printable);
+		total += cols;
 	}
 	return total;
 }
 
-size_t layout_fit(const char *in, int width, int right, char *out, size_t cap)
+/* Append LEN bytes of S to OUT if they fit; false when they do not. */
+static bool put(char *out, size_t cap, size_t *o, const char *s, size_t len)
 {
-	size_t o = 0, keep = 0;
-	int used = 0, c, pad;
-	const char *p = in;
+	if (*o + len + 1 > cap)
+		return false;
+	memcpy(out + *o, s, len);
+	*o += len;
+	out[*o] = '\0';
+	return true;
+}
+
+static int pad(char *out, size_t cap, size_t *o, int cols)
+{
+	int done = 0;
+
+	while (done < cols && put(out, cap, o, " ", 1))
+		done++;
+	return done;
+}
+
+int text_fit(const char *s, int width, enum text_align align, const char *ellipsis,
+	     char *out, size_t cap)
+{
+	size_t n = strlen(s), o = 0;
+	int total = text_width(s), limit, used = 0, written = 0;
+	bool cut = total > width;
 
 	if (cap == 0)
 		return 0;
-	if (width < 0)
-		width = 0;
-	/* how much of IN fits */
-	while (*p) {
-		int n = next_char(p, &c);
-		if (used + c > width)
+	out[0] = '\0';
+	if (width <= 0)
+		return 0;
+	limit = cut && ellipsis ? width - 1 : width;
+	if (!cut && align == ALIGN_RIGHT)
+		written += pad(out, cap, &o, width - total);
+	for (size_t i = 0; i < n;) {
+		int cols;
+		bool printable;
+		size_t len = next_char(s + i, n - i, &cols, &printable);
+
+		if (used + cols > limit)
 			break;
-		used += c;
-		p += n;
-		keep = (size_t)(p - in);
+		if (!(printable ? put(out, cap, &o, s + i, len) : put(out, cap, &o, "?", 1)))
+			return written + used;
+		used += cols;
+		i += len;
 	}
-	pad = width - used;
-	if (right)
-		for (; pad > 0 && o + 1 < cap; pad--)
-			out[o++] = ' ';
-	if (keep > cap - 1 - o)
-		keep = cap - 1 - o;
-	memcpy(out + o, in, keep);
-	o += keep;
-	for (; pad > 0 && o + 1 < cap; pad--)
-		out[o++] = ' ';
-	out[o] = '\0';
-	return o;
+	written += used;
+	if (cut) {
+		/* a wide character that did not fit leaves a gap before the ellipsis */
+		written += pad(out, cap, &o, limit - used);
+		if (ellipsis && put(out, cap, &o, ellipsis, strlen(ellipsis)))
+			written++;
+	}
+	if (!cut && align == ALIGN_LEFT)
+		written += pad(out, cap, &o, width - total);
+	return written;
+}
+
+size_t text_cut(const char *s, int width)
+{
+	size_t n = strlen(s), i = 0, space = 0;
+	int used = 0;
+
+	while (i < n) {
+		int cols;
+		bool printable;
+		size_t len = next_char(s + i, n - i, &cols, &printable);
+
+		if (used + cols > width)
+			return space ? space : i;
+		if (s[i] == ' ')
+			space = i + 1;
+		used += cols;
+		i += len;
+	}
+	return n;
 }
 
 void layout_bar(double pct, int width, char *out, size_t cap)
 {
-	int n, i;
+	int fill;
 
+	if (cap == 0)
+		return;
 	if (width < 0)
 		width = 0;
 	if ((size_t)width >= cap)
 		width = (int)cap - 1;
-	if (pct < 0)
-		pct = 0;
-	if (pct > 100)
-		pct = 100;
-	n = (int)(pct * width / 100.0 + 0.5);
-	for (i = 0; i < width; i++)
-		out[i] = i < n ? '|' : ' ';
+	pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+	fill = (int)(pct * width / 100.0 + 0.5);
+	for (int i = 0; i < width; i++)
+		out[i] = i < fill ? '|' : ' ';
 	out[width] = '\0';
+}
+
+/* ---- table columns ------------------------------------------------------------- */
+
+int layout_columns(const struct col_spec *c, int n, int width, int gap, int *widths)
+{
+	bool back[LAYOUT_MAX_COLS] = { false };
+	int shown = n, need = 0, spare, flex;
+
+	if (n > LAYOUT_MAX_COLS)
+		n = LAYOUT_MAX_COLS;
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		widths[i] = c[i].min;
+		need += c[i].min;
+	}
+	need += gap * (n - 1);
+	while (need > width && shown > 1) {
+		int drop = -1;
+
+		for (int i = 0; i < n; i++)
+			if (widths[i] > 0 && (drop < 0 || c[i].priority <= c[drop].priority))
+				drop = i;
+		need -= widths[drop] + gap;
+		widths[drop] = 0;
+		shown--;
+	}
+	/* dropping by priority may have freed more room than needed: take back the most
+	 * important of the dropped columns that fit again */
+	for (int k = 0; k < n; k++) {
+		int best = -1;
+
+		for (int i = 0; i < n; i++)
+			if (widths[i] == 0 && !back[i] && (best < 0 || c[i].priority > c[best].priority))
+				best = i;
+		if (best < 0)
+			break;
+		back[best] = true;
+		if (need + gap + c[best].min <= width) {
+			widths[best] = c[best].min;
+			need += gap + c[best].min;
+			shown++;
+		}
+	}
+	if (need > width) { /* one column left, and it is too wide */
+		for (int i = 0; i < n; i++)
+			if (widths[i] > 0)
+				widths[i] = width > 0 ? width : 0;
+		return width > 0 ? 1 : 0;
+	}
+	spare = width - need;
+	do {
+		flex = 0;
+		for (int i = 0; i < n; i++)
+			if (widths[i] > 0 && c[i].flex && widths[i] < c[i].max)
+				flex++;
+		if (flex == 0)
+			break;
+		int share = spare / flex > 0 ? spare / flex : 1;
+		for (int i = 0; i < n && spare > 0; i++) {
+			if (!(widths[i] > 0 && c[i].flex && widths[i] < c[i].max))
+				continue;
+			int add = share < c[i].max - widths[i] ? share : c[i].max - widths[i];
+			widths[i] += add;
+			spare -= add;
+		}
+	} while (spare > 0);
+	return shown;
+}
+
+int layout_segments(const int *w, const int *prio, int n, int width, int gap, bool *shown)
+{
+	unsigned long long seen = 0; /* segments considered: a header has a handful */
+	int used = 0, count = 0;
+
+	if (n > 64)
+		n = 64;
+	for (int i = 0; i < n; i++)
+		shown[i] = false;
+	for (int k = 0; k < n; k++) {
+		int best = -1;
+
+		for (int i = 0; i < n; i++)
+			if (!(seen >> i & 1) && (best < 0 || prio[i] > prio[best]))
+				best = i;
+		seen |= 1ULL << best;
+		int add = w[best] + (count ? gap : 0);
+		if (w[best] > 0 && used + add <= width) {
+			shown[best] = true;
+			used += add;
+			count++;
+		}
+	}
+	return used;
+}
+
+/* ---- core meters --------------------------------------------------------------- */
+
+static int cmp_pu(const void *a, const void *b, void *ctx)
+{
+	const struct topo_cpu *cpus = ctx, *x = &cpus[*(const int *)a], *y = &cpus[*(const int *)b];
+
+	if (x->package != y->package)
+		return x->package < y->package ? -1 : 1;
+	if (x->numa != y->numa)
+		return x->numa < y->numa ? -1 : 1;
+	if (x->core != y->core)
+		return x->core < y->core ? -1 : 1;
+	return (x->os_index > y->os_index) - (x->os_index < y->os_index);
+}
+
+static int digits(int v)
+{
+	int d = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		d++;
+	}
+	return d;
+}
+
+static int div_up(int a, int b)
+{
+	return (a + b - 1) / b;
+}
+
+int meter_group_label(const struct meter_layout *l, int group, char *out, size_t cap)
+{
+	const struct meter_group *g = &l->groups[group];
+
+	if (l->numa_split)
+		return snprintf(out, cap, "P%dN%d", g->package, g->numa);
+	return snprintf(out, cap, "P%d", g->package);
+}
+
+static struct meter_cell *add_cell(struct meter_layout *l, enum meter_cell_kind kind, int row,
+				   int col, int width, int pu, int group)
+{
+	struct meter_cell *c = &l->cells[l->ncells++];
+
+	*c = (struct meter_cell){ kind, row, col, width, pu, group };
+	return c;
+}
+
+/* Rows of bars with C core cells per row. */
+static int bar_rows(const struct meter_layout *l, int c)
+{
+	int rows = 0;
+
+	for (int g = 0; g < l->ngroups; g++)
+		rows += (l->ngroups > 1) + div_up(l->groups[g].cores, c);
+	return rows;
+}
+
+/* Bars with C cores per row in WIDTH: the bar width, or < METER_BAR_MIN if none fit. */
+static int bar_width(const struct meter_layout *l, int width, int c)
+{
+	int gap = l->smt > 1 ? 1 : 0, core_w = (width - (c - 1) * gap) / c;
+	int b = core_w / l->smt - l->label_width - 2;
+
+	return b > METER_BAR_MAX ? METER_BAR_MAX : b;
+}
+
+static bool try_bars(struct meter_layout *l, const struct topo_cpu *cpus, int width, int max_rows)
+{
+	int most = 0, c = 0, rows, row = 0, gap = l->smt > 1 ? 1 : 0, pu_w, core_w;
+
+	for (int g = 0; g < l->ngroups; g++)
+		if (l->groups[g].cores > most)
+			most = l->groups[g].cores;
+	/* Fewest rows first (the table needs them more), then the widest bars that keep
+	 * that many rows: 16 PUs on 120 columns make two rows of eight, not 13 + 3. */
+	while (c < most && bar_width(l, width, c + 1) >= METER_BAR_MIN)
+		c++;
+	if (c == 0 || (rows = bar_rows(l, c)) > max_rows)
+		return false;
+	while (c > 1 && bar_rows(l, c - 1) == rows)
+		c--;
+	l->mode = METER_BARS;
+	l->rows = rows;
+	l->bar_width = bar_width(l, width, c);
+	pu_w = l->label_width + 2 + l->bar_width;
+	core_w = l->smt * pu_w;
+	for (int g = 0; g < l->ngroups; g++) {
+		const struct meter_group *mg = &l->groups[g];
+		int k = -1, prev_core = -1, j = 0;
+
+		if (l->ngroups > 1)
+			add_cell(l, CELL_TITLE, row++, 0, width, -1, g);
+		for (int i = mg->first; i < mg->first + mg->count; i++) {
+			int pu = l->order[i];
+
+			if (k < 0 || cpus[pu].core != prev_core) {
+				k++;
+				j = 0;
+				prev_core = cpus[pu].core;
+			}
+			add_cell(l, CELL_PU, row + k / c, (k % c) * (core_w + gap) + j++ * pu_w, pu_w,
+				 pu, g);
+		}
+		row += div_up(mg->cores, c);
+	}
+	return true;
+}
+
+/* One character per PU; GAP columns between cores. */
+static bool try_strip(struct meter_layout *l, const struct topo_cpu *cpus, int width,
+		      int max_rows, int gap)
+{
+	int prefix = 0, per_row, rows = 0, row = 0;
+	char label[32];
+
+	if (l->ngroups > 1)
+		for (int g = 0; g < l->ngroups; g++) {
+			int w = meter_group_label(l, g, label, sizeof(label)) + 1;
+			prefix = w > prefix ? w : prefix;
+		}
+	per_row = (width - prefix + gap) / (l->smt + gap);
+	if (per_row < 1)
+		return false;
+	for (int g = 0; g < l->ngroups; g++)
+		rows += div_up(l->groups[g].cores, per_row);
+	if (rows > max_rows)
+		return false;
+	l->mode = METER_STRIP;
+	l->rows = rows;
+	for (int g = 0; g < l->ngroups; g++) {
+		const struct meter_group *mg = &l->groups[g];
+		int k = -1, prev_core = -1, j = 0;
+
+		if (prefix)
+			add_cell(l, CELL_PREFIX, row, 0, prefix, -1, g);
+		for (int i = mg->first; i < mg->first + mg->count; i++) {
+			int pu = l->order[i];
+
+			if (k < 0 || cpus[pu].core != prev_core) {
+				k++;
+				j = 0;
+				prev_core = cpus[pu].core;
+			}
+			add_cell(l, CELL_PU, row + k / per_row,
+				 prefix + (k % per_row) * (l->smt + gap) + j++, 1, pu, g);
+		}
+		row += div_up(mg->cores, per_row);
+	}
+	return true;
+}
+
+int meter_layout(const struct topo_cpu *cpus, int n, int width, int max_rows,
+		 struct meter_layout *out)
+{
+	struct meter_layout *l = out;
+	int run = 0, max_os = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (n <= 0 || width <= 0 || max_rows <= 0)
+		return 0;
+	l->order = malloc(sizeof(*l->order) * (size_t)n);
+	l->groups = calloc((size_t)n, sizeof(*l->groups));
+	/* each PU, plus a title or prefix per group, or one summary per group */
+	l->cells = calloc((size_t)n * 2 + 1, sizeof(*l->cells));
+	if (!l->order || !l->groups || !l->cells) {
+		meter_layout_release(l);
+		return -ENOMEM;
+	}
+	l->npus = n;
+	for (int i = 0; i < n; i++) {
+		l->order[i] = i;
+		if (cpus[i].os_index > max_os)
+			max_os = cpus[i].os_index;
+	}
+	qsort_r(l->order, (size_t)n, sizeof(*l->order), cmp_pu, (void *)cpus);
+	l->label_width = digits(max_os) + 1; /* " 12[": a space before the widest */
+	for (int i = 0; i < n; i++) {
+		const struct topo_cpu *c = &cpus[l->order[i]], *p = i ? &cpus[l->order[i - 1]] : NULL;
+		struct meter_group *g = l->ngroups ? &l->groups[l->ngroups - 1] : NULL;
+
+		if (!p || c->package != p->package || c->numa != p->numa) {
+			g = &l->groups[l->ngroups++];
+			*g = (struct meter_group){ c->package, c->numa, i, 0, 0 };
+			if (p && c->package == p->package)
+				l->numa_split = true;
+		}
+		if (!p || g->count == 0 || c->core != p->core) {
+			g->cores++;
+			run = 0;
+		}
+		g->count++;
+		if (++run > l->smt)
+			l->smt = run;
+	}
+	if (try_bars(l, cpus, width, max_rows))
+		return 0;
+	l->ncells = 0;
+	if (try_strip(l, cpus, width, max_rows, 1) || (l->ncells = 0, try_strip(l, cpus, width, max_rows, 0)))
+		return 0;
+	l->ncells = 0;
+	l->mode = METER_SUMMARY;
+	if (l->ngroups <= max_rows) {
+		for (int g = 0; g < l->ngroups; g++)
+			add_cell(l, CELL_SUMMARY, g, 0, width, -1, g);
+		l->rows = l->ngroups;
+	} else {
+		add_cell(l, CELL_SUMMARY, 0, 0, width, -1, -1);
+		l->rows = 1;
+	}
+	return 0;
+}
+
+void meter_layout_release(struct meter_layout *l)
+{
+	free(l->order);
+	free(l->groups);
+	free(l->cells);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ---- screen rows --------------------------------------------------------------- */
+
+void layout_rows(int height, struct screen_rows *r)
+{
+	int rest;
+
+	memset(r, 0, sizeof(*r));
+	if (height <= 0)
+		return;
+	r->header = 1;
+	if (height == 1)
+		return;
+	r->keys = height >= 3;
+	r->info = height >= 24 ? 2 : height >= 8;
+	if (height >= 10)
+		r->header = 2;
+	r->title = height >= 12;
+	rest = height - r->header - r->keys - r->info - r->title;
+	/* meters take at most a third, and leave the table its headings and four rows */
+	r->meters = height / 3 < rest - 5 ? height / 3 : rest - 5;
+	if (r->meters < 0)
+		r->meters = 0;
+	r->table = rest - r->meters;
+}
+
+void layout_rows_settle(struct screen_rows *r, int used)
+{
+	if (used < 0 || used > r->meters)
+		used = r->meters;
+	r->table += r->meters - used;
+	r->meters = used;
 }

@@ -1,58 +1,161 @@
 /*
- * layout.h — the dashboard's layout maths, apart from curses so it can be tested: how
- * core meters pack into the width and height available, how columns shrink, how text
- * fits a number of terminal cells. Pure functions; callers own every buffer.
+ * layout.h — the dashboard's geometry as pure functions: how many columns of text a
+ * string takes, how wide each table column is, which header segments fit, where each
+ * PU's meter goes and how the screen's rows are shared. No curses and no globals (the
+ * text functions read LC_CTYPE, as curses does), so tests check the maths for any
+ * terminal size and any topology.
+ *
+ * Ownership: struct meter_layout owns its arrays; meter_layout_release() frees them
+ * (and is safe on a zeroed or released layout). Everything else is plain values in
+ * caller-owned buffers.
  */
-#ifndef CORETOP_LAYOUT_H
-#define CORETOP_LAYOUT_H
+#ifndef CORETOP_TUI_LAYOUT_H
+#define CORETOP_TUI_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#define METER_MIN_WIDTH 12 /* "12 [|||  9%]" */
-#define METER_MAX_WIDTH 40
+#include "sampler/topo.h"
+
+/* ---- text ---------------------------------------------------------------------- */
+
+enum text_align { ALIGN_LEFT, ALIGN_RIGHT };
+
+/*
+ * Columns S takes on a terminal: wcwidth() per character (2 for CJK, 0 for combining
+ * marks); a byte that does not decode, or a character that is not printable, counts 1
+ * because text_fit() shows it as '?'.
+ */
+int text_width(const char *s);
+
+/*
+ * Write S into OUT (CAP bytes, always NUL-terminated) as exactly WIDTH columns: cut at
+ * a character boundary when too long, with ELLIPSIS (a one-column string, or NULL for
+ * none) in the last column; padded with spaces, on the right for ALIGN_LEFT, on the
+ * left for ALIGN_RIGHT. A wide character that would straddle the edge becomes a
+ * space. Unprintable characters and undecodable bytes become '?', so the result is
+ * safe to send to a terminal even when S was not escaped. Returns the columns written
+ * (WIDTH, or less when CAP is too small).
+ */
+int text_fit(const char *s, int width, enum text_align align, const char *ellipsis,
+	     char *out, size_t cap);
+
+/*
+ * Bytes of S that make its first line when wrapped at WIDTH columns: all of S if it
+ * fits, else up to and including the last space that fits, else as many whole
+ * characters as fit. The rest starts at S + the result.
+ */
+size_t text_cut(const char *s, int width);
+
+/* "|||||     ": a bar of WIDTH columns (at most CAP - 1) filled to PCT percent,
+ * clamped to 0..100, rounded to the nearest column. */
+void layout_bar(double pct, int width, char *out, size_t cap);
+
+/* ---- table columns ------------------------------------------------------------- */
+
+struct col_spec {
+	int min, max;  /* content width: shown at least MIN wide, grown up to MAX */
+	int priority;  /* when the terminal is too narrow, the lowest goes first */
+	bool flex;     /* takes a share of the spare width (names, command lines) */
+};
+
+#define LAYOUT_MAX_COLS 32
+
+/*
+ * Widths of N (at most LAYOUT_MAX_COLS) columns in a table WIDTH columns wide with GAP
+ * spaces between shown columns. Columns are hidden (width 0), lowest priority first
+ * and the rightmost of equals first, until the minimums fit; then hidden columns that
+ * fit again come back, highest priority first; a lone column wider than the screen is
+ * cut to WIDTH. Spare width then goes to the flex columns in equal shares up to their MAX;
+ * what is still left stays blank on the right. Returns the number of columns shown.
+ */
+int layout_columns(const struct col_spec *c, int n, int width, int gap, int *widths);
+
+/*
+ * Which of N text segments (widths W, priorities PRIO, shown left to right with GAP
+ * between) fit in WIDTH: highest priority first, each kept if it still fits. SHOWN[i]
+ * gets the answer; returns the columns used.
+ */
+int layout_segments(const int *w, const int *prio, int n, int width, int gap, bool *shown);
+
+/* ---- core meters --------------------------------------------------------------- */
+
+enum meter_mode {
+	METER_NONE,    /* no rows for meters */
+	METER_BARS,    /* one bar per PU: " 12[|||  45%]", SMT siblings side by side */
+	METER_STRIP,   /* one character per PU, cores apart, one line per package/NUMA */
+	METER_SUMMARY, /* one line per package/NUMA node (or one for the machine) */
+};
+
+/* Bars are at least this wide inside the brackets, and at most this. */
+#define METER_BAR_MIN 4
+#define METER_BAR_MAX 60
+
+enum meter_cell_kind { CELL_PU, CELL_TITLE, CELL_PREFIX, CELL_SUMMARY };
+
+struct meter_cell {
+	enum meter_cell_kind kind;
+	int row, col, width; /* in the meter area */
+	int pu;              /* CELL_PU: index into the CPU array given */
+	int group;           /* index into meter_layout.groups (-1: the whole machine) */
+};
+
+/* A package, or a NUMA node within one: the unit of titles, prefixes and summaries. */
+struct meter_group {
+	int package, numa;
+	int first, count;    /* its PUs: order[first .. first + count) */
+	int cores;
+};
 
 struct meter_layout {
-	int per_package_summary; /* 1: one summary line per package instead of meters */
-	int columns;             /* meters side by side */
-	int rows;                /* lines used */
-	int width;               /* cells per meter */
+	enum meter_mode mode;
+	int rows;            /* rows used, <= the budget */
+	int label_width;     /* BARS: the CPU number's columns, a space before the widest */
+	int bar_width;       /* BARS: inside the brackets */
+	int smt;             /* most PUs on one core */
+	bool numa_split;     /* some package holds more than one NUMA node */
+	int *order;          /* PU indexes by package, NUMA node, core, OS index */
+	int npus;
+	struct meter_group *groups;
+	int ngroups;
+	struct meter_cell *cells;
+	int ncells;
 };
 
 /*
- * Pack NPUS meters (SMT siblings stay next to each other: the caller lists them in
- * topology order) into COLS cells and at most MAX_ROWS lines; NPACKAGES summary lines
- * are the fallback when even the narrowest meters do not fit.
+ * Place the meters of N PUs (CPUS, as topo.h describes them) in an area WIDTH columns
+ * wide and at most MAX_ROWS high: bars if they fit (in the fewest rows, then the
+ * widest bars that keep that many rows), else a strip, else summaries (one line per
+ * group, or one for the machine), else nothing. In BARS and STRIP every PU has exactly one cell, siblings of a core are
+ * adjacent on one row, and no two cells overlap. Returns 0 or -ENOMEM (OUT is then
+ * empty, mode METER_NONE).
  */
-struct meter_layout layout_meters(int npus, int npackages, int cols, int max_rows);
+int meter_layout(const struct topo_cpu *cpus, int n, int width, int max_rows,
+		 struct meter_layout *out);
+void meter_layout_release(struct meter_layout *l);
 
-/* A column of the groups table. */
-struct column {
-	const char *title;
-	int min, max;  /* cells; a column with min 0 may be dropped */
-	int right;     /* right-aligned */
+/* A group's short name, the strip's line prefix: "P0", or "P0N1" when NUMA nodes split
+ * packages. Returns its length as snprintf does. */
+int meter_group_label(const struct meter_layout *l, int group, char *out, size_t cap);
+
+/* ---- screen rows --------------------------------------------------------------- */
+
+/* Rows of each part, top to bottom; a part with 0 rows is not drawn. */
+struct screen_rows {
+	int header;  /* 0..2 */
+	int meters;  /* a budget until layout_rows_settle(), then what the meters use */
+	int title;   /* 0..1: the view's name, sort, filter */
+	int table;   /* the column headings included */
+	int info;    /* 0..2: the selected row's advice or command line */
+	int keys;    /* 0..1: the key bar */
 };
 
-/*
- * Widths for NCOLS columns in TOTAL cells (one space between columns): every column
- * gets its min, then the rest goes to the flexible ones up to their max; columns are
- * dropped from the end (so put the optional ones last) when the minimums do not fit.
- * Returns the number of columns shown; WIDTHS gets each one's width (0 = hidden).
- */
-int layout_columns(const struct column *cols, int ncols, int total, int *widths);
+/* Share HEIGHT rows: the key bar, one header line and the table come first; the second
+ * header line, the info line (two from 24 rows: advice runs long) and the title line
+ * and a budget for meters as height allows. */
+void layout_rows(int height, struct screen_rows *r);
 
-/*
- * Copy UTF-8 text IN into OUT (CAP bytes) so that it takes exactly WIDTH terminal
- * cells: cut at a character boundary (a wide character that would straddle the edge is
- * replaced by a space), padded with spaces (on the left when RIGHT). Invalid bytes and
- * control characters must have been escaped already (report_escape). Returns the bytes
- * written.
- */
-size_t layout_fit(const char *in, int width, int right, char *out, size_t cap);
-
-/* Terminal cells that UTF-8 text IN takes. */
-int layout_cells(const char *in);
-
-/* "|||||     " bar of WIDTH cells for PCT percent (0..100). */
-void layout_bar(double pct, int width, char *out, size_t cap);
+/* The meters used USED rows of their budget: the table gets the rest. */
+void layout_rows_settle(struct screen_rows *r, int used);
 
 #endif

@@ -14,16 +14,16 @@ static void last_line(const char *s, bool bold)
 
 	report_escape(s, esc, sizeof(esc), 0);
 	/* a long line shows its end, where the cursor is */
-	while (layout_cells(esc) > COLS - 1 && strlen(esc) > 1)
+	while (text_width(esc) > COLS - 1 && strlen(esc) > 1)
 		memmove(esc, esc + 1, strlen(esc));
-	layout_fit(esc, COLS, 0, out, sizeof(out));
+	text_fit(esc, COLS, ALIGN_LEFT, NULL, out, sizeof(out));
 	mvhline(LINES - 1, 0, ' ', COLS);
 	if (bold)
 		attron(A_BOLD);
 	mvaddstr(LINES - 1, 0, out);
 	if (bold)
 		attroff(A_BOLD);
-	move(LINES - 1, layout_cells(esc) < COLS ? layout_cells(esc) : COLS - 1);
+	move(LINES - 1, text_width(esc) < COLS ? text_width(esc) : COLS - 1);
 	refresh();
 }
 

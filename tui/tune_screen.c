@@ -34,7 +34,7 @@ static void text(int y, int x, const char *s, int width)
 	if (x + width > COLS)
 		width = COLS - x;
 	report_escape(s, esc, sizeof(esc), 0);
-	layout_fit(esc, width, 0, out, sizeof(out));
+	text_fit(esc, width, ALIGN_LEFT, NULL, out, sizeof(out));
 	mvaddstr(y, x, out);
 }
 
