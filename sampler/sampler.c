@@ -509,7 +509,8 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 		if (p->thr[i].tid)
 			thread_release(s, &p->thr[i]);
 	free(p->thr);
-	qsort(nt, n, sizeof(*nt), tid_cmp);
+	if (n)
+		qsort(nt, n, sizeof(*nt), tid_cmp);
 	p->thr = nt;
 	p->nthr = n;
 	p->cap = cap;
