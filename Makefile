@@ -109,6 +109,7 @@ fuzz: deps
 
 bench: all
 	@sh tests/bench/run.sh
+	@sh tests/bench/tui_bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

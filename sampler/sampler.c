@@ -11,9 +11,9 @@
  *
  * libproc2 is not on this path: it cannot read under another --proc-root, and its full
  * scan re-opens every file on each refresh. `make bench`, 1,000 processes x 10 idle
- * threads (11,090 tasks) on a 2-CPU VM: libproc2's thread scan (tid, ticks, state)
- * 126 ms of CPU per refresh, top -b -H 198 ms, this sampler 28.5 ms (pools, cgroups and
- * verdicts included), and the floor (pread of every schedstat, nothing else) 15.6 ms.
+ * threads (11,085 tasks) on a 2-CPU VM: libproc2's thread scan (tid, ticks, state)
+ * 134 ms of CPU per refresh, top -b -H 203 ms, this sampler 25.9 ms (pools, cgroups and
+ * verdicts included), and the floor (pread of every schedstat, nothing else) 16.2 ms.
  */
 #include "sampler/sampler.h"
 
