@@ -347,6 +347,7 @@ static json_t *json_group(const struct snapshot *snap, const struct group *g)
 							      : json_null());
 	json_object_set_new(o, "pools", g->pools_known || g->npools ? json_group_pools(g) : json_null());
 	json_object_set_new(o, "potential", g->potential_known ? json_integer(g->potential) : json_null());
+	json_object_set_new(o, "throttled_pct", jnum(g->throttle_known, g->throttled_pct));
 	json_object_set_new(o, "switches_per_s", jnum(k, g->switches_per_s));
 	json_object_set_new(o, "advice", jstr(g->advice));
 	return o;
@@ -463,6 +464,7 @@ PROM_GETTER(g_spin, g->rate.known, g->verdict == VERDICT_SPINNING)
 PROM_GETTER(g_risk, true, g->verdict == VERDICT_AT_RISK)
 PROM_GETTER(g_potential, g->potential_known, (double)g->potential)
 PROM_GETTER(g_switches, g->rate.known, g->switches_per_s)
+PROM_GETTER(g_throttled, g->throttle_known, g->throttled_pct / 100)
 
 static const struct prom_metric machine_metrics[] = {
 	{ "coretop_machine_supply_cores", "CPUs the machine allows.", m_supply },
@@ -486,6 +488,7 @@ static const struct prom_metric group_metrics[] = {
 	{ "coretop_group_at_risk", "1 when the group's pools would start more threads than it has cores.", g_risk },
 	{ "coretop_group_potential_threads", "Threads the group's pools would start.", g_potential },
 	{ "coretop_group_switches_per_second", "Times each thread was put on a CPU, per second.", g_switches },
+	{ "coretop_group_throttled_ratio", "Share of cgroup quota periods that were throttled.", g_throttled },
 };
 
 int report_prometheus(FILE *f, const struct snapshot *snap)

@@ -91,6 +91,8 @@ struct cg_entry {
 	struct cgroup_paths paths;
 	struct cgroup_limits lim;
 	double read_at;           /* < 0: never */
+	bool throttle_rate_known;
+	double throttled_pct;     /* periods that hit the quota, between the last two reads */
 };
 
 /* A process that was alive at the last refresh and is gone now. */
@@ -112,6 +114,7 @@ struct sampler {
 	unsigned gen;
 	int nrefresh;
 	double prev_time;
+	double now;               /* this refresh's clock reading */
 	struct tproc **hash;
 	size_t nbuckets, nprocs;
 	int fds_used, fd_budget;
@@ -305,8 +308,18 @@ static const struct cgroup_limits *cg_limits(struct sampler *s, int idx, double 
 		return NULL;
 	e = &s->cgroups[idx];
 	if (e->read_at < 0 || now - e->read_at >= LIMITS_EVERY) {
+		struct cgroup_throttle before = e->lim.throttle;
+		bool had = e->lim.throttle_known;
+
 		cgroup_read_limits(s->sysfd, &e->paths, &e->lim);
 		e->read_at = now;
+		/* throttling is cumulative: the share of the periods since the last read */
+		e->throttle_rate_known = had && e->lim.throttle_known &&
+					 e->lim.throttle.periods > before.periods &&
+					 e->lim.throttle.throttled >= before.throttled;
+		if (e->throttle_rate_known)
+			e->throttled_pct = 100.0 * (double)(e->lim.throttle.throttled - before.throttled) /
+					   (double)(e->lim.throttle.periods - before.periods);
 	}
 	return &e->lim;
 }
@@ -975,7 +988,7 @@ static char *xstrdup(const char *s)
 static int proc_cpus(struct sampler *s, const struct tproc *p, struct cpumask *out)
 {
 	struct cpumask m = s->allowed;
-	const struct cgroup_limits *lim = cg_limits(s, p->cg, s->prev_time);
+	const struct cgroup_limits *lim = cg_limits(s, p->cg, s->now);
 
 	if (p->cpus_known)
 		cpumask_and(&m, &p->cpus);
@@ -1142,7 +1155,7 @@ static void read_machine(struct sampler *s, struct snapshot *snap, bool rates)
 	m->supply_cores = cpumask_count(&s->allowed);
 	m->supply_physical_cores = physical_cores(s, &s->allowed);
 	if (init) {
-		const struct cgroup_limits *lim = cg_limits(s, init->cg, s->prev_time);
+		const struct cgroup_limits *lim = cg_limits(s, init->cg, s->now);
 
 		if (lim && lim->cpuset_known) {
 			cpumask_and(&s->allowed, &lim->cpuset);
@@ -1210,15 +1223,24 @@ static int fill_cpus(const struct sampler *s, struct snapshot *snap)
 static void add_quota(struct sampler *s, const struct tproc *p, struct group *g, int *cgs,
 		      int *ncgs)
 {
-	const struct cgroup_limits *lim = cg_limits(s, p->cg, s->prev_time);
+	const struct cgroup_limits *lim = cg_limits(s, p->cg, s->now);
+	const struct cg_entry *e;
 
-	if (!lim || !lim->quota_known)
+	if (!lim)
 		return;
 	for (int i = 0; i < *ncgs; i++)
 		if (cgs[i] == p->cg)
 			return;
 	if (*ncgs < 16)
 		cgs[(*ncgs)++] = p->cg;
+	e = &s->cgroups[p->cg];
+	if (e->throttle_rate_known) {
+		if (!g->throttle_known || e->throttled_pct > g->throttled_pct)
+			g->throttled_pct = e->throttled_pct;
+		g->throttle_known = true;
+	}
+	if (!lim->quota_known)
+		return;
 	if (!g->quota_known) {
 		g->quota_known = true;
 		g->quota_cores = lim->quota_cores;
@@ -1359,6 +1381,7 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 	int r;
 
 	*out = NULL;
+	s->now = now;
 	s->gen++;
 	dead_reset(s);
 	r = read_procstat(s);

@@ -129,6 +129,8 @@ struct group {
 	double ratio;            /* demand / supply; meaningful when rate.known */
 	bool quota_known;
 	double quota_cores;      /* cgroup CPU quota of its members; 0 when none */
+	bool throttle_known;
+	double throttled_pct;    /* periods its cgroups hit the quota (the worst member's) */
 	enum verdict verdict;
 	struct group_pool *pools;
 	int npools;

@@ -377,6 +377,48 @@ static void vanished_process_is_skipped(void **state)
 	sampler_free(s);
 }
 
+/* A cgroup v2 quota of 1.5 cores, and its throttling between two readings 6 s apart. */
+static void cgroup_quota_and_throttling(void **state)
+{
+	struct tree *t = *state;
+	char sys[96];
+	struct sampler_config cfg = { .proc_root = t->root, .sys_root = sys, .clock = tree_clock,
+				      .clock_ctx = t };
+	struct sampler *s;
+	struct snapshot *snap;
+	const struct group *g;
+	int err;
+
+	for (int pid = 201; pid <= 203; pid++) {
+		char path[64];
+		snprintf(path, sizeof(path), "%d/cgroup", pid);
+		put(t, path, "0::/job.slice\n");
+	}
+	snprintf(sys, sizeof(sys), "%s/sys", t->root);
+	put(t, "sys/fs/cgroup/cpu.max", "max 100000\n");
+	put(t, "sys/fs/cgroup/job.slice/cpu.max", "150000 100000\n");
+	put(t, "sys/fs/cgroup/job.slice/cpu.stat", "usage_usec 1\nnr_periods 100\nnr_throttled 10\n"
+						   "throttled_usec 5\n");
+	s = sampler_new(&cfg, &err);
+	assert_non_null(s);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	g = snapshot_group(snap, "100/python3 job.py");
+	assert_true(g->quota_known);
+	assert_near(g->quota_cores, 1.5);
+	assert_near(g->supply_cores, 1.5); /* the quota caps the 2 CPUs */
+	assert_false(g->throttle_known);   /* one reading: no rate yet */
+	snapshot_free(snap);
+	t->now += 6;
+	put(t, "sys/fs/cgroup/job.slice/cpu.stat", "usage_usec 1\nnr_periods 200\nnr_throttled 60\n"
+						   "throttled_usec 9\n");
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	g = snapshot_group(snap, "100/python3 job.py");
+	assert_true(g->throttle_known);
+	assert_near(g->throttled_pct, 50.0); /* 50 of the last 100 periods */
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
 /* Another user's process: maps, environ and status refuse us; stat does not. */
 static int deny_203(const char *path)
 {
@@ -564,6 +606,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(vanished_process_is_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_by_switch, setup, teardown),
 		cmocka_unit_test_setup_teardown(unreadable_parts_are_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(cgroup_quota_and_throttling, setup, teardown),
 		cmocka_unit_test(not_a_proc_tree),
 		cmocka_unit_test_setup_teardown(hostile_names_survive, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrapper_shells_are_seen_through, setup, teardown),
