@@ -15,11 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "sampler/report.h"
 #include "sampler/sampler.h"
+#include "sampler/topo.h"
 
 #define FIX "tests/fixtures"
 
@@ -241,10 +244,110 @@ static void replay_t0_t1(void **state)
 	sampler_free(s);
 }
 
+/*
+ * Every batch output of the t0 -> t1 replay, byte for byte against files written
+ * before a change: a refactoring must not move a single figure. The wall clock and the
+ * host name are the only live values in a snapshot; they are pinned here.
+ * CORETOP_GOLDEN_UPDATE=1 rewrites the files (review the diff before committing).
+ */
+static char *render(const struct snapshot *snap, int (*print)(FILE *, const struct snapshot *),
+		    size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	assert_non_null(f);
+	assert_int_equal(print(f, snap), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void compare_golden(const char *name, const char *got, size_t len)
+{
+	char path[128], *want;
+	long n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), FIX "/golden/%s", name);
+	if (getenv("CORETOP_GOLDEN_UPDATE")) {
+		f = fopen(path, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(got, 1, len, f), len);
+		assert_int_equal(fclose(f), 0);
+	}
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("%s: missing (CORETOP_GOLDEN_UPDATE=1 writes it)", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	want = malloc((size_t)n + 1);
+	assert_non_null(want);
+	assert_int_equal(fread(want, 1, (size_t)n, f), (size_t)n);
+	want[n] = '\0';
+	fclose(f);
+	if ((size_t)n != len || memcmp(want, got, len) != 0)
+		fail_msg("%s differs from this build's output (%zu bytes, golden %ld)", path,
+			 len, n);
+	free(want);
+}
+
+static void golden_outputs(void **state)
+{
+	static const struct {
+		const char *name;
+		int (*print)(FILE *, const struct snapshot *);
+	} outputs[] = {
+		{ "t1.json", report_json },
+		{ "t1.txt", report_text },
+		{ "t1.prom", report_prometheus },
+	};
+	static const enum group_by by[] = { GROUP_JOB, GROUP_PARENT, GROUP_USER };
+	struct topo topo;
+	char err[256], name[64];
+	struct sampler_config cfg = { .proc_root = replay, .clock = fixture_clock,
+				      .sys_root = FIX "/sys/hybrid-vm", .topo = &topo,
+				      .detail = SAMPLE_THREAD_STAT };
+	(void)state;
+
+	setenv("TZ", "UTC", 1); /* the text header prints local time */
+	tzset();
+	assert_int_equal(topo_load(&topo, FIX "/topology/vm-1x2.xml", err, sizeof(err)), 0);
+	for (size_t g = 0; g < sizeof(by) / sizeof(by[0]); g++) {
+		struct snapshot *snap;
+		struct sampler *s;
+		int e;
+
+		cfg.group_by = by[g];
+		load_tree("proc-t0");
+		s = sampler_new(&cfg, &e);
+		assert_non_null(s);
+		assert_int_equal(sampler_refresh(s, &snap), 0);
+		snapshot_free(snap);
+		load_tree("proc-t1");
+		assert_int_equal(sampler_refresh(s, &snap), 0);
+		snap->time = 1700000000.0;
+		snprintf(snap->host, sizeof(snap->host), "fixture");
+		for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
+			size_t len;
+			char *got = render(snap, outputs[i].print, &len);
+
+			snprintf(name, sizeof(name), "%s.%s", group_by_name(by[g]),
+				 outputs[i].name);
+			compare_golden(name, got, len);
+			free(got);
+		}
+		snapshot_free(snap);
+		sampler_free(s);
+	}
+	topo_release(&topo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(replay_t0_t1),
+		cmocka_unit_test(golden_outputs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
