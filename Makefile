@@ -25,8 +25,11 @@ ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 OPT     := -O1 -g
 endif
+# sampler/ and tuner/ never see the curses flags, so a curses include there fails to build;
+# tui/ and the command line (cmd/) add them (TUI_CFLAGS below).
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DCORETOP_VERSION='"$(VERSION)"' $(WARN) $(OPT) \
-	$(SAN_FLAGS) -MMD -MP -I. $(call pc,--cflags,$(PKGS) $(TUI_PKGS)) $(CFLAGS)
+	$(SAN_FLAGS) -MMD -MP -I. $(call pc,--cflags,$(PKGS)) $(CFLAGS)
+TUI_CFLAGS = $(call pc,--cflags,$(TUI_PKGS))
 LDFLAGS ?=
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
@@ -50,7 +53,7 @@ BASE_LIBS  = $(call pc,--libs,$(PKGS)) -lm -lpthread
 TUI_LIBS   = $(call pc,--libs,$(TUI_PKGS))
 
 .SECONDARY:
-.PHONY: all deps test-deps run test check fuzz bench install clean
+.PHONY: all deps test-deps run test check fuzz bench install clean hdr-check
 all: deps $(CORETOP) $(CORETOP_BENCH)
 
 deps:
@@ -80,6 +83,28 @@ $(CORETOP_BENCH): $(call obj,tuner/workload/bench.c)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(BLAS_PKGS)) -lm
 
 $(BUILD)/tuner/workload/%.o: ALL_CFLAGS += $(call pc,--cflags,$(BLAS_PKGS))
+$(BUILD)/tui/%.o $(BUILD)/cmd/%.o $(BUILD)/tests/test_tui_%.o: ALL_CFLAGS += $(TUI_CFLAGS)
+
+# The curses headers sit in /usr/include, so leaving out the flags alone would not stop
+# an include: sampler/ and tuner/ are compiled with a folder first on the include path
+# whose curses headers are an #error.
+NOCURSES := $(BUILD)/nocurses
+NOCURSES_H := $(addprefix $(NOCURSES)/,curses.h ncurses.h ncursesw/curses.h ncursesw/ncurses.h)
+$(NOCURSES_H):
+	@mkdir -p $(dir $@)
+	@echo '#error "only tui/ and cmd/ may include curses: sampler/ and tuner/ hand data to them"' >$@
+$(call obj,$(SAMPLER_SRC) $(TUNER_SRC)): ALL_CFLAGS += -I$(NOCURSES)
+$(call obj,$(SAMPLER_SRC) $(TUNER_SRC)): | $(NOCURSES_H)
+
+# Every header compiles on its own: it includes what it uses.
+HEADERS := $(wildcard sampler/*.h tuner/*.h tui/*.h cmd/*.h)
+HDR_STAMPS := $(patsubst %.h,$(BUILD)/hdr/%.ok,$(HEADERS))
+$(BUILD)/hdr/%.ok: %.h | deps $(NOCURSES_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(if $(filter tui/% cmd/%,$<),$(TUI_CFLAGS),-I$(NOCURSES)) -MF $(@:.ok=.d) \
+		-MT $@ -fsyntax-only -x c -include $< /dev/null
+	@touch $@
+hdr-check: $(HDR_STAMPS)
 
 # Sampler and tuner tests link without curses; tests/test_tui_* add the TUI.
 $(BUILD)/tests/test_tui_%: $(BUILD)/tests/test_tui_%.o $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
@@ -90,7 +115,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUNER) $(LIBSAMPLER)
 run: all
 	$(CORETOP) $(ARGS)
 
-test: test-deps all $(TESTS)
+test: test-deps all hdr-check $(TESTS)
 	@BUILD=$(BUILD) CORETOP=$(CORETOP) CORETOP_BENCH=$(CORETOP_BENCH) sh tests/run.sh
 
 check:
