@@ -105,6 +105,7 @@ $(BUILD)/hdr/%.ok: %.h | deps $(NOCURSES_H)
 		-MT $@ -fsyntax-only -x c -include $< /dev/null
 	@touch $@
 hdr-check: $(HDR_STAMPS)
+	@sh tools/layers.sh
 
 # Sampler and tuner tests link without curses; tests/test_tui_* add the TUI.
 $(BUILD)/tests/test_tui_%: $(BUILD)/tests/test_tui_%.o $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)

@@ -22,7 +22,7 @@
 #ifndef CORETOP_ADVICE_H
 #define CORETOP_ADVICE_H
 
-#include "sampler/sampler.h"
+#include "sampler/snapshot.h"
 
 #define OVERSUB_RATIO    1.25   /* demand above supply by 25 % */
 #define OVERSUB_WAIT_PCT 20.0   /* and more than 20 % of runnable time spent waiting */

@@ -8,7 +8,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "sampler/sampler.h"
+#include "sampler/snapshot.h"
+
+/* Parse "job", "parent", … into *out; returns 0 or -EINVAL. */
+int group_by_parse(const char *name, enum group_by *out);
+const char *group_by_name(enum group_by g);
 
 /* What a process contributes to its grouping key. Strings are borrowed. */
 struct group_input {

@@ -12,6 +12,23 @@ int procfs_open_root(const char *dir)
 	return fd < 0 ? -errno : fd;
 }
 
+DIR *procfs_opendir_at(int dirfd, const char *path, int *err)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		*err = -ENOMEM;
+		close(fd);
+	}
+	return d;
+}
+
 int procfs_open(int dirfd, const char *path)
 {
 	int fd;

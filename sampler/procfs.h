@@ -13,6 +13,7 @@
 #ifndef CORETOP_PROCFS_H
 #define CORETOP_PROCFS_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -31,6 +32,9 @@ ssize_t procfs_pread(int fd, char *buf, size_t cap);
 
 /* Open, read and close PATH relative to DIRFD; same contract as procfs_pread. */
 ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t cap);
+
+/* A directory under DIRFD to list; NULL with *ERR a negative errno on failure. */
+DIR *procfs_opendir_at(int dirfd, const char *path, int *err);
 
 /* Read the target of the symbolic link PATH relative to DIRFD (NUL-terminated). */
 ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap);

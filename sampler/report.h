@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sampler/sampler.h"
+#include "sampler/snapshot.h"
 
 /*
  * Copy IN into OUT (CAP bytes, always NUL-terminated) so that it is safe to show:

@@ -1,0 +1,380 @@
+/*
+ * build.c — the snapshot's processes and groups from the process table: per-thread and
+ * per-process rates over the interval, each process's group key, and the groups (live
+ * members plus the CPU time recovered from exited ones, their supply, quota and
+ * throttling). Verdicts and advice come after, from advice.c.
+ */
+#include "sampler/internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sampler/group.h"
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/*
+ * The CPUs a process may use: its threads' affinity within the machine's allowed CPUs
+ * and its cgroup's cpuset. Also returns the mask in OUT when asked. 0 when unknown.
+ */
+static int proc_cpus(struct sampler *s, const struct tproc *p, struct cpumask *out)
+{
+	struct cpumask m = s->allowed;
+	const struct cgroup_limits *lim = cgcache_limits(s, p->cg, s->now);
+
+	if (p->cpus_known)
+		cpumask_and(&m, &p->cpus);
+	if (lim && lim->cpuset_known)
+		cpumask_and(&m, &lim->cpuset);
+	if (out)
+		*out = m;
+	return p->cpus_known ? cpumask_count(&m) : 0;
+}
+
+/*
+ * One thread's rates over the interval (RUN and WAIT get its seconds of each); its
+ * counters become the next interval's baseline.
+ */
+static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, double dt,
+			double *run, double *wait)
+{
+	uint64_t drun = 0, dwait = 0, dslices = 0;
+
+	/* A thread first seen after the first refresh was born during the interval:
+	 * schedstat counts from its birth, so all of it belongs to this interval. */
+	if (t->have_prev) {
+		drun = t->run >= t->prev_run ? t->run - t->prev_run : 0;
+		dwait = t->wait >= t->prev_wait ? t->wait - t->prev_wait : 0;
+		dslices = t->slices >= t->prev_slices ? t->slices - t->prev_slices : 0;
+	} else if (rates) {
+		drun = t->run;
+		dwait = t->wait;
+		dslices = t->slices;
+	}
+	t->prev_run = t->run;
+	t->prev_wait = t->wait;
+	t->prev_slices = t->slices;
+	t->have_prev = true;
+	ti->switches_per_s = rates ? (double)dslices / dt : 0;
+	ti->tid = t->tid;
+	ti->run_ns = t->run;
+	ti->wait_ns = t->wait;
+	ti->detail_known = t->detail_known;
+	ti->state = t->detail_known ? t->st.state : '?';
+	ti->last_cpu = t->detail_known ? t->st.processor : -1;
+	if (t->detail_known)
+		memcpy(ti->name, t->st.comm, sizeof(ti->name));
+	*run = (double)drun / 1e9;
+	*wait = (double)dwait / 1e9;
+	rate_set(&ti->rate, rates, *run, *wait, dt);
+}
+
+static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, bool rates,
+		     double dt)
+{
+	double run_s = 0, wait_s = 0;
+
+	pi->pid = p->pid;
+	pi->ppid = p->st.ppid;
+	pi->start = p->start;
+	pi->state = p->st.state;
+	memcpy(pi->comm, p->st.comm, sizeof(pi->comm));
+	pi->kthread = (p->st.flags & PF_KTHREAD) != 0;
+	pi->uid_known = p->uid_known;
+	pi->uid = p->uid;
+	pi->user = p->uid_known ? xstrdup(users_name(s, p->uid)) : NULL;
+	pi->cmdline = xstrdup(p->cmdline);
+	pi->exe = xstrdup(p->exe);
+	pi->cgroup = xstrdup(p->cgroup);
+	pi->nthreads = p->st.num_threads;
+	pi->cpu_ticks = p->st.utime + p->st.stime;
+	pi->runnable = (s->cfg.detail & SAMPLE_THREAD_STAT) ? 0 : -1;
+	pi->threads = calloc(p->nthr ? p->nthr : 1, sizeof(*pi->threads));
+	if (!pi->threads)
+		return -ENOMEM;
+	pi->nthr = p->nthr;
+	for (size_t i = 0; i < p->nthr; i++) {
+		double run, wait;
+
+		fill_thread(&p->thr[i], &pi->threads[i], rates, dt, &run, &wait);
+		if (pi->threads[i].detail_known && pi->threads[i].state == 'R')
+			pi->runnable++;
+		run_s += run;
+		wait_s += wait;
+	}
+	p->run_s = run_s;
+	p->wait_s = wait_s;
+	rate_set(&pi->rate, rates, run_s, wait_s, dt);
+	pi->pools_known = p->pools != NULL;
+	if (p->pools && p->pools->n > 0) {
+		pi->pools = malloc(sizeof(*pi->pools) * (size_t)p->pools->n);
+		if (!pi->pools)
+			return -ENOMEM;
+		memcpy(pi->pools, p->pools->p, sizeof(*pi->pools) * (size_t)p->pools->n);
+		pi->npools = p->pools->n;
+	}
+	if (p->env) {
+		pi->env = malloc(sizeof(*pi->env));
+		if (!pi->env)
+			return -ENOMEM;
+		*pi->env = *p->env;
+	}
+	pi->cpus_allowed = proc_cpus(s, p, NULL);
+	return 0;
+}
+
+static void set_group_key(struct sampler *s, struct tproc *p)
+{
+	struct tproc *parent = ptable_lookup(s, p->st.ppid);
+	const char *user = p->uid_known ? users_name(s, p->uid) : NULL;
+	struct group_input in = {
+		.ppid = s->cfg.group_by == GROUP_JOB ? lineage_job_parent(s, p) : p->st.ppid,
+		.comm = p->st.comm,
+		.kthread = (p->st.flags & PF_KTHREAD) != 0,
+		.argc = p->argc,
+		.argv = p->argv,
+		.user = user,
+		.cgroup = p->cgroup,
+		.parent_comm = parent ? parent->st.comm : NULL,
+	};
+	char key[512], label[512];
+
+	group_key(s->cfg.group_by, &in, key, sizeof(key), label, sizeof(label));
+	if (!p->key || strcmp(p->key, key) != 0) {
+		free(p->key);
+		free(p->label);
+		p->key = strdup(key);
+		p->label = strdup(label);
+	}
+}
+
+int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, bool rates,
+		double dt)
+{
+	size_t n = snap->nprocs;
+
+	for (size_t i = 0; i < n; i++)
+		order[i]->nchildren = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tproc *parent = ptable_lookup(s, order[i]->st.ppid);
+		if (parent)
+			parent->nchildren++;
+	}
+	snap->machine.nthreads_total = 0;
+	for (size_t i = 0; i < n; i++) {
+		int r = fill_proc(s, order[i], &snap->procs[i], rates, dt);
+
+		if (r < 0)
+			return r;
+		set_group_key(s, order[i]);
+		snap->machine.nthreads_total += (int)order[i]->st.num_threads;
+	}
+	return 0;
+}
+
+/* ---- groups --------------------------------------------------------------------- */
+
+static int member_cmp(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	return strcmp(x->key, y->key);
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->rate.known && y->rate.known && x->rate.demand != y->rate.demand)
+		return x->rate.demand < y->rate.demand ? 1 : -1;
+	if (x->nthreads != y->nthreads)
+		return x->nthreads < y->nthreads ? 1 : -1;
+	return strcmp(x->label, y->label);
+}
+
+/*
+ * A group's quota: the sum of the quotas of the distinct cgroups its members are in
+ * (CGS, *NCGS so far), none when one of them has none.
+ */
+static void add_quota(struct sampler *s, const struct tproc *p, struct group *g, int *cgs,
+		      int *ncgs)
+{
+	const struct cgroup_limits *lim = cgcache_limits(s, p->cg, s->now);
+	const struct cg_entry *e;
+
+	if (!lim)
+		return;
+	for (int i = 0; i < *ncgs; i++)
+		if (cgs[i] == p->cg)
+			return;
+	if (*ncgs < 16)
+		cgs[(*ncgs)++] = p->cg;
+	e = &s->cgroups[p->cg];
+	if (e->throttle_rate_known) {
+		if (!g->throttle_known || e->throttled_pct > g->throttled_pct)
+			g->throttled_pct = e->throttled_pct;
+		g->throttle_known = true;
+	}
+	if (!lim->quota_known)
+		return;
+	if (!g->quota_known) {
+		g->quota_known = true;
+		g->quota_cores = lim->quota_cores;
+	} else if (g->quota_cores > 0) {
+		g->quota_cores = lim->quota_cores > 0 ? g->quota_cores + lim->quota_cores : 0;
+	}
+}
+
+/* Synthetic names for recovered time none of whose owners was seen alive. */
+typedef char member_name[2][128];
+
+/*
+ * The rows to group, sorted by key: one per live process, then (with rates) the CPU
+ * time recovered from exited ones. *M and *NAMES are the caller's to free.
+ */
+static int collect_members(struct sampler *s, const struct snapshot *snap,
+			   struct tproc **order, bool rates, struct member **m, size_t *nm,
+			   member_name **names)
+{
+	size_t n = 0, first, nnames = 0;
+
+	*m = calloc(snap->nprocs + s->nprocs + 1, sizeof(**m));
+	*names = NULL;
+	if (!*m)
+		return -ENOMEM;
+	for (size_t i = 0; i < snap->nprocs; i++) {
+		(*m)[n].key = order[i]->key;
+		(*m)[n].label = order[i]->label;
+		(*m)[n].proc = (int)i;
+		n++;
+	}
+	first = n;
+	if (rates) {
+		n = lineage_recover(s, *m, n, (double)s->hz);
+		*names = calloc(n - first + 1, sizeof(**names));
+		if (!*names)
+			return -ENOMEM;
+	}
+	for (size_t i = first; i < n; i++) {
+		const struct tproc *parent = (*m)[i].parent;
+		member_name *nm_i = &(*names)[nnames];
+
+		if ((*m)[i].key)
+			continue;
+		/* Nothing of those children was seen alive: name them by their parent. */
+		snprintf((*nm_i)[0], 128, "exited/%d", (int)parent->pid);
+		snprintf((*nm_i)[1], 128, "(exited children of %s)", parent->st.comm);
+		(*m)[i].key = (*nm_i)[0];
+		(*m)[i].label = (*nm_i)[1];
+		nnames++;
+	}
+	qsort(*m, n, sizeof(**m), member_cmp);
+	*nm = n;
+	return 0;
+}
+
+/* One group from the members M[0..N) that share a key; it is group number GI. */
+static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **order,
+		      const struct member *m, size_t n, struct group *gr, int gi, bool rates,
+		      double dt)
+{
+	double run_s = 0, wait_s = 0, switches = 0;
+	struct cpumask cpus = { { 0 } };
+	bool cpus_known = false;
+	int np = 0, ncgs = 0, cgs[16];
+	size_t nthr = 0;
+
+	gr->key = strdup(m[0].key);
+	gr->label = strdup(m[0].label);
+	gr->procs = calloc(n, sizeof(int));
+	gr->runnable = (s->cfg.detail & SAMPLE_THREAD_STAT) ? 0 : -1;
+	for (size_t k = 0; k < n; k++) {
+		const struct tproc *p;
+		struct proc_info *pi;
+
+		if (m[k].proc < 0) {
+			gr->exited_cores += rates ? m[k].exited_s / dt : 0;
+			run_s += m[k].exited_s;
+			continue;
+		}
+		p = order[m[k].proc];
+		pi = &snap->procs[m[k].proc];
+		pi->group = gi;
+		if (gr->procs)
+			gr->procs[np] = m[k].proc;
+		np++;
+		gr->nthreads += pi->nthreads;
+		if (gr->runnable >= 0)
+			gr->runnable += pi->runnable;
+		run_s += p->run_s;
+		wait_s += p->wait_s;
+		if (p->cpus_known) {
+			struct cpumask pm;
+
+			proc_cpus(s, p, &pm);
+			cpumask_or(&cpus, &pm);
+			cpus_known = true;
+		}
+		add_quota(s, p, gr, cgs, &ncgs);
+		for (size_t t = 0; t < p->nthr; t++)
+			switches += pi->threads[t].switches_per_s;
+		nthr += pi->nthr;
+	}
+	gr->nprocs = np;
+	rate_set(&gr->rate, rates, run_s, wait_s, dt);
+	if (cpus_known) {
+		gr->supply_cores = cpumask_count(&cpus);
+		gr->supply_physical_cores = machine_physical_cores(s, &cpus);
+	} else {
+		gr->supply_cores = snap->machine.supply_cores;
+		gr->supply_physical_cores = snap->machine.supply_physical_cores;
+	}
+	if (gr->quota_known && gr->quota_cores > 0 && gr->quota_cores < gr->supply_cores)
+		gr->supply_cores = gr->quota_cores;
+	gr->switches_per_s = nthr ? switches / (double)nthr : 0;
+}
+
+/* Busiest first, then point the processes at their group's new place. */
+static void sort_groups(struct snapshot *snap)
+{
+	struct group *g = snap->groups;
+
+	qsort(g, snap->ngroups, sizeof(*g), group_cmp);
+	for (size_t i = 0; i < snap->ngroups; i++)
+		for (int k = 0; k < g[i].nprocs; k++)
+			if (g[i].procs)
+				snap->procs[g[i].procs[k]].group = (int)i;
+}
+
+int build_groups(struct sampler *s, struct snapshot *snap, struct tproc **order, bool rates,
+		 double dt)
+{
+	struct member *m;
+	member_name *names;
+	size_t nm = 0, ng = 0;
+	int r = collect_members(s, snap, order, rates, &m, &nm, &names);
+
+	if (r < 0)
+		goto out;
+	snap->groups = calloc(nm ? nm : 1, sizeof(*snap->groups));
+	if (!snap->groups) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0, j; i < nm; i = j) {
+		for (j = i; j < nm && strcmp(m[j].key, m[i].key) == 0; j++)
+			;
+		aggregate(s, snap, order, &m[i], j - i, &snap->groups[ng], (int)ng, rates, dt);
+		ng++;
+	}
+	snap->ngroups = ng;
+	sort_groups(snap);
+out:
+	free(m);
+	free(names);
+	return r;
+}

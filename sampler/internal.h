@@ -1,0 +1,204 @@
+/*
+ * internal.h — what the sampler's own files share, and nobody else: the process table,
+ * the per-process and per-thread history between two refreshes, the cgroup cache and
+ * the memory of processes that exited. Not part of the API (sampler.h is); tests and
+ * the other floors never include it.
+ *
+ * Who owns what, and in which file:
+ *   proctable.c  the process table (a hash of struct tproc keyed by pid, each checked
+ *                against its start time) and the descriptor budget: every kept-open
+ *                descriptor is counted in fds_used, opened by fds_keep_open() and closed
+ *                by fds_drop();
+ *   procscan.c   reading one process and its threads (identity, pools, task list,
+ *                schedstat), the cgroup cache and the user names;
+ *   machine.c    machine-wide files: /proc/stat, loadavg, PSI, the allowed CPUs;
+ *   lineage.c    who a process's time belongs to: exited processes and job ancestry;
+ *   build.c      the snapshot's processes and groups from the table (rates, grouping);
+ *   sampler.c    set-up, teardown, and the refresh: scan → build → judge.
+ *
+ * Thread safety: none; a sampler is used from one thread at a time.
+ */
+#ifndef CORETOP_SAMPLER_INTERNAL_H
+#define CORETOP_SAMPLER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sampler/cgroup.h"
+#include "sampler/cpumask.h"
+#include "sampler/parse.h"
+#include "sampler/pools.h"
+#include "sampler/sampler.h"
+
+#define CMDLINE_CAP  4096      /* bytes of argv kept per process */
+#define MAX_ARGS     64
+#define PF_KTHREAD   0x00200000u
+#define MAPS_CAP     (1 << 20) /* bytes of /proc/PID/maps read (a big process: ~200 KiB) */
+#define MAPS_EVERY   2.0       /* seconds between two readings of one process's maps */
+#define LIMITS_EVERY 5.0       /* seconds between two readings of one cgroup's limits */
+
+struct tthread {
+	pid_t tid;
+	int sched_fd, stat_fd;
+	bool have_prev;
+	uint64_t prev_run, prev_wait;
+	uint64_t run, wait;
+	uint64_t slices, prev_slices; /* times scheduled onto a CPU */
+	bool detail_known;
+	struct pstat st;
+	bool cpus_known;
+	struct cpumask cpus;      /* its affinity, read when it was first seen */
+};
+
+struct tproc {
+	struct tproc *next;       /* hash chain */
+	pid_t pid;
+	uint64_t start;
+	int stat_fd;
+	unsigned gen;
+	struct pstat st;
+	bool have_prev;
+	uint64_t prev_total;      /* utime + stime + cutime + cstime at the last refresh */
+	uint64_t prev_children;   /* cutime + cstime at the last refresh */
+	long listed;              /* thread count when the task list was read; -1: re-read */
+	struct tthread *thr;
+	size_t nthr, cap;
+	char argbuf[CMDLINE_CAP + 1];
+	char *argv[MAX_ARGS];
+	int argc;
+	char *cmdline, *exe, *cgroup;
+	bool uid_known;
+	uid_t uid;
+	char *key, *label;        /* group at the last refresh */
+	bool cpus_known;
+	struct cpumask cpus;      /* union of its threads' affinity */
+	int nchildren;            /* live children at this refresh */
+	double run_s, wait_s;     /* this interval */
+	struct pool_set *pools;   /* NULL: maps not read or unreadable */
+	double pools_read_at;
+	bool pools_stale;         /* thread count changed since maps were read */
+	struct thread_env *env;   /* NULL: environ unreadable */
+	int cg;                   /* index into sampler.cgroups; -1 unknown */
+};
+
+/* The limits of one cgroup, shared by every process in it. */
+struct cg_entry {
+	struct cgroup_paths paths;
+	struct cgroup_limits lim;
+	double read_at;           /* < 0: never */
+	bool throttle_rate_known;
+	double throttled_pct;     /* periods that hit the quota, between the last two reads */
+};
+
+/* A process that was alive at the last refresh and is gone now. */
+struct dead {
+	pid_t pid, ppid;
+	uint64_t total;           /* ticks at its last refresh */
+	char *key, *label;        /* its group's, owned here */
+};
+
+/* The processes that vanished since the last refresh (lineage.c). */
+struct lineage {
+	struct dead *dead;
+	size_t n, cap;
+};
+
+struct user_cache {
+	uid_t uid;
+	char name[64];
+};
+
+struct sampler {
+	struct sampler_config cfg;
+	int rootfd, sysfd;
+	long hz;
+	unsigned gen;
+	int nrefresh;
+	double prev_time;
+	double now;               /* this refresh's clock reading */
+	struct tproc **hash;
+	size_t nbuckets, nprocs;
+	int fds_used, fd_budget;
+	struct procstat pst, prev_pst;
+	struct cpumask allowed;   /* online CPUs, within the topology when one is given */
+	struct cpu_ticks *cpu_now, *cpu_prev;
+	int cpu_cap;
+	struct lineage lin;
+	struct user_cache *users;
+	size_t nusers;
+	struct cg_entry *cgroups;
+	size_t ncgroups;
+	char *maps;               /* MAPS_CAP + 1 bytes, for the rare large read */
+	char buf[65536];
+};
+
+/* One row of the grouping: a live process, or CPU time recovered from exited ones. */
+struct member {
+	const char *key, *label;
+	int proc;                 /* index into snapshot procs; -1 for recovered time */
+	double exited_s;
+	const struct tproc *parent; /* of recovered time none of whose owners was seen */
+};
+
+/* ---- proctable.c ---- */
+
+/* Open PATH under the proc root and keep it, within the budget; -1 when over it. */
+int fds_keep_open(struct sampler *s, const char *path);
+/* Close a kept descriptor (if open) and set it to -1. */
+void fds_drop(struct sampler *s, int *fd);
+/* Read a kept descriptor into s->buf, or PATH when there is none. */
+ssize_t fds_reread(struct sampler *s, int fd, const char *path);
+
+struct tproc *ptable_lookup(struct sampler *s, pid_t pid);
+/* A new entry for PID as ST read it; NULL on ENOMEM. */
+struct tproc *ptable_add(struct sampler *s, pid_t pid, const struct pstat *st);
+int ptable_grow(struct sampler *s);
+/* Remove P (gone, or its pid reused), remembering its last counters (lineage). */
+void ptable_bury(struct sampler *s, struct tproc *p);
+/* Bury every process not seen by this refresh's scan. */
+void ptable_sweep(struct sampler *s);
+/* Free every entry (sampler_free). */
+void ptable_release(struct sampler *s);
+void ptable_thread_release(struct sampler *s, struct tthread *t);
+
+/* ---- procscan.c ---- */
+
+/* List the proc root and read every process (new ones in full). 0 or -errno. */
+int procscan_all(struct sampler *s, double now);
+/* The limits of cache entry IDX, re-read every LIMITS_EVERY seconds; NULL if none. */
+const struct cgroup_limits *cgcache_limits(struct sampler *s, int idx, double now);
+/* A user's name (or the number), cached; NULL on ENOMEM. */
+const char *users_name(struct sampler *s, uid_t uid);
+
+/* ---- machine.c ---- */
+
+int machine_read_procstat(struct sampler *s);
+void machine_allowed(struct sampler *s);
+double machine_physical_cores(const struct sampler *s, const struct cpumask *m);
+void machine_fill(struct sampler *s, struct snapshot *snap, bool rates);
+int machine_fill_cpus(const struct sampler *s, struct snapshot *snap);
+
+/* ---- lineage.c ---- */
+
+/* Forget the last refresh's dead and make room for this one's. */
+void lineage_reset(struct sampler *s);
+/* Remember P, which is going away; it takes P's key and label. */
+void lineage_remember(struct sampler *s, struct tproc *p);
+void lineage_release(struct lineage *l);
+/* Append to M (from NM on) the CPU time of processes that exited; returns the new NM. */
+size_t lineage_recover(struct sampler *s, struct member *m, size_t nm, double hz);
+/* The parent a job hangs from, looking through wrappers (sh -c, timeout, time). */
+pid_t lineage_job_parent(struct sampler *s, const struct tproc *p);
+
+/* ---- build.c ---- */
+
+/* The snapshot's processes from ORDER (N entries of the table), with their rates. */
+int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, bool rates,
+		double dt);
+/* The snapshot's groups, busiest first; every process gets its group's index. */
+int build_groups(struct sampler *s, struct snapshot *snap, struct tproc **order, bool rates,
+		 double dt);
+
+#endif

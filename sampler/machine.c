@@ -1,0 +1,140 @@
+/*
+ * machine.c — the machine-wide files: /proc/stat (per-CPU busy time), loadavg
+ * (runnable threads), pressure/cpu (PSI), and the CPUs this machine may use: the online
+ * ones, within the topology when one is given, within pid 1's cgroup (a container's own
+ * cpuset and quota).
+ */
+#include "sampler/internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sampler/procfs.h"
+
+int machine_read_procstat(struct sampler *s)
+{
+	ssize_t n = procfs_read_at(s->rootfd, "stat", s->buf, sizeof(s->buf));
+	struct cpu_ticks *t;
+
+	if (n <= 0)
+		return n < 0 ? (int)n : -EINVAL;
+	t = s->cpu_prev;
+	s->cpu_prev = s->cpu_now;
+	s->cpu_now = t;
+	s->prev_pst = s->pst;
+	s->pst.cpus = s->cpu_now;
+	s->pst.cap = s->cpu_cap;
+	memset(s->cpu_now, 0, sizeof(*s->cpu_now) * (size_t)s->cpu_cap);
+	return parse_procstat(s->buf, (size_t)n, &s->pst);
+}
+
+/*
+ * On a synthetic or XML topology hwloc cannot bind, and its CPUs may not match this
+ * machine: what a group may use is what /proc allows within what the topology has.
+ */
+void machine_allowed(struct sampler *s)
+{
+	struct cpumask topo = { { 0 } };
+
+	memset(&s->allowed, 0, sizeof(s->allowed));
+	for (int i = 0; i < s->cpu_cap; i++)
+		if (s->cpu_now[i].total > 0)
+			cpumask_set(&s->allowed, i);
+	if (s->cfg.topo && s->cfg.topo->ncpus > 0) {
+		for (int i = 0; i < s->cfg.topo->ncpus; i++)
+			cpumask_set(&topo, s->cfg.topo->cpus[i].os_index);
+		cpumask_and(&s->allowed, &topo);
+	}
+}
+
+/* SMT: two busy threads on sibling PUs of one core are not two cores. */
+double machine_physical_cores(const struct sampler *s, const struct cpumask *m)
+{
+	const struct topo *t = s->cfg.topo;
+	struct cpumask cores = { { 0 } };
+
+	if (!t || t->ncpus == 0)
+		return 0;
+	for (int i = 0; i < t->ncpus; i++)
+		if (cpumask_test(m, t->cpus[i].os_index))
+			cpumask_set(&cores, t->cpus[i].core);
+	return cpumask_count(&cores);
+}
+
+/*
+ * The machine's supply: the online CPUs, within the cgroup of pid 1 — on a host the root
+ * (no limit), in a container the container's own limits.
+ */
+void machine_fill(struct sampler *s, struct snapshot *snap, bool rates)
+{
+	struct machine *m = &snap->machine;
+	const struct tproc *init = ptable_lookup(s, 1);
+	struct loadavg la;
+	struct psi psi;
+	ssize_t n;
+
+	m->ncpus = s->pst.ncpus;
+	m->supply_cores = cpumask_count(&s->allowed);
+	m->supply_physical_cores = machine_physical_cores(s, &s->allowed);
+	if (init) {
+		const struct cgroup_limits *lim = cgcache_limits(s, init->cg, s->now);
+
+		if (lim && lim->cpuset_known) {
+			cpumask_and(&s->allowed, &lim->cpuset);
+			m->supply_cores = cpumask_count(&s->allowed);
+			m->supply_physical_cores = machine_physical_cores(s, &s->allowed);
+		}
+		if (lim && lim->quota_known) {
+			m->quota_known = true;
+			m->quota_cores = lim->quota_cores;
+			if (lim->quota_cores > 0 && lim->quota_cores < m->supply_cores)
+				m->supply_cores = lim->quota_cores;
+		}
+	}
+	m->runnable = -1;
+	n = procfs_read_at(s->rootfd, "loadavg", s->buf, sizeof(s->buf));
+	if (n > 0 && parse_loadavg(s->buf, (size_t)n, &la) == 0)
+		m->runnable = la.runnable;
+	n = procfs_read_at(s->rootfd, "pressure/cpu", s->buf, sizeof(s->buf));
+	m->psi_known = n > 0 && parse_psi(s->buf, (size_t)n, &psi) == 0;
+	if (m->psi_known)
+		m->psi_some_avg10 = psi.some_avg10;
+	m->cpu_cap = s->cpu_cap;
+	m->cpu_busy_pct = malloc(sizeof(double) * (size_t)s->cpu_cap);
+	if (m->cpu_busy_pct)
+		for (int i = 0; i < s->cpu_cap; i++) {
+			uint64_t dt = s->cpu_now[i].total - s->cpu_prev[i].total;
+			uint64_t db = s->cpu_now[i].busy - s->cpu_prev[i].busy;
+			bool ok = rates && s->cpu_now[i].total > s->cpu_prev[i].total &&
+				  s->cpu_now[i].busy >= s->cpu_prev[i].busy;
+			m->cpu_busy_pct[i] = ok ? 100.0 * (double)db / (double)dt : -1;
+		}
+	m->busy_known = rates && s->pst.all.total > s->prev_pst.all.total;
+	if (m->busy_known)
+		m->busy_pct = 100.0 * (double)(s->pst.all.busy - s->prev_pst.all.busy) /
+			      (double)(s->pst.all.total - s->prev_pst.all.total);
+}
+
+int machine_fill_cpus(const struct sampler *s, struct snapshot *snap)
+{
+	const struct topo *t = s->cfg.topo;
+
+	snap->cpus = calloc(t->ncpus ? (size_t)t->ncpus : 1, sizeof(*snap->cpus));
+	if (!snap->cpus)
+		return -ENOMEM;
+	snap->ncpus = t->ncpus;
+	for (int i = 0; i < t->ncpus; i++) {
+		struct cpu_info *c = &snap->cpus[i];
+		int os = t->cpus[i].os_index;
+
+		c->os_index = os;
+		c->core = t->cpus[i].core;
+		c->package = t->cpus[i].package;
+		c->numa = t->cpus[i].numa;
+		c->online = cpumask_test(&s->allowed, os);
+		c->busy_pct = os < snap->machine.cpu_cap && snap->machine.cpu_busy_pct
+				      ? snap->machine.cpu_busy_pct[os] : -1;
+	}
+	return 0;
+}

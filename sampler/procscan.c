@@ -1,0 +1,409 @@
+/*
+ * procscan.c — reading one process and its threads.
+ *
+ * Per refresh, for a process already in the table: PID/stat (start time, thread count,
+ * children's CPU) and every thread's task/TID/schedstat, all through kept descriptors.
+ * The rest is read when a process is first seen or exec's (its identity: command line,
+ * exe, uid, cgroup, starting thread variables), when its thread count changes (the task
+ * list, the new threads' affinity, the libraries it maps), or when one of its threads
+ * vanished (the task list).
+ *
+ * Also here, because only a process read needs them: the cgroup cache (processes in
+ * one cgroup share one entry, whose limits are re-read every LIMITS_EVERY seconds) and
+ * the user-name cache.
+ */
+#include "sampler/internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sampler/procfs.h"
+
+/* ---- caches: cgroups and user names ------------------------------------------- */
+
+/* The index of the cache entry for these cgroup paths, added if new; -1 on ENOMEM. */
+static int cgcache_intern(struct sampler *s, const struct cgroup_paths *cp)
+{
+	struct cg_entry *e;
+
+	for (size_t i = 0; i < s->ncgroups; i++)
+		if (memcmp(&s->cgroups[i].paths, cp, sizeof(*cp)) == 0)
+			return (int)i;
+	e = realloc(s->cgroups, (s->ncgroups + 1) * sizeof(*e));
+	if (!e)
+		return -1;
+	s->cgroups = e;
+	e = &s->cgroups[s->ncgroups];
+	memset(e, 0, sizeof(*e));
+	e->paths = *cp;
+	e->read_at = -1;
+	return (int)s->ncgroups++;
+}
+
+const struct cgroup_limits *cgcache_limits(struct sampler *s, int idx, double now)
+{
+	struct cg_entry *e;
+
+	if (idx < 0 || (size_t)idx >= s->ncgroups)
+		return NULL;
+	e = &s->cgroups[idx];
+	if (e->read_at < 0 || now - e->read_at >= LIMITS_EVERY) {
+		struct cgroup_throttle before = e->lim.throttle;
+		bool had = e->lim.throttle_known;
+
+		cgroup_read_limits(s->sysfd, &e->paths, &e->lim);
+		e->read_at = now;
+		/* throttling is cumulative: the share of the periods since the last read */
+		e->throttle_rate_known = had && e->lim.throttle_known &&
+					 e->lim.throttle.periods > before.periods &&
+					 e->lim.throttle.throttled >= before.throttled;
+		if (e->throttle_rate_known)
+			e->throttled_pct = 100.0 * (double)(e->lim.throttle.throttled - before.throttled) /
+					   (double)(e->lim.throttle.periods - before.periods);
+	}
+	return &e->lim;
+}
+
+const char *users_name(struct sampler *s, uid_t uid)
+{
+	struct user_cache *u;
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+
+	for (size_t i = 0; i < s->nusers; i++)
+		if (s->users[i].uid == uid)
+			return s->users[i].name;
+	u = realloc(s->users, (s->nusers + 1) * sizeof(*u));
+	if (!u)
+		return NULL;
+	s->users = u;
+	u = &s->users[s->nusers++];
+	u->uid = uid;
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) == 0 && res)
+		snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
+	else
+		snprintf(u->name, sizeof(u->name), "%u", (unsigned)uid);
+	return u->name;
+}
+
+/* ---- identity and libraries, read once (and again after an exec) --------------- */
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 0;
+	char *s, *q;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len + 1);
+	if (!s)
+		return NULL;
+	q = s;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (i)
+			*q++ = ' ';
+		memcpy(q, argv[i], n);
+		q += n;
+	}
+	*q = '\0';
+	return s;
+}
+
+static void read_identity(struct sampler *s, struct tproc *p)
+{
+	char path[64];
+	ssize_t n;
+	struct pstatus ps;
+
+	free(p->cmdline);
+	free(p->exe);
+	p->cmdline = p->exe = NULL;
+	p->argc = 0;
+	snprintf(path, sizeof(path), "%d/cmdline", (int)p->pid);
+	n = procfs_read_at(s->rootfd, path, p->argbuf, sizeof(p->argbuf));
+	if (n > 0)
+		p->argc = parse_cmdline(p->argbuf, (size_t)n, p->argv, MAX_ARGS);
+	if (p->argc > 0) {
+		p->cmdline = join_args(p->argc, p->argv);
+	} else {
+		size_t len = strlen(p->st.comm) + 3;
+		p->cmdline = malloc(len);
+		if (p->cmdline)
+			snprintf(p->cmdline, len, "[%s]", p->st.comm);
+	}
+	snprintf(path, sizeof(path), "%d/exe", (int)p->pid);
+	if (procfs_readlink_at(s->rootfd, path, s->buf, sizeof(s->buf)) > 0)
+		p->exe = strdup(s->buf);
+	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
+	n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+	p->uid_known = n > 0 && parse_status(s->buf, (size_t)n, &ps) == 0;
+	if (p->uid_known)
+		p->uid = ps.uid;
+	if (!p->cgroup) {
+		struct cgroup_paths cp;
+
+		snprintf(path, sizeof(path), "%d/cgroup", (int)p->pid);
+		n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+		if (n > 0) {
+			char cg[1024];
+			if (parse_cgroup(s->buf, (size_t)n, cg, sizeof(cg)) == 0)
+				p->cgroup = strdup(cg);
+			if (cgroup_parse_paths(s->buf, (size_t)n, &cp) == 0)
+				p->cg = cgcache_intern(s, &cp);
+		}
+	}
+	/* The environment a process started with; it does not change after exec. */
+	free(p->env);
+	p->env = NULL;
+	if (!(p->st.flags & PF_KTHREAD)) {
+		snprintf(path, sizeof(path), "%d/environ", (int)p->pid);
+		n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+		if (n >= 0 && (p->env = malloc(sizeof(*p->env))))
+			pools_parse_environ(s->buf, (size_t)n, p->env);
+	}
+	/* a new program: its libraries are to be read again (a job seen between fork and
+	 * exec showed its parent's maps) */
+	p->pools_read_at = -1;
+	p->pools_stale = true;
+}
+
+/*
+ * Pool libraries loaded by a process. Read when the process is first seen and again
+ * when its thread count changes (a pool starting is a thread count change), at most
+ * every MAPS_EVERY seconds: maps is the largest file coretop reads.
+ */
+static void read_pools(struct sampler *s, struct tproc *p, double now)
+{
+	char path[64];
+	ssize_t n;
+
+	if (p->st.flags & PF_KTHREAD || p->st.state == 'Z')
+		return;
+	if (p->pools_read_at >= 0 && now - p->pools_read_at < MAPS_EVERY)
+		return;
+	if (!s->maps && !(s->maps = malloc(MAPS_CAP + 1)))
+		return;
+	p->pools_read_at = now;
+	p->pools_stale = false;
+	snprintf(path, sizeof(path), "%d/maps", (int)p->pid);
+	n = procfs_read_at(s->rootfd, path, s->maps, MAPS_CAP + 1);
+	if (n < 0) {
+		free(p->pools);
+		p->pools = NULL; /* unreadable: unknown, not "no pool" */
+		return;
+	}
+	if (!p->pools && !(p->pools = malloc(sizeof(*p->pools))))
+		return;
+	pools_parse_maps(s->maps, (size_t)n, p->pools);
+}
+
+/* ---- threads -------------------------------------------------------------------- */
+
+static int tid_cmp(const void *a, const void *b)
+{
+	const struct tthread *x = a, *y = b;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static struct tthread *thread_find(struct tproc *p, pid_t tid)
+{
+	struct tthread key = { .tid = tid };
+
+	if (!p->nthr)
+		return NULL;
+	return bsearch(&key, p->thr, p->nthr, sizeof(*p->thr), tid_cmp);
+}
+
+/*
+ * A thread's CPU affinity, read once when it is first seen: masks change rarely
+ * (taskset -p, OMP_PROC_BIND at pool start), and re-reading every status file on
+ * every refresh would double the cost of the hot path.
+ */
+static void read_affinity(struct sampler *s, pid_t pid, struct tthread *t)
+{
+	char path[80];
+	struct pstatus ps;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/task/%d/status", (int)pid, (int)t->tid);
+	n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+	t->cpus_known = n > 0 && parse_status(s->buf, (size_t)n, &ps) == 0 && ps.have_cpus;
+	if (t->cpus_known)
+		t->cpus = ps.cpus;
+}
+
+/*
+ * Read the task list again: keep threads still there (with their descriptors and
+ * history), add new ones, release the gone.
+ */
+static int list_tasks(struct sampler *s, struct tproc *p)
+{
+	char path[64];
+	struct tthread *nt = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
+	d = procfs_opendir_at(s->rootfd, path, &fd);
+	if (!d)
+		return fd;
+	while ((de = readdir(d))) {
+		pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
+		struct tthread *old;
+
+		if (tid <= 0)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct tthread *g = realloc(nt, nc * sizeof(*nt));
+			if (!g) {
+				free(nt);
+				closedir(d);
+				return -ENOMEM;
+			}
+			nt = g;
+			cap = nc;
+		}
+		old = thread_find(p, tid);
+		if (old) {
+			nt[n] = *old;
+			old->tid = 0; /* moved: not released below */
+		} else {
+			memset(&nt[n], 0, sizeof(nt[n]));
+			nt[n].tid = tid;
+			nt[n].sched_fd = nt[n].stat_fd = -1;
+			snprintf(path, sizeof(path), "%d/task/%d/schedstat", (int)p->pid, (int)tid);
+			nt[n].sched_fd = fds_keep_open(s, path);
+			read_affinity(s, p->pid, &nt[n]);
+		}
+		n++;
+	}
+	closedir(d);
+	for (size_t i = 0; i < p->nthr; i++)
+		if (p->thr[i].tid)
+			ptable_thread_release(s, &p->thr[i]);
+	free(p->thr);
+	if (n)
+		qsort(nt, n, sizeof(*nt), tid_cmp);
+	p->thr = nt;
+	p->nthr = n;
+	p->cap = cap;
+	p->listed = p->st.num_threads;
+	memset(&p->cpus, 0, sizeof(p->cpus));
+	p->cpus_known = false;
+	for (size_t i = 0; i < n; i++)
+		if (nt[i].cpus_known) {
+			cpumask_or(&p->cpus, &nt[i].cpus);
+			p->cpus_known = true;
+		}
+	return 0;
+}
+
+/* Read every thread's counters; a thread that vanished asks for a new listing. */
+static void read_threads(struct sampler *s, struct tproc *p)
+{
+	char path[80];
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->nthr; i++) {
+		struct tthread *t = &p->thr[i];
+		struct schedstat ss;
+		ssize_t n;
+
+		if (t->sched_fd < 0)
+			snprintf(path, sizeof(path), "%d/task/%d/schedstat", (int)p->pid, (int)t->tid);
+		n = fds_reread(s, t->sched_fd, path);
+		if (n <= 0 || parse_schedstat(s->buf, (size_t)n, &ss) < 0) {
+			ptable_thread_release(s, t);
+			p->listed = -1;
+			continue;
+		}
+		t->run = ss.run_ns;
+		t->wait = ss.wait_ns;
+		t->slices = ss.slices;
+		t->detail_known = false;
+		if (s->cfg.detail & SAMPLE_THREAD_STAT) {
+			snprintf(path, sizeof(path), "%d/task/%d/stat", (int)p->pid, (int)t->tid);
+			if (t->stat_fd < 0)
+				t->stat_fd = fds_keep_open(s, path);
+			n = fds_reread(s, t->stat_fd, path);
+			t->detail_known = n > 0 && parse_stat(s->buf, (size_t)n, &t->st) == 0;
+		}
+		p->thr[k++] = *t;
+	}
+	p->nthr = k;
+}
+
+/* ---- one process, every process ------------------------------------------------ */
+
+static void scan_proc(struct sampler *s, pid_t pid, double now)
+{
+	struct tproc *p = ptable_lookup(s, pid);
+	char path[64];
+	struct pstat st;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	if (p) {
+		n = fds_reread(s, p->stat_fd, path);
+		/* Same pid, other start time: the pid was reused by a new process. */
+		if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || st.starttime != p->start) {
+			ptable_bury(s, p);
+			p = NULL;
+		}
+	}
+	if (!p) {
+		int fd = fds_keep_open(s, path);
+
+		n = fd >= 0 ? procfs_pread(fd, s->buf, sizeof(s->buf))
+			    : procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+		if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || !(p = ptable_add(s, pid, &st))) {
+			fds_drop(s, &fd);
+			return; /* vanished between listing and reading: normal */
+		}
+		p->stat_fd = fd;
+		read_identity(s, p);
+	} else if (strcmp(st.comm, p->st.comm) != 0) {
+		p->st = st;
+		read_identity(s, p); /* exec'd: new program, same pid and start */
+	}
+	p->st = st;
+	p->gen = s->gen;
+	if (p->listed != p->st.num_threads) {
+		if (list_tasks(s, p) < 0)
+			p->nthr = 0;
+		p->pools_stale = true;
+	}
+	if (p->pools_stale)
+		read_pools(s, p, now);
+	read_threads(s, p);
+}
+
+int procscan_all(struct sampler *s, double now)
+{
+	struct dirent *de;
+	int err;
+	DIR *d = procfs_opendir_at(s->rootfd, ".", &err);
+
+	if (!d)
+		return err;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = strtol(de->d_name, &end, 10);
+		if (*end == '\0' && pid > 0)
+			scan_proc(s, (pid_t)pid, now);
+	}
+	closedir(d);
+	return 0;
+}
