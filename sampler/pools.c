@@ -1,6 +1,7 @@
 #include "sampler/pools.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,11 @@ static const char *const var_names[TV_COUNT] = {
 	[TV_GOTO_NUM_THREADS] = "GOTO_NUM_THREADS",
 	[TV_MKL_NUM_THREADS] = "MKL_NUM_THREADS",
 	[TV_BLIS_NUM_THREADS] = "BLIS_NUM_THREADS",
+	[TV_VECLIB_MAXIMUM_THREADS] = "VECLIB_MAXIMUM_THREADS",
 	[TV_NUMEXPR_NUM_THREADS] = "NUMEXPR_NUM_THREADS",
 	[TV_NUMEXPR_MAX_THREADS] = "NUMEXPR_MAX_THREADS",
 	[TV_POLARS_MAX_THREADS] = "POLARS_MAX_THREADS",
 	[TV_RAYON_NUM_THREADS] = "RAYON_NUM_THREADS",
-	[TV_VECLIB_MAXIMUM_THREADS] = "VECLIB_MAXIMUM_THREADS",
 	[TV_OMP_WAIT_POLICY] = "OMP_WAIT_POLICY",
 	[TV_OPENBLAS_THREAD_TIMEOUT] = "OPENBLAS_THREAD_TIMEOUT",
 	[TV_GOMP_SPINCOUNT] = "GOMP_SPINCOUNT",
@@ -82,6 +83,12 @@ static const struct pool_lib_desc libs[POOL_NLIBS] = {
 		{ .variant = NULL, /* "pthread" */
 		  .size_vars = VARS(TV_BLIS_NUM_THREADS, TV_OMP_NUM_THREADS), .default_max = 1,
 		  .advice_vars = VARS(TV_BLIS_NUM_THREADS) }) },
+	/* Apple's Accelerate (vecLib): macOS only, so never in a /proc maps; its row
+	 * brings its variable to the tuner's environment and the recipes it exports. */
+	[POOL_ACCELERATE] = { .lib = POOL_ACCELERATE, .name = "accelerate", .title = "Accelerate",
+		.variants = VARIANTS(
+		{ .variant = NULL, .size_vars = VARS(TV_VECLIB_MAXIMUM_THREADS),
+		  .advice_vars = VARS(TV_VECLIB_MAXIMUM_THREADS) }) },
 	/* a dispatcher: the backend it loads, mapped beside it, has the pool */
 	[POOL_FLEXIBLAS] = { .lib = POOL_FLEXIBLAS, .name = "flexiblas", .title = "FlexiBLAS",
 		.unsized = true, .variants = VARIANTS({ .variant = NULL }) },
@@ -153,6 +160,33 @@ const enum thread_var *pool_size_vars(const struct pool *p)
 const enum thread_var *pool_advice_vars(const struct pool *p)
 {
 	return vars_or_none(pool_variant(p)->advice_vars);
+}
+
+/* Built once from the table: the union of every build's size_vars. */
+static const char *thread_vars[TV_COUNT + 1];
+static pthread_once_t thread_vars_once = PTHREAD_ONCE_INIT;
+
+static void thread_vars_init(void)
+{
+	unsigned m = 0;
+	int n = 0;
+
+	for (int l = 0; l < POOL_NLIBS; l++)
+		for (const struct pool_variant_desc *v = libs[l].variants;; v++) {
+			m |= vars_mask(v->size_vars);
+			if (!v->variant)
+				break;
+		}
+	for (int v = 0; v < TV_COUNT; v++)
+		if (m & (1u << v))
+			thread_vars[n++] = var_names[v];
+	thread_vars[n] = NULL;
+}
+
+const char *const *pools_thread_vars(void)
+{
+	pthread_once(&thread_vars_once, thread_vars_init);
+	return thread_vars;
 }
 
 /* ---- maps ---------------------------------------------------------------------- */

@@ -6,14 +6,14 @@
  * What coretop knows of each library lives in one descriptor table (struct
  * pool_lib_desc, one row per enum pool_lib, in pools.c): its names, how each of its
  * builds sizes its pool, which variables steer it, whether it is or uses an OpenMP
- * runtime. Expected sizes and the advice read that table; adding a library is adding
- * a row (and its file names to the maps rules in pools.c).
+ * runtime. Expected sizes, the advice and the tuner's environment all read that table;
+ * adding a library is adding a row (and its file names to the maps rules in pools.c).
  *
  * Pure parsers over buffers: nothing here reads files or allocates. Every struct is a
  * plain value owned by the caller; the table and the lists it hands out are static and
  * read-only. A process whose maps or environ cannot be read (another user's) has an
  * unknown pool set or environment, never an empty one: the caller keeps the "known"
- * flags.
+ * flags. Every function may be called from any thread.
  */
 #ifndef CORETOP_POOLS_H
 #define CORETOP_POOLS_H
@@ -23,8 +23,8 @@
 
 /* BLAS libraries first: a group's pools are listed in this order. */
 enum pool_lib {
-	POOL_OPENBLAS, POOL_OPENMP, POOL_MKL, POOL_BLIS, POOL_FLEXIBLAS, POOL_TBB,
-	POOL_NUMEXPR, POOL_POLARS, POOL_BLOSC, POOL_NLIBS
+	POOL_OPENBLAS, POOL_OPENMP, POOL_MKL, POOL_BLIS, POOL_ACCELERATE, POOL_FLEXIBLAS,
+	POOL_TBB, POOL_NUMEXPR, POOL_POLARS, POOL_BLOSC, POOL_NLIBS
 };
 
 /* "openblas", "openmp", … as in the JSON field `lib`. */
@@ -53,11 +53,15 @@ int pools_parse_maps(const char *buf, size_t len, struct pool_set *out);
 /* The pool of LIB in SET, or NULL. */
 const struct pool *pools_find(const struct pool_set *set, enum pool_lib lib);
 
-/* Thread variables read from /proc/PID/environ. */
+/*
+ * Thread variables read from /proc/PID/environ. Lists of them (advice, the tuner's
+ * environment) come out in this order: the BLAS ones first, then the others that size
+ * a pool, then those that only steer how idle threads wait.
+ */
 enum thread_var {
 	TV_OMP_NUM_THREADS, TV_OPENBLAS_NUM_THREADS, TV_GOTO_NUM_THREADS, TV_MKL_NUM_THREADS,
-	TV_BLIS_NUM_THREADS, TV_NUMEXPR_NUM_THREADS, TV_NUMEXPR_MAX_THREADS,
-	TV_POLARS_MAX_THREADS, TV_RAYON_NUM_THREADS, TV_VECLIB_MAXIMUM_THREADS,
+	TV_BLIS_NUM_THREADS, TV_VECLIB_MAXIMUM_THREADS, TV_NUMEXPR_NUM_THREADS,
+	TV_NUMEXPR_MAX_THREADS, TV_POLARS_MAX_THREADS, TV_RAYON_NUM_THREADS,
 	TV_OMP_WAIT_POLICY, TV_OPENBLAS_THREAD_TIMEOUT, TV_GOMP_SPINCOUNT, TV_KMP_BLOCKTIME,
 	TV_COUNT
 };
@@ -129,6 +133,10 @@ const enum thread_var *pool_size_vars(const struct pool *p);
 
 /* The variables advice tells a person to set for P; ends with TV_COUNT. Static. */
 const enum thread_var *pool_advice_vars(const struct pool *p);
+
+/* The names of every variable that sizes a pool of some library in the table, in enum
+ * thread_var order, NULL-terminated: what the tuner sets. Static. */
+const char *const *pools_thread_vars(void);
 
 /*
  * The size of the pool P would start, by the library's own rules, given its starting

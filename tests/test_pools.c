@@ -414,6 +414,25 @@ static void table_size_vars(void **state)
 	assert_false(pools_relevant_vars(&p) & (1u << TV_OMP_WAIT_POLICY));
 }
 
+/* The tuner's environment: its variables and their order are in exported recipes. */
+static void table_thread_vars(void **state)
+{
+	static const char *const want[] = {
+		"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "MKL_NUM_THREADS",
+		"BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS",
+		"POLARS_MAX_THREADS", "RAYON_NUM_THREADS", NULL,
+	};
+	const char *const *got = pools_thread_vars();
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+		if (want[i])
+			assert_string_equal(got[i], want[i]);
+		else
+			assert_null(got[i]);
+	assert_ptr_equal(pools_thread_vars(), got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +447,7 @@ int main(void)
 		cmocka_unit_test(table_rows),
 		cmocka_unit_test(table_openmp),
 		cmocka_unit_test(table_size_vars),
+		cmocka_unit_test(table_thread_vars),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
