@@ -57,7 +57,7 @@ static int proc_potential(const struct proc_info *p)
 		enum thread_var by;
 		int n = pools_expected_threads(&p->pools[i], p->env, p->cpus_allowed, &by);
 
-		if (n < 0 && p->pools[i].lib != POOL_FLEXIBLAS && p->pools[i].lib != POOL_BLOSC)
+		if (n < 0 && !pool_lib(p->pools[i].lib)->unsized)
 			return -1;
 		if (n > best)
 			best = n;
@@ -128,19 +128,16 @@ static int gather_pools(const struct snapshot *snap, struct group *g)
 
 /* ---- spinning --------------------------------------------------------------------- */
 
-static const struct group_pool *find_pool(const struct group *g, enum pool_lib lib,
-					  const char *variant)
+/*
+ * A pool whose idle workers OMP_WAIT_POLICY steers (an OpenMP runtime's own, or
+ * OpenBLAS's OpenMP build): they spin in user space, where no counter sees them.
+ */
+static bool omp_waiting_pool(const struct group *g)
 {
 	for (int i = 0; i < g->npools; i++)
-		if (g->pools[i].pool.lib == lib &&
-		    (!variant || (g->pools[i].pool.variant && !strcmp(g->pools[i].pool.variant, variant))))
-			return &g->pools[i];
-	return NULL;
-}
-
-static bool openmp_pool(const struct group *g)
-{
-	return find_pool(g, POOL_OPENMP, NULL) || find_pool(g, POOL_OPENBLAS, "openmp");
+		if (pools_relevant_vars(&g->pools[i].pool) & (1u << TV_OMP_WAIT_POLICY))
+			return true;
+	return false;
 }
 
 static bool passive_wait(const struct group *g)
@@ -172,56 +169,22 @@ static bool spinning(const struct snapshot *snap, const struct group *g)
 		return false;
 	if (g->switches_per_s > SPIN_SWITCHES)
 		return true;
-	return g->verdict == VERDICT_OVERSUBSCRIBED && openmp_pool(g) && !passive_wait(g) &&
+	return g->verdict == VERDICT_OVERSUBSCRIBED && omp_waiting_pool(g) && !passive_wait(g) &&
 	       never_sleeping(snap, g) >= 2;
 }
 
 /* ---- advice ----------------------------------------------------------------------- */
 
-/* The variables that size the pool of GP, most specific first. */
-static unsigned sizing_vars(const struct group *g)
+/* The variables the advice names for the pools of G, as a mask of enum thread_var. */
+static unsigned advice_vars(const struct group *g)
 {
 	unsigned vars = 0;
 
-	for (int i = 0; i < g->npools; i++) {
-		const struct pool *p = &g->pools[i].pool;
-
-		switch (p->lib) {
-		case POOL_OPENBLAS:
-			if (!p->variant || strcmp(p->variant, "openmp") != 0)
-				vars |= 1u << TV_OPENBLAS_NUM_THREADS;
-			vars |= 1u << TV_OMP_NUM_THREADS;
-			break;
-		case POOL_OPENMP:
-			vars |= 1u << TV_OMP_NUM_THREADS;
-			break;
-		case POOL_MKL:
-			vars |= 1u << TV_MKL_NUM_THREADS | 1u << TV_OMP_NUM_THREADS;
-			break;
-		case POOL_BLIS:
-			vars |= 1u << TV_BLIS_NUM_THREADS;
-			break;
-		case POOL_NUMEXPR:
-			vars |= 1u << TV_NUMEXPR_NUM_THREADS;
-			break;
-		case POOL_POLARS:
-			vars |= 1u << TV_POLARS_MAX_THREADS;
-			break;
-		case POOL_TBB:
-		case POOL_FLEXIBLAS:
-		case POOL_BLOSC:
-		case POOL_NLIBS:
-			break;
-		}
-	}
+	for (int i = 0; i < g->npools; i++)
+		for (const enum thread_var *v = pool_advice_vars(&g->pools[i].pool); *v != TV_COUNT; v++)
+			vars |= 1u << *v;
 	return vars;
 }
-
-static const char *const lib_titles[POOL_NLIBS] = {
-	[POOL_OPENBLAS] = "OpenBLAS", [POOL_OPENMP] = "OpenMP", [POOL_MKL] = "MKL",
-	[POOL_BLIS] = "BLIS", [POOL_FLEXIBLAS] = "FlexiBLAS", [POOL_TBB] = "TBB",
-	[POOL_NUMEXPR] = "numexpr", [POOL_POLARS] = "Polars", [POOL_BLOSC] = "Blosc",
-};
 
 /* The pool that matters most: the biggest known one, BLAS first on ties. */
 static const struct group_pool *main_pool(const struct group *g)
@@ -230,7 +193,7 @@ static const struct group_pool *main_pool(const struct group *g)
 
 	for (int i = 0; i < g->npools; i++) {
 		const struct group_pool *gp = &g->pools[i];
-		if (gp->pool.lib == POOL_FLEXIBLAS || gp->pool.lib == POOL_BLOSC)
+		if (pool_lib(gp->pool.lib)->unsized)
 			continue;
 		if (!best || gp->threads_max > best->threads_max)
 			best = gp;
@@ -269,7 +232,7 @@ static char *make_advice(const struct snapshot *snap, const struct group *g)
 {
 	const struct group_pool *gp = main_pool(g);
 	char cause[512] = "", fix[256] = "", tune[512], *out;
-	unsigned vars = sizing_vars(g);
+	unsigned vars = advice_vars(g);
 	int per = g->nprocs > 0 ? (int)(g->supply_cores / g->nprocs) : 1;
 	size_t len;
 
@@ -297,7 +260,7 @@ static char *make_advice(const struct snapshot *snap, const struct group *g)
 			snprintf(how, sizeof(how), " (%s=%s%s)", thread_var_name(by_var),
 				 gp->env.value[by_var], gp->env_varies ? ", varies" : "");
 		snprintf(cause, sizeof(cause), "%d × %s each run%s %s %s%s%s pool%s on %g allowed cores",
-			 g->nprocs, g->label, g->nprocs == 1 ? "s" : "", size, lib_titles[gp->pool.lib],
+			 g->nprocs, g->label, g->nprocs == 1 ? "s" : "", size, pool_lib(gp->pool.lib)->title,
 			 gp->pool.variant ? " " : "", gp->pool.variant ? gp->pool.variant : "", how,
 			 g->supply_cores);
 		for (int v = 0; v < TV_COUNT; v++)
@@ -306,7 +269,7 @@ static char *make_advice(const struct snapshot *snap, const struct group *g)
 				snprintf(fix + len, sizeof(fix) - len, "%s%s=%d", len ? " " : "",
 					 thread_var_name(v), per);
 			}
-		if (g->verdict == VERDICT_SPINNING && openmp_pool(g)) {
+		if (g->verdict == VERDICT_SPINNING && omp_waiting_pool(g)) {
 			len = strlen(fix);
 			snprintf(fix + len, sizeof(fix) - len, " OMP_WAIT_POLICY=passive");
 		}

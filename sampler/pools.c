@@ -1,20 +1,10 @@
 #include "sampler/pools.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const lib_names[POOL_NLIBS] = {
-	[POOL_OPENBLAS] = "openblas", [POOL_OPENMP] = "openmp", [POOL_MKL] = "mkl",
-	[POOL_BLIS] = "blis", [POOL_FLEXIBLAS] = "flexiblas", [POOL_TBB] = "tbb",
-	[POOL_NUMEXPR] = "numexpr", [POOL_POLARS] = "polars", [POOL_BLOSC] = "blosc",
-};
-
-const char *pool_lib_name(enum pool_lib lib)
-{
-	return lib_names[lib];
-}
 
 static const char *const var_names[TV_COUNT] = {
 	[TV_OMP_NUM_THREADS] = "OMP_NUM_THREADS",
@@ -22,11 +12,11 @@ static const char *const var_names[TV_COUNT] = {
 	[TV_GOTO_NUM_THREADS] = "GOTO_NUM_THREADS",
 	[TV_MKL_NUM_THREADS] = "MKL_NUM_THREADS",
 	[TV_BLIS_NUM_THREADS] = "BLIS_NUM_THREADS",
+	[TV_VECLIB_MAXIMUM_THREADS] = "VECLIB_MAXIMUM_THREADS",
 	[TV_NUMEXPR_NUM_THREADS] = "NUMEXPR_NUM_THREADS",
 	[TV_NUMEXPR_MAX_THREADS] = "NUMEXPR_MAX_THREADS",
 	[TV_POLARS_MAX_THREADS] = "POLARS_MAX_THREADS",
 	[TV_RAYON_NUM_THREADS] = "RAYON_NUM_THREADS",
-	[TV_VECLIB_MAXIMUM_THREADS] = "VECLIB_MAXIMUM_THREADS",
 	[TV_OMP_WAIT_POLICY] = "OMP_WAIT_POLICY",
 	[TV_OPENBLAS_THREAD_TIMEOUT] = "OPENBLAS_THREAD_TIMEOUT",
 	[TV_GOMP_SPINCOUNT] = "GOMP_SPINCOUNT",
@@ -36,6 +26,167 @@ static const char *const var_names[TV_COUNT] = {
 const char *thread_var_name(enum thread_var v)
 {
 	return var_names[v];
+}
+
+/* ---- the descriptor table -------------------------------------------------------- */
+
+#define VARS(...) ((const enum thread_var[]){ __VA_ARGS__, TV_COUNT })
+#define VARIANTS(...) ((const struct pool_variant_desc[]){ __VA_ARGS__ })
+
+static const struct pool_lib_desc libs[POOL_NLIBS] = {
+	[POOL_OPENBLAS] = { .lib = POOL_OPENBLAS, .name = "openblas", .title = "OpenBLAS",
+		.variants = VARIANTS(
+		/* The OpenMP build ignores OPENBLAS_NUM_THREADS: its pool is the OpenMP
+		 * runtime's (driver/others/blas_server_omp.c). */
+		{ .variant = "openmp", .uses_openmp = true,
+		  .size_vars = VARS(TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_OMP_NUM_THREADS),
+		  .wait_vars = VARS(TV_OMP_WAIT_POLICY, TV_GOMP_SPINCOUNT) },
+		{ .variant = "serial", .serial = true,
+		  .size_vars = VARS(TV_OPENBLAS_NUM_THREADS, TV_GOTO_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_OPENBLAS_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .wait_vars = VARS(TV_OPENBLAS_THREAD_TIMEOUT) },
+		/* "pthread": driver/others/openblas_env.c reads OPENBLAS_NUM_THREADS, then
+		 * GOTO_NUM_THREADS, then OMP_NUM_THREADS; blas_get_cpu_number() in memory.c
+		 * caps the result at the CPUs the process may use. */
+		{ .variant = NULL, .capped = true,
+		  .size_vars = VARS(TV_OPENBLAS_NUM_THREADS, TV_GOTO_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_OPENBLAS_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .wait_vars = VARS(TV_OPENBLAS_THREAD_TIMEOUT) }) },
+	/* libgomp, LLVM's libomp and Intel's libiomp5 alike */
+	[POOL_OPENMP] = { .lib = POOL_OPENMP, .name = "openmp", .title = "OpenMP",
+		.omp_runtime = true, .variants = VARIANTS(
+		{ .variant = NULL, .size_vars = VARS(TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_OMP_NUM_THREADS),
+		  .wait_vars = VARS(TV_OMP_WAIT_POLICY, TV_GOMP_SPINCOUNT, TV_KMP_BLOCKTIME) }) },
+	[POOL_MKL] = { .lib = POOL_MKL, .name = "mkl", .title = "MKL", .variants = VARIANTS(
+		{ .variant = "gomp", .uses_openmp = true,
+		  .size_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS) },
+		{ .variant = "intel", .uses_openmp = true,
+		  .size_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS) },
+		{ .variant = "sequential", .serial = true,
+		  .size_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS) },
+		{ .variant = NULL, /* "tbb" */
+		  .size_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS) }) },
+	/* BLIS is single-threaded unless told otherwise. */
+	[POOL_BLIS] = { .lib = POOL_BLIS, .name = "blis", .title = "BLIS", .variants = VARIANTS(
+		{ .variant = "openmp", .uses_openmp = true,
+		  .size_vars = VARS(TV_BLIS_NUM_THREADS, TV_OMP_NUM_THREADS), .default_max = 1,
+		  .advice_vars = VARS(TV_BLIS_NUM_THREADS) },
+		{ .variant = "serial", .serial = true,
+		  .size_vars = VARS(TV_BLIS_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .advice_vars = VARS(TV_BLIS_NUM_THREADS) },
+		{ .variant = NULL, /* "pthread" */
+		  .size_vars = VARS(TV_BLIS_NUM_THREADS, TV_OMP_NUM_THREADS), .default_max = 1,
+		  .advice_vars = VARS(TV_BLIS_NUM_THREADS) }) },
+	/* Apple's Accelerate (vecLib): macOS only, so never in a /proc maps; its row
+	 * brings its variable to the tuner's environment and the recipes it exports. */
+	[POOL_ACCELERATE] = { .lib = POOL_ACCELERATE, .name = "accelerate", .title = "Accelerate",
+		.variants = VARIANTS(
+		{ .variant = NULL, .size_vars = VARS(TV_VECLIB_MAXIMUM_THREADS),
+		  .advice_vars = VARS(TV_VECLIB_MAXIMUM_THREADS) }) },
+	/* a dispatcher: the backend it loads, mapped beside it, has the pool */
+	[POOL_FLEXIBLAS] = { .lib = POOL_FLEXIBLAS, .name = "flexiblas", .title = "FlexiBLAS",
+		.unsized = true, .variants = VARIANTS({ .variant = NULL }) },
+	/* one thread per CPU, whatever the environment */
+	[POOL_TBB] = { .lib = POOL_TBB, .name = "tbb", .title = "TBB",
+		.variants = VARIANTS({ .variant = NULL }) },
+	/* numexpr's default: the detected cores, at most NUMEXPR_MAX_THREADS (itself 64
+	 * when unset), and at most 16 without it */
+	[POOL_NUMEXPR] = { .lib = POOL_NUMEXPR, .name = "numexpr", .title = "numexpr",
+		.variants = VARIANTS(
+		{ .variant = NULL, .size_vars = VARS(TV_NUMEXPR_NUM_THREADS, TV_OMP_NUM_THREADS),
+		  .default_max = 16, .default_max_vars = VARS(TV_NUMEXPR_MAX_THREADS),
+		  .advice_vars = VARS(TV_NUMEXPR_NUM_THREADS) }) },
+	[POOL_POLARS] = { .lib = POOL_POLARS, .name = "polars", .title = "Polars",
+		.variants = VARIANTS(
+		{ .variant = NULL, .size_vars = VARS(TV_POLARS_MAX_THREADS, TV_RAYON_NUM_THREADS),
+		  .advice_vars = VARS(TV_POLARS_MAX_THREADS) }) },
+	/* no size coretop can tell from outside */
+	[POOL_BLOSC] = { .lib = POOL_BLOSC, .name = "blosc", .title = "Blosc",
+		.unsized = true, .variants = VARIANTS({ .variant = NULL }) },
+};
+
+static const enum thread_var no_vars[] = { TV_COUNT };
+
+static const enum thread_var *vars_or_none(const enum thread_var *list)
+{
+	return list ? list : no_vars;
+}
+
+static unsigned vars_mask(const enum thread_var *list)
+{
+	unsigned m = 0;
+
+	for (list = vars_or_none(list); *list != TV_COUNT; list++)
+		m |= 1u << *list;
+	return m;
+}
+
+const struct pool_lib_desc *pool_lib(enum pool_lib lib)
+{
+	return &libs[lib];
+}
+
+const char *pool_lib_name(enum pool_lib lib)
+{
+	return libs[lib].name;
+}
+
+const struct pool_variant_desc *pool_variant(const struct pool *p)
+{
+	const struct pool_variant_desc *v = libs[p->lib].variants;
+
+	for (; v->variant; v++)
+		if (p->variant && strcmp(p->variant, v->variant) == 0)
+			break;
+	return v;
+}
+
+bool pool_uses_openmp(const struct pool *p)
+{
+	return libs[p->lib].omp_runtime || pool_variant(p)->uses_openmp;
+}
+
+const enum thread_var *pool_size_vars(const struct pool *p)
+{
+	return vars_or_none(pool_variant(p)->size_vars);
+}
+
+const enum thread_var *pool_advice_vars(const struct pool *p)
+{
+	return vars_or_none(pool_variant(p)->advice_vars);
+}
+
+/* Built once from the table: the union of every build's size_vars. */
+static const char *thread_vars[TV_COUNT + 1];
+static pthread_once_t thread_vars_once = PTHREAD_ONCE_INIT;
+
+static void thread_vars_init(void)
+{
+	unsigned m = 0;
+	int n = 0;
+
+	for (int l = 0; l < POOL_NLIBS; l++)
+		for (const struct pool_variant_desc *v = libs[l].variants;; v++) {
+			m |= vars_mask(v->size_vars);
+			if (!v->variant)
+				break;
+		}
+	for (int v = 0; v < TV_COUNT; v++)
+		if (m & (1u << v))
+			thread_vars[n++] = var_names[v];
+	thread_vars[n] = NULL;
+}
+
+const char *const *pools_thread_vars(void)
+{
+	pthread_once(&thread_vars_once, thread_vars_init);
+	return thread_vars;
 }
 
 /* ---- maps ---------------------------------------------------------------------- */
@@ -122,7 +273,7 @@ static void add_pool(struct pool_set *out, const struct lib_rule *r, const char 
 			p = &out->p[i];
 			/* MKL is several files: the threading layer's names the variant. An
 			 * OpenMP runtime of another kind is a pool of its own. */
-			if (r->lib == POOL_OPENMP && p->variant != r->variant) {
+			if (libs[r->lib].omp_runtime && p->variant != r->variant) {
 				p = NULL;
 				continue;
 			}
@@ -227,147 +378,61 @@ static int env_count(const struct thread_env *env, enum thread_var v)
 	return n > 0 && n < 100000 ? (int)n : 0;
 }
 
-/* First variable of LIST (ended by TV_COUNT) that gives a count. */
+/* First variable of LIST that gives a count, and *BY with it; 0 and *BY untouched
+ * when none does. */
 static int first_count(const struct thread_env *env, const enum thread_var *list,
 		       enum thread_var *by)
 {
-	for (; *list != TV_COUNT; list++) {
+	for (list = vars_or_none(list); *list != TV_COUNT; list++) {
 		int n = env_count(env, *list);
 		if (n > 0) {
 			*by = *list;
 			return n;
 		}
 	}
-	*by = TV_COUNT;
 	return 0;
 }
 
-#define VARS(...) ((const enum thread_var[]){ __VA_ARGS__, TV_COUNT })
+/* The size when no variable gives one: one per CPU, at most MAX when MAX > 0. */
+static int default_threads(int max, int cpus)
+{
+	return max > 0 && max < cpus ? max : cpus;
+}
 
 int pools_expected_threads(const struct pool *p, const struct thread_env *env, int cpus,
 			   enum thread_var *by)
 {
+	const struct pool_variant_desc *v = pool_variant(p);
 	int n;
 
 	*by = TV_COUNT;
 	if (cpus < 1)
 		cpus = 1;
-	switch (p->lib) {
-	case POOL_OPENBLAS:
-		if (p->variant && strcmp(p->variant, "serial") == 0)
-			return 1;
-		if (!env)
+	if (libs[p->lib].unsized)
+		return -1;
+	if (v->serial)
+		return 1;
+	if (!env) {
+		/* only a build that reads no variable has a size without them */
+		if (vars_mask(v->size_vars) | vars_mask(v->default_max_vars))
 			return -1;
-		if (p->variant && strcmp(p->variant, "openmp") == 0) {
-			/* The OpenMP build ignores OPENBLAS_NUM_THREADS: its pool is the
-			 * OpenMP runtime's (driver/others/blas_server_omp.c). */
-			n = first_count(env, VARS(TV_OMP_NUM_THREADS), by);
-			return n > 0 ? n : cpus;
-		}
-		/* driver/others/openblas_env.c reads OPENBLAS_NUM_THREADS, then
-		 * GOTO_NUM_THREADS, then OMP_NUM_THREADS; blas_get_cpu_number() in
-		 * memory.c caps the result at the CPUs the process may use. */
-		n = first_count(env, VARS(TV_OPENBLAS_NUM_THREADS, TV_GOTO_NUM_THREADS,
-					  TV_OMP_NUM_THREADS), by);
-		return n > 0 && n < cpus ? n : cpus;
-	case POOL_OPENMP:
-		if (!env)
-			return -1;
-		n = first_count(env, VARS(TV_OMP_NUM_THREADS), by);
-		return n > 0 ? n : cpus;
-	case POOL_MKL:
-		if (p->variant && strcmp(p->variant, "sequential") == 0)
-			return 1;
-		if (!env)
-			return -1;
-		n = first_count(env, VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS), by);
-		return n > 0 ? n : cpus;
-	case POOL_BLIS:
-		if (p->variant && strcmp(p->variant, "serial") == 0)
-			return 1;
-		if (!env)
-			return -1;
-		/* BLIS is single-threaded unless told otherwise */
-		n = first_count(env, VARS(TV_BLIS_NUM_THREADS, TV_OMP_NUM_THREADS), by);
-		return n > 0 ? n : 1;
-	case POOL_NUMEXPR:
-		if (!env)
-			return -1;
-		n = first_count(env, VARS(TV_NUMEXPR_NUM_THREADS, TV_OMP_NUM_THREADS), by);
-		if (n > 0)
-			return n;
-		/* numexpr's default: the detected cores, at most NUMEXPR_MAX_THREADS
-		 * (itself 64 when unset), and at most 16 without it */
-		n = env_count(env, TV_NUMEXPR_MAX_THREADS);
-		if (n > 0)
-			*by = TV_NUMEXPR_MAX_THREADS;
-		return cpus < (n > 0 ? n : 16) ? cpus : (n > 0 ? n : 16);
-	case POOL_POLARS:
-		if (!env)
-			return -1;
-		n = first_count(env, VARS(TV_POLARS_MAX_THREADS, TV_RAYON_NUM_THREADS), by);
-		return n > 0 ? n : cpus;
-	case POOL_TBB:
-		return cpus;
-	case POOL_FLEXIBLAS: /* its backend, loaded beside it, has the pool */
-	case POOL_BLOSC:
-	case POOL_NLIBS:
-		break;
+		return default_threads(v->default_max, cpus);
 	}
-	return -1;
+	n = first_count(env, v->size_vars, by);
+	if (n > 0)
+		return v->capped && n > cpus ? cpus : n;
+	n = first_count(env, v->default_max_vars, by);
+	return default_threads(n > 0 ? n : v->default_max, cpus);
 }
 
 unsigned pools_relevant_vars(const struct pool *p)
 {
-#define B(v) (1u << (v))
-	switch (p->lib) {
-	case POOL_OPENBLAS:
-		if (p->variant && strcmp(p->variant, "openmp") == 0)
-			return B(TV_OMP_NUM_THREADS) | B(TV_OMP_WAIT_POLICY) | B(TV_GOMP_SPINCOUNT);
-		return B(TV_OPENBLAS_NUM_THREADS) | B(TV_GOTO_NUM_THREADS) | B(TV_OMP_NUM_THREADS) |
-		       B(TV_OPENBLAS_THREAD_TIMEOUT);
-	case POOL_OPENMP:
-		return B(TV_OMP_NUM_THREADS) | B(TV_OMP_WAIT_POLICY) | B(TV_GOMP_SPINCOUNT) |
-		       B(TV_KMP_BLOCKTIME);
-	case POOL_MKL:
-		return B(TV_MKL_NUM_THREADS) | B(TV_OMP_NUM_THREADS);
-	case POOL_BLIS:
-		return B(TV_BLIS_NUM_THREADS) | B(TV_OMP_NUM_THREADS);
-	case POOL_NUMEXPR:
-		return B(TV_NUMEXPR_NUM_THREADS) | B(TV_NUMEXPR_MAX_THREADS) | B(TV_OMP_NUM_THREADS);
-	case POOL_POLARS:
-		return B(TV_POLARS_MAX_THREADS) | B(TV_RAYON_NUM_THREADS);
-	case POOL_FLEXIBLAS:
-	case POOL_TBB:
-	case POOL_BLOSC:
-	case POOL_NLIBS:
-		break;
-	}
-	return 0;
-#undef B
+	const struct pool_variant_desc *v = pool_variant(p);
+
+	return vars_mask(v->size_vars) | vars_mask(v->default_max_vars) | vars_mask(v->wait_vars);
 }
 
 enum thread_var pools_primary_var(const struct pool *p)
 {
-	switch (p->lib) {
-	case POOL_OPENBLAS:
-		return p->variant && strcmp(p->variant, "openmp") == 0 ? TV_OMP_NUM_THREADS
-									: TV_OPENBLAS_NUM_THREADS;
-	case POOL_OPENMP:
-		return TV_OMP_NUM_THREADS;
-	case POOL_MKL:
-		return TV_MKL_NUM_THREADS;
-	case POOL_BLIS:
-		return TV_BLIS_NUM_THREADS;
-	case POOL_NUMEXPR:
-		return TV_NUMEXPR_NUM_THREADS;
-	case POOL_POLARS:
-		return TV_POLARS_MAX_THREADS;
-	case POOL_FLEXIBLAS:
-	case POOL_TBB:
-	case POOL_BLOSC:
-	case POOL_NLIBS:
-		break;
-	}
-	return TV_COUNT;
+	return pool_size_vars(p)[0];
 }

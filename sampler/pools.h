@@ -3,10 +3,17 @@
  * loaded (/proc/PID/maps), which thread variables it started with (/proc/PID/environ),
  * and how many threads each library would start by its own rules.
  *
+ * What coretop knows of each library lives in one descriptor table (struct
+ * pool_lib_desc, one row per enum pool_lib, in pools.c): its names, how each of its
+ * builds sizes its pool, which variables steer it, whether it is or uses an OpenMP
+ * runtime. Expected sizes, the advice and the tuner's environment all read that table;
+ * adding a library is adding a row (and its file names to the maps rules in pools.c).
+ *
  * Pure parsers over buffers: nothing here reads files or allocates. Every struct is a
- * plain value owned by the caller. A process whose maps or environ cannot be read
- * (another user's) has an unknown pool set or environment, never an empty one: the
- * caller keeps the "known" flags.
+ * plain value owned by the caller; the table and the lists it hands out are static and
+ * read-only. A process whose maps or environ cannot be read (another user's) has an
+ * unknown pool set or environment, never an empty one: the caller keeps the "known"
+ * flags. Every function may be called from any thread.
  */
 #ifndef CORETOP_POOLS_H
 #define CORETOP_POOLS_H
@@ -14,9 +21,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* BLAS libraries first: a group's pools are listed in this order. */
 enum pool_lib {
-	POOL_OPENBLAS, POOL_OPENMP, POOL_MKL, POOL_BLIS, POOL_FLEXIBLAS, POOL_TBB,
-	POOL_NUMEXPR, POOL_POLARS, POOL_BLOSC, POOL_NLIBS
+	POOL_OPENBLAS, POOL_OPENMP, POOL_MKL, POOL_BLIS, POOL_ACCELERATE, POOL_FLEXIBLAS,
+	POOL_TBB, POOL_NUMEXPR, POOL_POLARS, POOL_BLOSC, POOL_NLIBS
 };
 
 /* "openblas", "openmp", … as in the JSON field `lib`. */
@@ -45,11 +53,15 @@ int pools_parse_maps(const char *buf, size_t len, struct pool_set *out);
 /* The pool of LIB in SET, or NULL. */
 const struct pool *pools_find(const struct pool_set *set, enum pool_lib lib);
 
-/* Thread variables read from /proc/PID/environ. */
+/*
+ * Thread variables read from /proc/PID/environ. Lists of them (advice, the tuner's
+ * environment) come out in this order: the BLAS ones first, then the others that size
+ * a pool, then those that only steer how idle threads wait.
+ */
 enum thread_var {
 	TV_OMP_NUM_THREADS, TV_OPENBLAS_NUM_THREADS, TV_GOTO_NUM_THREADS, TV_MKL_NUM_THREADS,
-	TV_BLIS_NUM_THREADS, TV_NUMEXPR_NUM_THREADS, TV_NUMEXPR_MAX_THREADS,
-	TV_POLARS_MAX_THREADS, TV_RAYON_NUM_THREADS, TV_VECLIB_MAXIMUM_THREADS,
+	TV_BLIS_NUM_THREADS, TV_VECLIB_MAXIMUM_THREADS, TV_NUMEXPR_NUM_THREADS,
+	TV_NUMEXPR_MAX_THREADS, TV_POLARS_MAX_THREADS, TV_RAYON_NUM_THREADS,
 	TV_OMP_WAIT_POLICY, TV_OPENBLAS_THREAD_TIMEOUT, TV_GOMP_SPINCOUNT, TV_KMP_BLOCKTIME,
 	TV_COUNT
 };
@@ -67,6 +79,65 @@ struct thread_env {
 /* The thread variables in a NUL-separated environ buffer. 0 or -EINVAL. */
 int pools_parse_environ(const char *buf, size_t len, struct thread_env *out);
 
+/* ---- the descriptor table ------------------------------------------------------ */
+
+/*
+ * One build of a library, where builds differ (OpenBLAS's pthread, OpenMP and serial
+ * builds). Lists of variables end with TV_COUNT; a NULL list is empty.
+ *
+ * Size when the environment is known: 1 for a serial build; else the first variable of
+ * size_vars that holds a positive count (capped at the allowed CPUs when `capped`);
+ * else one thread per allowed CPU, at most default_max (when > 0) or, when it holds a
+ * count, the first variable of default_max_vars. A build that reads no variable has
+ * its size even when the environment is unknown.
+ */
+struct pool_variant_desc {
+	const char *variant;    /* as struct pool's; NULL: any other build, or not known */
+	bool uses_openmp;       /* its workers are an OpenMP runtime's */
+	bool serial;            /* one thread whatever the variables say */
+	bool capped;
+	const enum thread_var *size_vars;   /* in the order the library reads them */
+	int default_max;
+	const enum thread_var *default_max_vars;
+	const enum thread_var *advice_vars; /* what the advice tells a person to set */
+	const enum thread_var *wait_vars;   /* steer how its idle workers wait */
+};
+
+struct pool_lib_desc {
+	enum pool_lib lib;
+	const char *name;       /* "openblas": the JSON field `lib` */
+	const char *title;      /* "OpenBLAS": in the advice */
+	/* An OpenMP runtime itself: two runtimes of different kinds are two pools. */
+	bool omp_runtime;
+	/* No pool whose size can be told (FlexiBLAS: its backend has the pool): its
+	 * size is always unknown, and that does not make a group's potential unknown,
+	 * nor is it the pool the advice names. */
+	bool unsized;
+	/* Its builds; the last one has variant NULL and serves any build not listed. */
+	const struct pool_variant_desc *variants;
+};
+
+/* The row of LIB (< POOL_NLIBS). */
+const struct pool_lib_desc *pool_lib(enum pool_lib lib);
+
+/* The row of P's build: the one named by P's variant, else the library's last. */
+const struct pool_variant_desc *pool_variant(const struct pool *p);
+
+/* Whether P is an OpenMP runtime or its workers are one's (OpenBLAS's OpenMP build,
+ * MKL's gomp and intel threading layers, BLIS's OpenMP build). */
+bool pool_uses_openmp(const struct pool *p);
+
+/* The variables that size P's pool, in the order its library reads them; ends with
+ * TV_COUNT (at once when none). Static. */
+const enum thread_var *pool_size_vars(const struct pool *p);
+
+/* The variables advice tells a person to set for P; ends with TV_COUNT. Static. */
+const enum thread_var *pool_advice_vars(const struct pool *p);
+
+/* The names of every variable that sizes a pool of some library in the table, in enum
+ * thread_var order, NULL-terminated: what the tuner sets. Static. */
+const char *const *pools_thread_vars(void);
+
 /*
  * The size of the pool P would start, by the library's own rules, given its starting
  * environment ENV (NULL when unreadable) and the CPUs its affinity allows. Returns the
@@ -76,11 +147,13 @@ int pools_parse_environ(const char *buf, size_t len, struct thread_env *out);
 int pools_expected_threads(const struct pool *p, const struct thread_env *env, int cpus,
 			   enum thread_var *by);
 
-/* The variable a person sets for P's pool: OPENBLAS_NUM_THREADS for the pthread build
- * of OpenBLAS, OMP_NUM_THREADS for OpenMP ones, …; TV_COUNT when none. */
+/* The variable a person sets for P's pool, the first its library reads:
+ * OPENBLAS_NUM_THREADS for the pthread build of OpenBLAS, OMP_NUM_THREADS for OpenMP
+ * ones, …; TV_COUNT when none. */
 enum thread_var pools_primary_var(const struct pool *p);
 
-/* Bit mask (1 << enum thread_var) of the variables that steer LIB. */
+/* Bit mask (1 << enum thread_var) of the variables that steer P: those that size it
+ * and those that steer how its idle workers wait. */
 unsigned pools_relevant_vars(const struct pool *p);
 
 #endif

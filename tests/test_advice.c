@@ -215,6 +215,99 @@ static void no_pool_advice(void **state)
 	snapshot_free(snap);
 }
 
+/* What the advice names comes from each library's row in the pool table. */
+static void advice_names_the_librarys_variables(void **state)
+{
+	static const struct {
+		struct pool pool;
+		const char *cause, *fix;
+	} cases[] = {
+		{ { POOL_MKL, "gomp", "/opt/conda/lib/libmkl_gnu_thread.so.2" },
+		  "a 2-thread MKL gomp pool (MKL_NUM_THREADS unset)",
+		  "set OMP_NUM_THREADS=1 MKL_NUM_THREADS=1;" },
+		{ { POOL_BLIS, "openmp", "/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4" },
+		  "a 1-thread BLIS openmp pool (BLIS_NUM_THREADS unset)",
+		  "set BLIS_NUM_THREADS=1;" },
+		{ { POOL_NUMEXPR, NULL, "/venv/numexpr/interpreter.so" },
+		  "a 2-thread numexpr pool (NUMEXPR_NUM_THREADS unset)",
+		  "set NUMEXPR_NUM_THREADS=1;" },
+		{ { POOL_POLARS, NULL, "/venv/polars/polars.abi3.so" },
+		  "a 2-thread Polars pool (POLARS_MAX_THREADS unset)",
+		  "set POLARS_MAX_THREADS=1;" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct snapshot *snap = jobs(2, &cases[i].pool, 1, NULL,
+					     (struct rate){ true, 1.99, 8.01, 75.1 }, 300);
+		const char *a;
+
+		assert_int_equal(advice_judge(snap), 0);
+		assert_int_equal(snap->groups[0].verdict, VERDICT_OVERSUBSCRIBED);
+		a = snap->groups[0].advice;
+		assert_non_null(a);
+		assert_non_null(strstr(a, cases[i].cause));
+		assert_non_null(strstr(a, cases[i].fix));
+		snapshot_free(snap);
+	}
+}
+
+/*
+ * Never-sleeping threads are called spinning only for a pool whose idle workers
+ * OMP_WAIT_POLICY steers: the OpenMP runtime's own (or OpenBLAS's OpenMP build). MKL's
+ * gomp layer alone is not one of them.
+ */
+static void omp_wait_policy_only_where_it_steers(void **state)
+{
+	const struct pool mkl = { POOL_MKL, "gomp", "/opt/conda/lib/libmkl_gnu_thread.so.2" };
+	const struct pool both[] = { mkl, gomp };
+	struct snapshot *snap = jobs(2, &gomp, 1, NULL, (struct rate){ true, 2.0, 4.0, 50 }, 100);
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_SPINNING);
+	assert_non_null(strstr(snap->groups[0].advice,
+			       "OpenMP gomp pool (OMP_NUM_THREADS unset) on 2 allowed cores: "
+			       "set OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive;"));
+	snapshot_free(snap);
+
+	snap = jobs(2, &mkl, 1, NULL, (struct rate){ true, 2.0, 4.0, 50 }, 100);
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_OVERSUBSCRIBED);
+	assert_null(strstr(snap->groups[0].advice, "OMP_WAIT_POLICY"));
+	snapshot_free(snap);
+
+	snap = jobs(2, both, 2, NULL, (struct rate){ true, 2.0, 4.0, 50 }, 100);
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_SPINNING);
+	assert_non_null(strstr(snap->groups[0].advice,
+			       "set OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_WAIT_POLICY=passive;"));
+	snapshot_free(snap);
+}
+
+/* FlexiBLAS (its backend has the pool) and Blosc have no size to count: the potential
+ * stays known, and the advice falls back to the number of processes. */
+static void libraries_without_a_pool_size(void **state)
+{
+	const struct pool pools[] = {
+		{ POOL_FLEXIBLAS, NULL, "/usr/lib/x86_64-linux-gnu/libflexiblas.so.3" },
+		{ POOL_BLOSC, NULL, "/usr/lib/x86_64-linux-gnu/libblosc.so.1" },
+	};
+	struct snapshot *snap = jobs(3, pools, 2, NULL, (struct rate){ true, 2.0, 6.0, 66 }, 100);
+	const struct group *g = &snap->groups[0];
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_true(g->potential_known);
+	assert_int_equal(g->potential, 3);
+	assert_int_equal(g->pools[0].threads_max, -1);
+	assert_int_equal(g->verdict, VERDICT_OVERSUBSCRIBED);
+	assert_string_equal(g->advice,
+			    "3 × python3 job.py want 6.0 cores of 2: run at most 2 at once; to "
+			    "measure the best split: coretop tune -- /usr/bin/python3 job.py {}");
+	snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +319,9 @@ int main(void)
 		cmocka_unit_test(openmp_build_needs_omp),
 		cmocka_unit_test(unknown_environment),
 		cmocka_unit_test(no_pool_advice),
+		cmocka_unit_test(advice_names_the_librarys_variables),
+		cmocka_unit_test(omp_wait_policy_only_where_it_steers),
+		cmocka_unit_test(libraries_without_a_pool_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -271,6 +271,168 @@ static void garbage_is_harmless(void **state)
 	assert_string_equal(pool_lib_name(POOL_BLOSC), "blosc");
 }
 
+/* ---- the descriptor table ------------------------------------------------------- */
+
+static int list_len(const enum thread_var *list)
+{
+	int n = 0;
+
+	if (!list)
+		return 0;
+	while (list[n] != TV_COUNT) {
+		assert_in_range(list[n], 0, TV_COUNT - 1); /* a known TV_* */
+		assert_non_null(thread_var_name(list[n]));
+		for (int k = 0; k < n; k++)
+			assert_int_not_equal(list[k], list[n]); /* each once */
+		assert_true(++n <= TV_COUNT);
+	}
+	return n;
+}
+
+static bool in_list(const enum thread_var *list, enum thread_var v)
+{
+	for (; list && *list != TV_COUNT; list++)
+		if (*list == v)
+			return true;
+	return false;
+}
+
+static void table_rows(void **state)
+{
+	(void)state;
+
+	for (int l = 0; l < POOL_NLIBS; l++) {
+		const struct pool_lib_desc *d = pool_lib(l);
+		int nv = 0;
+
+		assert_non_null(d);
+		assert_int_equal(d->lib, l); /* one row per enum value, at its own place */
+		assert_non_null(d->name);
+		assert_non_null(d->title);
+		assert_string_equal(pool_lib_name(l), d->name);
+		for (int k = 0; k < l; k++) {
+			assert_string_not_equal(pool_lib(k)->name, d->name);
+			assert_string_not_equal(pool_lib(k)->title, d->title);
+		}
+		for (const struct pool_variant_desc *v = d->variants;; v++, nv++) {
+			assert_true(nv < 8);
+			for (const struct pool_variant_desc *w = d->variants; w < v && v->variant; w++)
+				assert_string_not_equal(w->variant, v->variant);
+			list_len(v->size_vars);
+			list_len(v->default_max_vars);
+			list_len(v->wait_vars);
+			/* what the advice names sizes the pool */
+			for (int k = 0; k < list_len(v->advice_vars); k++)
+				assert_true(in_list(v->size_vars, v->advice_vars[k]));
+			if (d->unsized)
+				assert_int_equal(list_len(v->size_vars) + list_len(v->advice_vars) +
+						 list_len(v->default_max_vars) + list_len(v->wait_vars), 0);
+			if (!v->variant)
+				break;
+		}
+	}
+	for (int v = 0; v < TV_COUNT; v++) {
+		assert_non_null(thread_var_name(v));
+		for (int k = 0; k < v; k++)
+			assert_string_not_equal(thread_var_name(k), thread_var_name(v));
+	}
+}
+
+static bool omp(enum pool_lib lib, const char *variant)
+{
+	struct pool p = { .lib = lib, .variant = variant };
+	return pool_uses_openmp(&p);
+}
+
+static void table_openmp(void **state)
+{
+	(void)state;
+
+	assert_true(omp(POOL_OPENBLAS, "openmp"));
+	assert_true(omp(POOL_OPENMP, "gomp"));
+	assert_true(omp(POOL_OPENMP, "llvm"));
+	assert_true(omp(POOL_OPENMP, "intel"));
+	assert_true(omp(POOL_OPENMP, NULL));
+	assert_true(omp(POOL_MKL, "gomp"));
+	assert_true(omp(POOL_MKL, "intel"));
+	assert_true(omp(POOL_BLIS, "openmp"));
+	assert_false(omp(POOL_OPENBLAS, "pthread"));
+	assert_false(omp(POOL_OPENBLAS, "serial"));
+	assert_false(omp(POOL_OPENBLAS, NULL));
+	assert_false(omp(POOL_MKL, "sequential"));
+	assert_false(omp(POOL_MKL, "tbb"));
+	assert_false(omp(POOL_MKL, NULL));
+	assert_false(omp(POOL_BLIS, "pthread"));
+	assert_false(omp(POOL_BLIS, "serial"));
+	for (int l = 0; l < POOL_NLIBS; l++)
+		if (l != POOL_OPENBLAS && l != POOL_OPENMP && l != POOL_MKL && l != POOL_BLIS)
+			assert_false(omp(l, NULL));
+	/* only the runtimes themselves are one pool per kind */
+	for (int l = 0; l < POOL_NLIBS; l++)
+		assert_int_equal(pool_lib(l)->omp_runtime, l == POOL_OPENMP);
+}
+
+/* The size variables of LIB's VARIANT are WANT (TV_COUNT-terminated), in that order. */
+static void assert_vars(enum pool_lib lib, const char *variant, const enum thread_var *want)
+{
+	struct pool p = { .lib = lib, .variant = variant };
+	const enum thread_var *got = pool_size_vars(&p);
+
+	do
+		assert_int_equal(*got++, *want);
+	while (*want++ != TV_COUNT);
+}
+
+#define W(...) ((const enum thread_var[]){ __VA_ARGS__, TV_COUNT })
+
+static void table_size_vars(void **state)
+{
+	struct pool p = { .lib = POOL_TBB };
+	(void)state;
+
+	/* in the order each library reads them */
+	assert_vars(POOL_OPENBLAS, "pthread", W(TV_OPENBLAS_NUM_THREADS, TV_GOTO_NUM_THREADS,
+		    TV_OMP_NUM_THREADS));
+	assert_vars(POOL_OPENBLAS, NULL, W(TV_OPENBLAS_NUM_THREADS, TV_GOTO_NUM_THREADS,
+		    TV_OMP_NUM_THREADS));
+	assert_vars(POOL_OPENBLAS, "openmp", W(TV_OMP_NUM_THREADS));
+	assert_vars(POOL_OPENMP, "gomp", W(TV_OMP_NUM_THREADS));
+	assert_vars(POOL_MKL, "gomp", W(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS));
+	assert_vars(POOL_MKL, "tbb", W(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS));
+	assert_vars(POOL_BLIS, "openmp", W(TV_BLIS_NUM_THREADS, TV_OMP_NUM_THREADS));
+	assert_vars(POOL_NUMEXPR, NULL, W(TV_NUMEXPR_NUM_THREADS, TV_OMP_NUM_THREADS));
+	assert_vars(POOL_POLARS, NULL, W(TV_POLARS_MAX_THREADS, TV_RAYON_NUM_THREADS));
+	assert_int_equal(pool_size_vars(&p)[0], TV_COUNT);
+	assert_int_equal(pools_primary_var(&p), TV_COUNT);
+	/* a build the table does not name is the library's last row */
+	p = (struct pool){ .lib = POOL_OPENBLAS, .variant = "pthread" };
+	assert_ptr_equal(pool_variant(&p), pool_variant(&(struct pool){ .lib = POOL_OPENBLAS }));
+	p.variant = "openmp";
+	assert_string_equal(pool_variant(&p)->variant, "openmp");
+	assert_true(pools_relevant_vars(&p) & (1u << TV_OMP_WAIT_POLICY));
+	p.variant = "pthread";
+	assert_false(pools_relevant_vars(&p) & (1u << TV_OMP_WAIT_POLICY));
+}
+
+/* The tuner's environment: its variables and their order are in exported recipes. */
+static void table_thread_vars(void **state)
+{
+	static const char *const want[] = {
+		"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "MKL_NUM_THREADS",
+		"BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS",
+		"POLARS_MAX_THREADS", "RAYON_NUM_THREADS", NULL,
+	};
+	const char *const *got = pools_thread_vars();
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+		if (want[i])
+			assert_string_equal(got[i], want[i]);
+		else
+			assert_null(got[i]);
+	assert_ptr_equal(pools_thread_vars(), got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +444,10 @@ int main(void)
 		cmocka_unit_test(other_libraries),
 		cmocka_unit_test(maps_by_name),
 		cmocka_unit_test(garbage_is_harmless),
+		cmocka_unit_test(table_rows),
+		cmocka_unit_test(table_openmp),
+		cmocka_unit_test(table_size_vars),
+		cmocka_unit_test(table_thread_vars),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

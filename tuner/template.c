@@ -9,23 +9,6 @@
 
 #include "tuner/internal.h"
 
-/*
- * Every runtime that sizes a pool from the CPU count and reads a variable to do
- * otherwise. Setting one for a library that is not loaded costs nothing.
- */
-const char *const tune_thread_vars[] = {
-	"OMP_NUM_THREADS",
-	"OPENBLAS_NUM_THREADS",
-	"GOTO_NUM_THREADS",
-	"MKL_NUM_THREADS",
-	"BLIS_NUM_THREADS",
-	"VECLIB_MAXIMUM_THREADS",
-	"NUMEXPR_NUM_THREADS",
-	"POLARS_MAX_THREADS",
-	"RAYON_NUM_THREADS",
-	NULL,
-};
-
 bool tune_template_has_slot(char *const *argv, int argc)
 {
 	for (int i = 0; i < argc; i++)

@@ -59,14 +59,19 @@
 
 #include <jansson.h>
 
+#include "sampler/pools.h"
 #include "sampler/topo.h"
 
 #define TUNE_MAX_REPEAT 20
 #define TUNE_MAX_PROCS 1024
 #define TUNE_MAX_THREADS 1024
 
-/* The variables every job gets, set to T: one per threading runtime we know. */
-extern const char *const tune_thread_vars[];
+/*
+ * The variables every job gets, set to T: every variable that sizes the pool of a
+ * library in the pool descriptor table (sampler/pools.h), NULL-terminated, in a fixed
+ * order. Setting one for a library that is not loaded costs nothing.
+ */
+#define tune_thread_vars (pools_thread_vars())
 
 /* A growable vector of owned strings, NULL-terminated when non-empty (git's strvec). */
 struct tune_strv {
