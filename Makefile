@@ -79,7 +79,7 @@ $(LIBTUI): $(call obj,$(TUI_SRC))
 $(CORETOP): $(call obj,tui/main.c) $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(BASE_LIBS)
 
-$(CORETOP_BENCH): $(call obj,tuner/workload/bench.c)
+$(CORETOP_BENCH): $(call obj,tuner/workload/bench.c cmd/opts.c)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(BLAS_PKGS)) -lm
 
 $(BUILD)/tuner/workload/%.o: ALL_CFLAGS += $(call pc,--cflags,$(BLAS_PKGS))
