@@ -1,6 +1,6 @@
 /*
  * cli.h — what the command line hands to the front ends (the dashboard, the tuner
- * screen). Options are parsed and validated in main.c; front ends only read them.
+ * screen). Options are parsed and validated in cmd/monitor.c; front ends only read them.
  */
 #ifndef CORETOP_CLI_H
 #define CORETOP_CLI_H
