@@ -27,7 +27,4 @@ struct monitor_options {
  */
 int dashboard_main(struct sampler *s, const struct topo *topo, const struct monitor_options *o);
 
-/* `coretop tune …` (ARGV[0] is "tune"). Returns the exit status. */
-int tune_cli(int argc, char **argv);
-
 #endif
