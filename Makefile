@@ -35,7 +35,8 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 SAMPLER_SRC := $(wildcard sampler/*.c)
 TUNER_SRC   := $(wildcard tuner/*.c)
-TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c))
+TUI_SRC     := $(wildcard tui/*.c)
+CMD_SRC     := $(wildcard cmd/*.c)
 TEST_SRC    := $(wildcard tests/test_*.c)
 
 # The default build puts the programs at the top; `make check` keeps its own apart.
@@ -76,10 +77,10 @@ $(LIBTUI): $(call obj,$(TUI_SRC))
 
 # coretop itself never links OpenBLAS (DESIGN.md: its pthread build starts a pool of
 # one thread per CPU at load time); the workload is its own executable.
-$(CORETOP): $(call obj,tui/main.c) $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
+$(CORETOP): $(call obj,$(CMD_SRC)) $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(BASE_LIBS)
 
-$(CORETOP_BENCH): $(call obj,tuner/workload/bench.c)
+$(CORETOP_BENCH): $(call obj,tuner/workload/bench.c cmd/opts.c)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(BLAS_PKGS)) -lm
 
 $(BUILD)/tuner/workload/%.o: ALL_CFLAGS += $(call pc,--cflags,$(BLAS_PKGS))

@@ -1,6 +1,6 @@
 /*
  * cli.h — what the command line hands to the front ends (the dashboard, the tuner
- * screen). Options are parsed and validated in main.c; front ends only read them.
+ * screen). Options are parsed and validated in cmd/monitor.c; front ends only read them.
  */
 #ifndef CORETOP_CLI_H
 #define CORETOP_CLI_H
@@ -26,8 +26,5 @@ struct monitor_options {
  * Returns the process exit status.
  */
 int dashboard_main(struct sampler *s, const struct topo *topo, const struct monitor_options *o);
-
-/* `coretop tune …` (ARGV[0] is "tune"). Returns the exit status. */
-int tune_cli(int argc, char **argv);
 
 #endif

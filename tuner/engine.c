@@ -286,14 +286,83 @@ static int add_passive(struct tune_plan *p)
 	return 0;
 }
 
+/* One round: a run of each candidate of ORDER. STEP says whether the budget ended it. */
+static int run_round(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
+		     double deadline, struct tune_candidate **order, int nactive, int round,
+		     enum step *step)
+{
+	for (int i = 0; i < nactive; i++) {
+		struct tune_candidate *c = order[i];
+		int ret;
+
+		plan_progress(p, nactive - i, nactive, round);
+		if (hooks->tick && hooks->tick(hooks->arg, &(struct tune_live){ .cand = c }))
+			return -ECANCELED;
+		if (tune_now() >= deadline) {
+			*step = STEP_BUDGET;
+			break;
+		}
+		ret = measure(p, c, deadline, hooks, step);
+		p->elapsed_s = tune_now() - t0;
+		if (ret)
+			return ret;
+		if (*step == STEP_CANCEL)
+			return -ECANCELED;
+		if (c->status != TUNE_PENDING)
+			finish(p, c, c->status, hooks);
+		if (*step == STEP_BUDGET)
+			break;
+	}
+	return 0;
+}
+
+/* opts.repeat rounds of successive halving over every candidate; ACTIVE and ORDER have
+ * room for them all. */
+static int run_rounds(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
+		      double deadline, struct tune_candidate **active,
+		      struct tune_candidate **order)
+{
+	enum step step = STEP_NEXT;
+	int nactive = 0, ret;
+
+	for (int i = 0; i < p->ncands; i++)
+		active[nactive++] = &p->cands[i];
+	for (int round = 0; round < p->opts.repeat && nactive > 0; round++) {
+		int n = 0;
+
+		/* Every other round backwards, so a slow drift of the machine evens out. */
+		for (int i = 0; i < nactive; i++)
+			order[i] = active[round % 2 ? nactive - 1 - i : i];
+		ret = run_round(p, hooks, t0, deadline, order, nactive, round, &step);
+		if (ret)
+			return ret;
+		for (int i = 0; i < nactive; i++)
+			if (active[i]->status == TUNE_PENDING)
+				active[n++] = active[i];
+		nactive = n;
+		if (step == STEP_BUDGET) {
+			p->budget_hit = true;
+			break;
+		}
+		if (round + 1 < p->opts.repeat && nactive > 0) {
+			int keep = tune_halving_keep(active, nactive, p->opts.noise_floor);
+
+			for (int i = keep; i < nactive; i++)
+				finish(p, active[i], TUNE_CUT, hooks);
+			nactive = keep;
+		}
+	}
+	close_out(p, active, nactive, hooks);
+	return 0;
+}
+
 int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err,
 		  size_t errlen)
 {
 	static const struct tune_hooks none;
 	struct tune_candidate **active = NULL, **order = NULL;
 	double t0 = tune_now(), deadline;
-	int nactive = 0, ret = 0;
-	enum step step = STEP_NEXT;
+	int ret = 0;
 
 	if (!hooks)
 		hooks = &none;
@@ -324,57 +393,7 @@ int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (int i = 0; i < p->ncands; i++)
-		active[nactive++] = &p->cands[i];
-
-	for (int round = 0; round < p->opts.repeat && nactive > 0; round++) {
-		int n = 0;
-
-		/* Every other round backwards, so a slow drift of the machine evens out. */
-		for (int i = 0; i < nactive; i++)
-			order[i] = active[round % 2 ? nactive - 1 - i : i];
-		for (int i = 0; i < nactive; i++) {
-			struct tune_candidate *c = order[i];
-
-			plan_progress(p, nactive - i, nactive, round);
-			if (hooks->tick && hooks->tick(hooks->arg, &(struct tune_live){ .cand = c })) {
-				ret = -ECANCELED;
-				goto out;
-			}
-			if (tune_now() >= deadline) {
-				step = STEP_BUDGET;
-				break;
-			}
-			ret = measure(p, c, deadline, hooks, &step);
-			p->elapsed_s = tune_now() - t0;
-			if (ret)
-				goto out;
-			if (step == STEP_CANCEL) {
-				ret = -ECANCELED;
-				goto out;
-			}
-			if (c->status != TUNE_PENDING)
-				finish(p, c, c->status, hooks);
-			if (step == STEP_BUDGET)
-				break;
-		}
-		for (int i = 0; i < nactive; i++)
-			if (active[i]->status == TUNE_PENDING)
-				active[n++] = active[i];
-		nactive = n;
-		if (step == STEP_BUDGET) {
-			p->budget_hit = true;
-			break;
-		}
-		if (round + 1 < p->opts.repeat && nactive > 0) {
-			int keep = tune_halving_keep(active, nactive, p->opts.noise_floor);
-
-			for (int i = keep; i < nactive; i++)
-				finish(p, active[i], TUNE_CUT, hooks);
-			nactive = keep;
-		}
-	}
-	close_out(p, active, nactive, hooks);
+	ret = run_rounds(p, hooks, t0, deadline, active, order);
 out:
 	p->elapsed_s = tune_now() - t0;
 	free(active);

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -427,105 +426,4 @@ fail:
 		close(fd);
 	unlink(tmp);
 	return -EIO;
-}
-
-static int usage_error(const char *msg, const char *arg)
-{
-	fprintf(stderr, "coretop export: ");
-	fprintf(stderr, "%s", msg);
-	if (arg)
-		fprintf(stderr, " '%s'", arg);
-	fprintf(stderr, " (see coretop export --help)\n");
-	return 2;
-}
-
-int export_main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },        { "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *format = NULL, *output = NULL;
-	bool force = false;
-	char err[512], *text = NULL, *out = NULL;
-	size_t len = 0, cap = 0;
-	FILE *f;
-	int c, ret;
-
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			format = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'F':
-			force = true;
-			break;
-		case 'h':
-			printf("usage: coretop export --format F [-o FILE] [--force] RESULT.json\n\n"
-			       "Turns a `coretop tune --out` result into a launch recipe.\n"
-			       "Formats: %s.\n"
-			       "Without -o the recipe goes to stdout; a file is written atomically and\n"
-			       "an existing one is replaced only with --force.\n",
-			       export_formats());
-			return 0;
-		case ':':
-			return usage_error("this option needs a value:", argv[optind - 1]);
-		default:
-			return usage_error("unknown option", argv[optind - 1]);
-		}
-	}
-	if (!format)
-		return usage_error("--format is required: sh, env, json, parallel, xargs or slurm", NULL);
-	if (!export_format_known(format)) {
-		fprintf(stderr, "coretop export: unknown format '%s' (use %s)\n", format,
-			export_formats());
-		return 2;
-	}
-	if (optind != argc - 1)
-		return usage_error("give exactly one RESULT.json", NULL);
-	f = fopen(argv[optind], "rb");
-	if (!f) {
-		fprintf(stderr, "coretop export: cannot read %s: %s\n", argv[optind], strerror(errno));
-		return 2;
-	}
-	for (;;) {
-		size_t n;
-
-		if (len + 4096 > cap) {
-			char *t = realloc(text, cap = cap * 2 + 8192);
-			if (!t) {
-				fclose(f);
-				free(text);
-				fprintf(stderr, "coretop export: out of memory\n");
-				return 1;
-			}
-			text = t;
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-		if (n == 0 || len > (64u << 20))
-			break;
-	}
-	fclose(f);
-	ret = export_render(format, text ? text : "", len, &out, err, sizeof(err));
-	free(text);
-	if (ret) {
-		fprintf(stderr, "coretop export: %s: %s\n", argv[optind], err);
-		return 2;
-	}
-	if (output) {
-		ret = export_write(output, out, force, err, sizeof(err));
-		if (ret)
-			fprintf(stderr, "coretop export: %s\n", err);
-	} else {
-		ret = fputs(out, stdout) < 0 || fflush(stdout) ? -EIO : 0;
-	}
-	free(out);
-	return ret == -EEXIST ? 2 : ret ? 1 : 0;
 }

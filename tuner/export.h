@@ -27,7 +27,4 @@ int export_render(const char *format, const char *result, size_t len, char **out
 /* Write TEXT to PATH atomically; -EEXIST unless FORCE when PATH exists. */
 int export_write(const char *path, const char *text, bool force, char *err, size_t errlen);
 
-/* `coretop export --format F [-o FILE] [--force] RESULT.json`. Returns the exit status. */
-int export_main(int argc, char **argv);
-
 #endif

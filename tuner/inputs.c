@@ -1,6 +1,6 @@
 /*
  * inputs.c — the string vector, and the inputs a tuning runs over: `--inputs 1..20,x`,
- * `--inputs-file F` or stdin lines (the CLI reads those; this file parses buffers).
+ * `--inputs-file F` or stdin lines (cmd/tune.c reads those; this file parses buffers).
  */
 #include <errno.h>
 #include <limits.h>
@@ -46,7 +46,13 @@ int tune_strv_push(struct tune_strv *sv, const char *s)
 	return tune_strv_pushn(sv, s, strlen(s));
 }
 
-/* A whole decimal integer, sign allowed; no spaces, no trailing text. */
+/*
+ * One end of a range item "A..B" of an --inputs spec: the LEN bytes at S are a whole
+ * decimal integer, sign allowed; no spaces, no trailing text. Not cmd/opts.h's option
+ * parser (a floor above the tuner), and on purpose: this reads a piece of a format (a
+ * slice of a longer string, not NUL-terminated), and a piece that is not a number is
+ * no error, only a sign that the item is one input as written (a file "a..b").
+ */
 static bool parse_int(const char *s, size_t len, long long *out)
 {
 	char buf[32], *end;

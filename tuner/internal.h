@@ -14,21 +14,7 @@
 
 #include "tuner/tune.h"
 
-/* Inputs in one range, so that `--inputs 1..1e9` fails instead of eating memory. */
-#define TUNE_MAX_INPUTS 1000000
-#define TUNE_ERRLEN 1024
-
-/* inputs.c */
-
-/*
- * `--inputs SPEC`: comma-separated items; "A..B" with integers A and B is the range
- * from A to B (either direction), anything else is one input as written. Empty items
- * are an error. -EINVAL or -E2BIG with a one-line reason in ERR.
- */
-int tune_inputs_parse_spec(struct tune_strv *out, const char *spec, char *err, size_t errlen);
-
-/* One input per line ("\n" or "\r\n"); blank lines are skipped. -E2BIG past the limit. */
-int tune_inputs_parse_lines(struct tune_strv *out, const char *buf, size_t len);
+/* inputs.c (the spec and line parsers are in tune.h) */
 
 /* K indices out of TOTAL, evenly spaced and increasing (the whole range when K ≥ TOTAL:
  * returns how many were written). Inputs often grow along the list, so a spread sample

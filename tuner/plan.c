@@ -1,9 +1,11 @@
 /*
- * plan.c — a tuning's set-up: command, inputs, and the candidate splits, generated
- * from the supply and the topology or named by hand.
+ * plan.c — a tuning's set-up: command, inputs, the CPUs of --bind, and the candidate
+ * splits, generated from the supply and the topology, named by hand, or the best two
+ * of an earlier tuning.
  */
 #include <errno.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,43 @@ int tune_plan_add_input(struct tune_plan *p, const char *input)
 	if (p->inputs.n >= TUNE_MAX_INPUTS)
 		return -E2BIG;
 	return tune_strv_push(&p->inputs, input);
+}
+
+double tune_own_supply(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	return CPU_COUNT(&set);
+}
+
+int tune_plan_set_bind(struct tune_plan *p, const int *cpus, int ncpus)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	free(p->bind_cpus);
+	p->bind_cpus = NULL;
+	p->nbind = 0;
+	if (cpus && ncpus > 0) {
+		p->bind_cpus = malloc(sizeof(int) * (size_t)ncpus);
+		if (!p->bind_cpus)
+			return -ENOMEM;
+		memcpy(p->bind_cpus, cpus, sizeof(int) * (size_t)ncpus);
+		p->nbind = ncpus;
+		return 0;
+	}
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -errno;
+	p->bind_cpus = malloc(sizeof(int) * (size_t)CPU_COUNT(&set));
+	if (!p->bind_cpus)
+		return -ENOMEM;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			p->bind_cpus[n++] = c;
+	p->nbind = n;
+	return 0;
 }
 
 static bool same_env(char *const *a, char *const *b)
@@ -309,4 +348,48 @@ int tune_default_sample(int total, int max_procs)
 	int k = 2 * max_procs > 16 ? 2 * max_procs : 16;
 
 	return total < k ? total : k;
+}
+
+/* `r` on the tuner's screen: confirm the ranking by measuring the two fastest again. */
+int tune_plan_best_two(struct tune_plan *p)
+{
+	struct tune_plan q;
+	int first = p->best, second = -1, ret = 0;
+
+	if (first < 0)
+		return -EINVAL;
+	for (int i = 0; i < p->ncands; i++)
+		if (i != first && p->cands[i].status == TUNE_OK &&
+		    (second < 0 || p->cands[i].median_s < p->cands[second].median_s))
+			second = i;
+	tune_plan_init(&q);
+	q.opts = p->opts;
+	q.opts.warmup = false;
+	q.supply_cores = p->supply_cores;
+	q.supply_physical_cores = p->supply_physical_cores;
+	q.topo = p->topo;
+	ret = tune_plan_set_command(&q, p->command.n, p->command.v);
+	for (int i = 0; !ret && i < p->nsample; i++)
+		ret = tune_plan_add_input(&q, p->sample[i]);
+	for (int k = 0; !ret && k < 2; k++) {
+		const struct tune_candidate *c = &p->cands[k ? second : first];
+
+		if (k && second < 0)
+			break;
+		ret = tune_plan_add(&q, c->kind, c->procs, c->threads, c->extra_env);
+	}
+	if (!ret && p->bind_cpus) {
+		q.bind_cpus = p->bind_cpus;
+		q.nbind = p->nbind;
+		p->bind_cpus = NULL;
+	}
+	if (!ret)
+		ret = tune_plan_prepare(&q);
+	if (ret) {
+		tune_plan_release(&q);
+		return ret;
+	}
+	tune_plan_release(p);
+	*p = q;
+	return 0;
 }

@@ -381,148 +381,215 @@ static int poll_timeout_ms(const struct tune_batch *b, const struct slot *slots,
 	return (int)(wait * 1000) + 1;
 }
 
+/* One run in progress: its workers' slots and where the queue of inputs stands. */
+struct batch {
+	const struct tune_batch *b;
+	struct tune_batch_result *r;
+	int nslots;
+	struct slot *slots;
+	struct pollfd *pfds;     /* room for three per slot: pidfd, stdout, stderr */
+	pid_t *pgids;            /* for the tick hook */
+	struct tune_strv argv;   /* the job being started */
+	int next, running;       /* the next input; the jobs alive */
+	double t0, now, last_exit, next_tick;
+};
+
+static int batch_init(struct batch *st, const struct tune_batch *b, struct tune_batch_result *r)
+{
+	int n = b->procs < b->ninputs ? b->procs : b->ninputs;
+
+	memset(st, 0, sizeof(*st));
+	st->b = b;
+	st->r = r;
+	st->nslots = n;
+	st->slots = calloc((size_t)(n > 0 ? n : 1), sizeof(*st->slots));
+	st->pfds = calloc((size_t)(n > 0 ? n : 1) * 3, sizeof(*st->pfds));
+	st->pgids = calloc((size_t)(n > 0 ? n : 1), sizeof(*st->pgids));
+	st->t0 = st->now = st->last_exit = tune_now();
+	st->next_tick = st->t0 + TICK_S;
+	if (!st->slots || !st->pfds || !st->pgids)
+		return -ENOMEM;
+	if (b->procs < 1 || b->procs > TUNE_MAX_PROCS || b->ninputs < 0)
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		st->slots[i].pidfd = st->slots[i].out_fd = st->slots[i].err_fd = -1;
+	return 0;
+}
+
+/* Every job killed and reaped, everything freed. */
+static void batch_release(struct batch *st)
+{
+	if (st->slots)
+		stop_all(st->slots, st->nslots);
+	tune_strv_release(&st->argv);
+	free(st->slots);
+	free(st->pfds);
+	free(st->pgids);
+}
+
+/*
+ * A job for every free slot while inputs are left. Sets *STOP when one cannot start:
+ * the command cannot be executed (r->end says so, returns 0) or the tuner failed
+ * (returns the negative errno).
+ */
+static int fill_slots(struct batch *st, bool *stop)
+{
+	const struct tune_batch *b = st->b;
+	int ret = 0;
+
+	for (int i = 0; i < st->nslots && st->next < b->ninputs; i++) {
+		struct slot *s = &st->slots[i];
+
+		if (s->pid)
+			continue;
+		tune_strv_release(&st->argv);
+		ret = tune_template_expand(b->command, b->ncommand, b->shell, b->inputs[st->next],
+					   &st->argv);
+		if (!ret) {
+			cpu_set_t set;
+
+			if (b->bind_cpus && b->nbind > 0)
+				bind_slice(b->bind_cpus, b->nbind, i, b->procs, &set);
+			ret = spawn(s, st->argv.v, b->envp, b->bind_cpus && b->nbind > 0 ? &set : NULL,
+				    st->r->error, sizeof(st->r->error));
+		}
+		if (ret > 0) {
+			st->r->end = TUNE_BATCH_EXEC;
+			*stop = true;
+			return 0;
+		}
+		if (ret < 0) {
+			*stop = true;
+			return ret;
+		}
+		live_pgids[i] = s->pid;
+		s->input = st->next++;
+		st->running++;
+	}
+	return 0;
+}
+
+/* Waits for a job to exit or write, a timeout, the cut, the deadline or the next tick.
+ * *INTERRUPTED: a signal woke it. 0 or the -errno of poll. */
+static int wait_events(struct batch *st, bool *interrupted)
+{
+	bool fallback = false;
+	int npfd = 0, rc;
+
+	for (int i = 0; i < st->nslots; i++) {
+		struct slot *s = &st->slots[i];
+
+		if (!s->pid)
+			continue;
+		if (s->pidfd >= 0)
+			st->pfds[npfd++] = (struct pollfd){ .fd = s->pidfd, .events = POLLIN };
+		else
+			fallback = true;
+		if (s->out_fd >= 0)
+			st->pfds[npfd++] = (struct pollfd){ .fd = s->out_fd, .events = POLLIN };
+		if (s->err_fd >= 0)
+			st->pfds[npfd++] = (struct pollfd){ .fd = s->err_fd, .events = POLLIN };
+	}
+	st->now = tune_now();
+	rc = poll(st->pfds, (nfds_t)npfd,
+		  poll_timeout_ms(st->b, st->slots, st->nslots, st->t0, st->now, st->next_tick,
+				  fallback));
+	if (rc < 0 && errno != EINTR)
+		return -errno;
+	*interrupted = rc < 0;
+	st->now = tune_now();
+	return 0;
+}
+
+/* Drains every job, reaps those that exited; true when a failure or a timeout ends
+ * the run (r->end and r->error say which). */
+static bool reap_exited(struct batch *st)
+{
+	const struct tune_batch *b = st->b;
+	struct tune_batch_result *r = st->r;
+
+	for (int i = 0; i < st->nslots; i++) {
+		struct slot *s = &st->slots[i];
+		struct rusage ru;
+		int status;
+
+		if (!s->pid)
+			continue;
+		drain(s);
+		if (!exited(s)) {
+			if (b->timeout_s > 0 && st->now - s->start > b->timeout_s) {
+				describe_failure(s, b->inputs[s->input], 0, true, b->timeout_s,
+						 r->error, sizeof(r->error));
+				r->end = TUNE_BATCH_FAILED;
+				return true;
+			}
+			continue;
+		}
+		st->last_exit = st->now;
+		reap(s, i, &status, &ru);
+		st->running--;
+		r->cpu_user_s += (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6;
+		r->cpu_sys_s += (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+		if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			r->jobs_done++;
+			continue;
+		}
+		describe_failure(s, b->inputs[s->input], status, false, 0, r->error,
+				 sizeof(r->error));
+		r->end = TUNE_BATCH_FAILED;
+		return true;
+	}
+	return false;
+}
+
+/* The cut, the deadline and the tick hook; true when one of them ends the run. */
+static bool past_limits(struct batch *st, bool interrupted)
+{
+	const struct tune_batch *b = st->b;
+	struct tune_batch_result *r = st->r;
+
+	if (b->cut_s > 0 && st->now - st->t0 > b->cut_s) {
+		r->end = TUNE_BATCH_CUT;
+		return true;
+	}
+	if (b->deadline > 0 && st->now >= b->deadline) {
+		r->end = TUNE_BATCH_BUDGET;
+		return true;
+	}
+	if (b->hooks && b->hooks->tick && (interrupted || st->now >= st->next_tick)) {
+		st->next_tick = st->now + TICK_S;
+		if (tick(b, st->slots, st->nslots, st->pgids, st->t0, r->jobs_done)) {
+			r->end = TUNE_BATCH_CANCELLED;
+			return true;
+		}
+	}
+	return false;
+}
+
 int tune_batch_run(const struct tune_batch *b, struct tune_batch_result *r)
 {
-	int nslots = b->procs < b->ninputs ? b->procs : b->ninputs;
-	struct slot *slots = calloc((size_t)(nslots > 0 ? nslots : 1), sizeof(*slots));
-	struct pollfd *pfds = calloc((size_t)(nslots > 0 ? nslots : 1) * 3, sizeof(*pfds));
-	pid_t *pgids = calloc((size_t)(nslots > 0 ? nslots : 1), sizeof(*pgids));
-	struct tune_strv argv = { 0 };
-	double t0 = tune_now(), now = t0, last_exit = t0, next_tick = t0 + TICK_S;
-	int next = 0, running = 0, ret = 0;
-	bool stop = false;
+	struct batch st;
+	bool stop = false, interrupted = false;
+	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if (!slots || !pfds || !pgids) {
-		ret = -ENOMEM;
+	ret = batch_init(&st, b, r);
+	if (ret)
 		goto out;
-	}
-	if (b->procs < 1 || b->procs > TUNE_MAX_PROCS || b->ninputs < 0) {
-		ret = -EINVAL;
-		goto out;
-	}
-	for (int i = 0; i < nslots; i++)
-		slots[i].pidfd = slots[i].out_fd = slots[i].err_fd = -1;
-
 	while (!stop) {
-		int npfd = 0, rc;
-		bool fallback = false, interrupted = false;
-
-		for (int i = 0; i < nslots && next < b->ninputs; i++) {
-			if (slots[i].pid)
-				continue;
-			tune_strv_release(&argv);
-			ret = tune_template_expand(b->command, b->ncommand, b->shell,
-						   b->inputs[next], &argv);
-			if (!ret) {
-				cpu_set_t set;
-
-				if (b->bind_cpus && b->nbind > 0)
-					bind_slice(b->bind_cpus, b->nbind, i, b->procs, &set);
-				ret = spawn(&slots[i], argv.v, b->envp,
-					    b->bind_cpus && b->nbind > 0 ? &set : NULL, r->error,
-					    sizeof(r->error));
-			}
-			if (ret > 0) {
-				r->end = TUNE_BATCH_EXEC;
-				ret = 0;
-				stop = true;
-				break;
-			}
-			if (ret < 0) {
-				stop = true;
-				break;
-			}
-			live_pgids[i] = slots[i].pid;
-			slots[i].input = next++;
-			running++;
-		}
-		if (stop || (!running && next >= b->ninputs))
+		ret = fill_slots(&st, &stop);
+		if (stop || (!st.running && st.next >= b->ninputs))
 			break;
-
-		for (int i = 0; i < nslots; i++) {
-			struct slot *s = &slots[i];
-
-			if (!s->pid)
-				continue;
-			if (s->pidfd >= 0)
-				pfds[npfd++] = (struct pollfd){ .fd = s->pidfd, .events = POLLIN };
-			else
-				fallback = true;
-			if (s->out_fd >= 0)
-				pfds[npfd++] = (struct pollfd){ .fd = s->out_fd, .events = POLLIN };
-			if (s->err_fd >= 0)
-				pfds[npfd++] = (struct pollfd){ .fd = s->err_fd, .events = POLLIN };
-		}
-		now = tune_now();
-		rc = poll(pfds, (nfds_t)npfd,
-			  poll_timeout_ms(b, slots, nslots, t0, now, next_tick, fallback));
-		if (rc < 0 && errno != EINTR) {
-			ret = -errno;
+		ret = wait_events(&st, &interrupted);
+		if (ret)
 			break;
-		}
-		interrupted = rc < 0;
-		now = tune_now();
-
-		for (int i = 0; i < nslots && !stop; i++) {
-			struct slot *s = &slots[i];
-			struct rusage ru;
-			int status;
-
-			if (!s->pid)
-				continue;
-			drain(s);
-			if (!exited(s)) {
-				if (b->timeout_s > 0 && now - s->start > b->timeout_s) {
-					describe_failure(s, b->inputs[s->input], 0, true, b->timeout_s,
-							 r->error, sizeof(r->error));
-					r->end = TUNE_BATCH_FAILED;
-					stop = true;
-				}
-				continue;
-			}
-			last_exit = now;
-			reap(s, i, &status, &ru);
-			running--;
-			r->cpu_user_s += (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6;
-			r->cpu_sys_s += (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
-			if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-				r->jobs_done++;
-				continue;
-			}
-			describe_failure(s, b->inputs[s->input], status, false, 0, r->error,
-					 sizeof(r->error));
-			r->end = TUNE_BATCH_FAILED;
-			stop = true;
-		}
-		if (stop)
+		stop = reap_exited(&st);
+		if (stop || (!st.running && st.next >= b->ninputs))
 			break;
-		if (!running && next >= b->ninputs)
-			break;
-		if (b->cut_s > 0 && now - t0 > b->cut_s) {
-			r->end = TUNE_BATCH_CUT;
-			break;
-		}
-		if (b->deadline > 0 && now >= b->deadline) {
-			r->end = TUNE_BATCH_BUDGET;
-			break;
-		}
-		if (b->hooks && b->hooks->tick && (interrupted || now >= next_tick)) {
-			next_tick = now + TICK_S;
-			if (tick(b, slots, nslots, pgids, t0, r->jobs_done)) {
-				r->end = TUNE_BATCH_CANCELLED;
-				break;
-			}
-		}
+		stop = past_limits(&st, interrupted);
 	}
-	now = tune_now();
-	r->elapsed_s = r->end == TUNE_BATCH_DONE && !ret ? last_exit - t0 : now - t0;
+	r->elapsed_s = r->end == TUNE_BATCH_DONE && !ret ? st.last_exit - st.t0 : tune_now() - st.t0;
 out:
-	if (slots)
-		stop_all(slots, nslots);
-	tune_strv_release(&argv);
-	free(slots);
-	free(pfds);
-	free(pgids);
+	batch_release(&st);
 	return ret;
 }

@@ -1,12 +1,14 @@
 /*
  * tune.h — the tuner: measures a user's job over a sample of its inputs as P concurrent
  * processes × T threads each, for candidate splits chosen around the supply, and ranks
- * them (issue 5). `coretop tune` is tune_main(); the live screen (#6) drives the same
- * plan through tune_plan_run() and its hooks.
+ * them (issue 5). A library: it returns errors and never exits, handles no signal and
+ * parses no option; `coretop tune` (cmd/tune.c) is its command line, tuner/watch.h the
+ * sampler's hooks and tui/tune_screen.c the live screen of struct tune_screen.
  *
  * Flow:
  *   tune_plan_init(&p)                       options at their defaults
- *   tune_plan_set_command(), tune_plan_add_input()…, supply and topology fields
+ *   tune_plan_set_command(), tune_plan_add_input()… or tune_inputs_parse_*(&p.inputs),
+ *   supply and topology fields, tune_plan_set_bind() for --bind
  *   tune_plan_generate() or tune_plan_add()  the candidates (naive and serial included)
  *   tune_plan_prepare(&p)                    the sample (optional: run does it)
  *   tune_plan_run(&p, hooks, err)            warm-up, rounds, cuts; ranks at the end
@@ -65,6 +67,10 @@
 #define TUNE_MAX_REPEAT 20
 #define TUNE_MAX_PROCS 1024
 #define TUNE_MAX_THREADS 1024
+/* Inputs in one range, so that `--inputs 1..1e9` fails instead of eating memory. */
+#define TUNE_MAX_INPUTS 1000000
+/* Room for an error message of the tuner: one line, with a job's stderr tail. */
+#define TUNE_ERRLEN 1024
 
 /*
  * The variables every job gets, set to T: every variable that sizes the pool of a
@@ -83,6 +89,16 @@ void tune_strv_release(struct tune_strv *sv);
 /* Appends a copy of S (or its first LEN bytes). 0 or -ENOMEM. */
 int tune_strv_push(struct tune_strv *sv, const char *s);
 int tune_strv_pushn(struct tune_strv *sv, const char *s, size_t len);
+
+/*
+ * `--inputs SPEC`: comma-separated items; "A..B" with integers A and B is the range
+ * from A to B (either direction), anything else is one input as written. Empty items
+ * are an error. -EINVAL or -E2BIG with a one-line reason in ERR.
+ */
+int tune_inputs_parse_spec(struct tune_strv *out, const char *spec, char *err, size_t errlen);
+
+/* One input per line ("\n" or "\r\n"); blank lines are skipped. -E2BIG past the limit. */
+int tune_inputs_parse_lines(struct tune_strv *out, const char *buf, size_t len);
 
 enum tune_kind {
 	TUNE_SPLIT,   /* P × T, thread variables set to T */
@@ -197,6 +213,25 @@ int tune_plan_generate(struct tune_plan *p);
 int tune_plan_parse_candidates(struct tune_plan *p, const char *list, char *err,
 			       size_t errlen);
 
+/* The CPUs this process may use (its affinity mask): the supply when the caller knows
+ * no better. 1 when the mask cannot be read. */
+double tune_own_supply(void);
+
+/*
+ * --bind: the CPUs the worker slots are cut from. CPUS (NCPUS of them, topology order
+ * so that slices are whole cores) is copied; when CPUS is NULL, this process's
+ * affinity mask is used, in number order. 0, -ENOMEM, or the -errno of reading the mask.
+ */
+int tune_plan_set_bind(struct tune_plan *p, const int *cpus, int ncpus);
+
+/*
+ * Makes P a plan of its two fastest candidates alone (one when only one ranked), with
+ * the same command, sample, supply and options but no warm-up (the command is known to
+ * run), ready to be measured again from scratch; P's --bind CPUs move to the new
+ * plan. 0, -EINVAL when P has no best, or -ENOMEM (P keeps its results).
+ */
+int tune_plan_best_two(struct tune_plan *p);
+
 /*
  * Chooses the sample (opts.sample inputs, evenly spread) and drops generated splits
  * with more workers than sampled inputs. tune_plan_run() calls it when the caller has
@@ -257,10 +292,10 @@ int tune_result_write(const struct tune_plan *p, const char *path);
 /* Kills the process group of every running job. Async-signal-safe. */
 void tune_kill_all(void);
 
-/* What the caller (coretop's main) knows of the machine. */
 /*
- * A live screen for the tuning (the TUI's; the tuner itself never includes curses).
- * Used when given, unless --no-tui or --json, and only on a terminal.
+ * A live screen for the tuning (the TUI's, tui/tune_screen.c; the tuner itself never
+ * includes curses). `coretop tune` opens it unless --no-tui or --json, and only on a
+ * terminal, and draws it from its tick hook.
  */
 #define TUNE_SCREEN_RERUN 1
 
@@ -276,24 +311,5 @@ struct tune_screen {
 	 * opened anew), else 0. */
 	int (*close)(void *arg, const struct tune_plan *p, int status, const char *msg);
 };
-
-struct tune_env {
-	double supply_cores;          /* <= 0: tune_main counts its own affinity mask */
-	double supply_physical_cores; /* 0 when unknown */
-	struct topo_summary topo;     /* .known false when unknown */
-	const struct tune_hooks *hooks; /* the sampler's contention hooks, or NULL */
-	const int *bind_cpus;         /* allowed CPUs in topology order; NULL: the affinity
-					 mask's, in number order */
-	int nbind;
-	const struct tune_screen *screen; /* NULL: text only */
-};
-
-/*
- * `coretop tune [options] -- CMD ARG… {} …`. ARGV[0] is the subcommand's name. ENV may
- * be NULL. Returns the process exit status: 0 done, 1 failure (nothing measured in
- * full included), 2 bad usage, 127 the command cannot be run, 128 + signal number when
- * interrupted (SIGINT, SIGTERM, SIGHUP).
- */
-int tune_main(int argc, char **argv, const struct tune_env *env);
 
 #endif

@@ -28,6 +28,8 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include "cmd/opts.h" /* the command line's number parser: opts.o is linked alone */
+
 #ifndef CORETOP_VERSION
 #define CORETOP_VERSION "0.0.0"
 #endif
@@ -191,35 +193,6 @@ static void usage(FILE *f)
 		   "  --version   the version\n");
 }
 
-static int parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int parse_seed(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	/* strtoull accepts "-1" and wraps it; a seed is a plain non-negative number. */
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int bad_value(const char *opt, const char *value, const char *what)
 {
 	fprintf(stderr, "coretop-bench: invalid %s '%s' (%s)\n", opt, value, what);
@@ -247,17 +220,17 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (parse_long(optarg, 1, BENCH_MAX_SIZE, &v))
+			if (opt_parse_long(optarg, 1, BENCH_MAX_SIZE, &v))
 				return bad_value("--size", optarg, "1 to 20000");
 			o.size = (int)v;
 			break;
 		case 'i':
-			if (parse_long(optarg, 1, BENCH_MAX_ITERS, &v))
+			if (opt_parse_long(optarg, 1, BENCH_MAX_ITERS, &v))
 				return bad_value("--iters", optarg, "1 to 1000000");
 			o.iters = (int)v;
 			break;
 		case 'S':
-			if (parse_seed(optarg, &o.seed))
+			if (opt_parse_u64(optarg, &o.seed))
 				return bad_value("--seed", optarg, "a non-negative integer");
 			seed_given = 1;
 			break;
@@ -285,7 +258,7 @@ int main(int argc, char **argv)
 				argv[seed_given ? optind : optind + 1]);
 			return 2;
 		}
-		if (parse_seed(argv[optind], &o.seed))
+		if (opt_parse_u64(argv[optind], &o.seed))
 			return bad_value("seed", argv[optind], "a non-negative integer");
 	}
 	c = bench_run(&o, &r);

@@ -1,32 +1,15 @@
 /*
- * tune_cli.c — `coretop tune`: the tuner engine (tuner/) with the supply and topology
- * of this machine, and the sampler watching each candidate's jobs so the result says
- * how contended they were (demand, wait %), not only how fast.
+ * watch.c — the sampler watching each candidate's jobs (watch.h), and the machine it
+ * sees before the tuning starts.
  */
-#include "tui/cli.h"
+#include "tuner/watch.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "sampler/sampler.h"
-#include "sampler/topo.h"
-#include "tui/tune_screen.h"
-#include "tuner/tune.h"
-
 #define WATCH_EVERY 0.2 /* seconds between two readings while a candidate runs: short
 			   jobs end between two slower readings, and only the living are seen */
-
-struct watch {
-	struct sampler *s;
-	double last;        /* monotonic time of the last reading */
-	pid_t pgids[TUNE_MAX_PROCS];
-	int npgids;
-	double run_s, wait_s, span_s;
-	bool openmp;          /* an OpenMP runtime was seen in a job */
-	struct tune_stats *stats; /* what the screen shows, or NULL */
-};
 
 static double now_s(void)
 {
@@ -36,7 +19,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bool in_job(const struct watch *w, const struct proc_info *p)
+static bool in_job(const struct tune_watch *w, const struct proc_info *p)
 {
 	for (int i = 0; i < w->npgids; i++)
 		if (p->pid == w->pgids[i] || p->ppid == w->pgids[i])
@@ -44,40 +27,53 @@ static bool in_job(const struct watch *w, const struct proc_info *p)
 	return false;
 }
 
+/* What a live screen shows: the jobs' demand and wait now, and every CPU's load. */
+static void read_now(struct tune_watch *w, const struct snapshot *snap)
+{
+	struct tune_watch_now *now = &w->now;
+	double run = 0, wait = 0;
+
+	for (size_t i = 0; i < snap->nprocs; i++)
+		if (snap->procs[i].rate.known && in_job(w, &snap->procs[i])) {
+			run += snap->procs[i].rate.used;
+			wait += snap->procs[i].rate.demand - snap->procs[i].rate.used;
+		}
+	now->known = run + wait > 0;
+	now->demand = run + wait;
+	now->wait_pct = run + wait > 0 ? 100 * wait / (run + wait) : 0;
+	now->ncpus = snap->machine.cpu_cap < CPUMASK_MAX ? snap->machine.cpu_cap : CPUMASK_MAX;
+	for (int i = 0; i < now->ncpus; i++)
+		now->busy[i] = snap->machine.cpu_busy_pct ? snap->machine.cpu_busy_pct[i] : -1;
+}
+
+static bool loads_openmp(const struct proc_info *p)
+{
+	for (int k = 0; k < p->npools; k++)
+		if (p->pools[k].lib == POOL_OPENMP ||
+		    (p->pools[k].lib == POOL_OPENBLAS && p->pools[k].variant &&
+		     !strcmp(p->pools[k].variant, "openmp")))
+			return true;
+	return false;
+}
+
 /* Take a reading and add the jobs' run and wait since the last one. */
-static void watch_read(struct watch *w)
+static void watch_read(struct tune_watch *w)
 {
 	struct snapshot *snap;
 
 	if (sampler_refresh(w->s, &snap) < 0)
 		return;
 	w->last = now_s();
-	if (w->stats && snap->has_rates) {
-		double run = 0, wait = 0;
-
-		for (size_t i = 0; i < snap->nprocs; i++)
-			if (snap->procs[i].rate.known && in_job(w, &snap->procs[i])) {
-				run += snap->procs[i].rate.used;
-				wait += snap->procs[i].rate.demand - snap->procs[i].rate.used;
-			}
-		w->stats->known = run + wait > 0;
-		w->stats->demand = run + wait;
-		w->stats->wait_pct = run + wait > 0 ? 100 * wait / (run + wait) : 0;
-		w->stats->ncpus = snap->machine.cpu_cap < CPUMASK_MAX ? snap->machine.cpu_cap : CPUMASK_MAX;
-		for (int i = 0; i < w->stats->ncpus; i++)
-			w->stats->busy[i] = snap->machine.cpu_busy_pct ? snap->machine.cpu_busy_pct[i] : -1;
-	}
+	if (snap->has_rates)
+		read_now(w, snap);
 	if (snap->has_rates && w->npgids > 0) {
 		for (size_t i = 0; i < snap->nprocs; i++) {
 			const struct proc_info *p = &snap->procs[i];
 
 			if (!in_job(w, p))
 				continue;
-			for (int k = 0; k < p->npools; k++)
-				if (p->pools[k].lib == POOL_OPENMP ||
-				    (p->pools[k].lib == POOL_OPENBLAS && p->pools[k].variant &&
-				     !strcmp(p->pools[k].variant, "openmp")))
-					w->openmp = true;
+			if (loads_openmp(p))
+				w->openmp = true;
 			if (!p->rate.known)
 				continue;
 			w->run_s += p->rate.used * snap->interval_s;
@@ -90,7 +86,7 @@ static void watch_read(struct watch *w)
 
 static void on_begin(void *arg, const struct tune_candidate *c)
 {
-	struct watch *w = arg;
+	struct tune_watch *w = arg;
 
 	(void)c;
 	w->npgids = 0;
@@ -100,7 +96,7 @@ static void on_begin(void *arg, const struct tune_candidate *c)
 
 static int on_tick(void *arg, const struct tune_live *live)
 {
-	struct watch *w = arg;
+	struct tune_watch *w = arg;
 
 	/* remember the jobs seen running; a reading covers those of the last interval */
 	for (int i = 0; i < live->npgids; i++) {
@@ -120,12 +116,12 @@ static int on_tick(void *arg, const struct tune_live *live)
 
 static bool on_openmp(void *arg)
 {
-	return ((struct watch *)arg)->openmp;
+	return ((struct tune_watch *)arg)->openmp;
 }
 
 static void on_end(void *arg, const struct tune_candidate *c, struct tune_contention *out)
 {
-	struct watch *w = arg;
+	struct tune_watch *w = arg;
 
 	(void)c;
 	watch_read(w);
@@ -134,6 +130,15 @@ static void on_end(void *arg, const struct tune_candidate *c, struct tune_conten
 	out->known = true;
 	out->demand_cores = (w->run_s + w->wait_s) / w->span_s;
 	out->wait_pct = 100.0 * w->wait_s / (w->run_s + w->wait_s);
+}
+
+void tune_watch_hooks(struct tune_watch *w, struct tune_hooks *hooks)
+{
+	hooks->arg = w;
+	hooks->tick = on_tick;
+	hooks->run_begin = on_begin;
+	hooks->run_end = on_end;
+	hooks->openmp_seen = on_openmp;
 }
 
 static const struct cpu_info *order_cpus;
@@ -167,40 +172,30 @@ static int topo_order(const struct snapshot *snap, int *out, int cap)
 	return n;
 }
 
-int tune_cli(int argc, char **argv)
+int tune_watch_init(struct tune_watch *w, const struct topo *topo)
 {
-	struct sampler_config cfg = { .proc_root = "/proc", .sys_root = "/sys" };
-	struct watch w = { 0 };
-	struct tune_hooks hooks = { .arg = &w, .tick = on_tick, .run_begin = on_begin,
-				    .run_end = on_end, .openmp_seen = on_openmp };
-	struct tune_env env = { 0 };
-	static struct tune_ui ui;
-	struct tune_screen screen;
+	struct sampler_config cfg = { .proc_root = "/proc", .sys_root = "/sys", .topo = topo };
 	struct snapshot *snap = NULL;
-	struct topo topo;
-	char err[256];
-	int r, bind[CPUMASK_MAX];
+	int ret;
 
-	if (topo_load(&topo, NULL, err, sizeof(err)) == 0) {
-		env.topo = topo.sum;
-		cfg.topo = &topo;
+	memset(w, 0, sizeof(*w));
+	w->s = sampler_new(&cfg, &ret);
+	if (!w->s)
+		return ret;
+	ret = sampler_refresh(w->s, &snap);
+	if (ret < 0) {
+		tune_watch_release(w);
+		return ret;
 	}
-	w.s = sampler_new(&cfg, &r);
-	if (w.s && sampler_refresh(w.s, &snap) == 0) {
-		env.supply_cores = snap->machine.supply_cores;
-		env.supply_physical_cores = snap->machine.supply_physical_cores;
-		env.hooks = &hooks;
-		env.nbind = topo_order(snap, bind, (int)(sizeof(bind) / sizeof(bind[0])));
-		env.bind_cpus = env.nbind > 0 ? bind : NULL;
-	}
+	w->supply_cores = snap->machine.supply_cores;
+	w->supply_physical_cores = snap->machine.supply_physical_cores;
+	w->nbind = topo_order(snap, w->bind_cpus, CPUMASK_MAX);
 	snapshot_free(snap);
-	ui.color = getenv("NO_COLOR") == NULL || !*getenv("NO_COLOR");
-	tune_screen_setup(&screen, &ui);
-	env.screen = &screen;
-	w.stats = &ui.stats;
-	r = tune_main(argc, argv, &env);
-	sampler_free(w.s);
-	if (cfg.topo)
-		topo_release(&topo);
-	return r;
+	return 0;
+}
+
+void tune_watch_release(struct tune_watch *w)
+{
+	sampler_free(w->s);
+	w->s = NULL;
 }

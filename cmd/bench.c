@@ -1,0 +1,39 @@
+/*
+ * bench.c — `coretop bench`: runs coretop-bench, the built-in OpenBLAS workload, with
+ * the same arguments. The workload is its own program so that the monitor never loads
+ * OpenBLAS (DESIGN.md); it is looked for beside this executable, then on PATH.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+
+static int bench_exec(int argc, char **argv)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			strcpy(slash + 1, "coretop-bench");
+			argv[0] = self;
+			execv(self, argv);
+		}
+	}
+	argv[0] = "coretop-bench";
+	execvp("coretop-bench", argv);
+	fprintf(stderr, "coretop: cannot run coretop-bench: %s\n", strerror(errno));
+	(void)argc;
+	return 1;
+}
+
+const struct cmd_entry cmd_bench_entry = {
+	.name = "bench",
+	.usage = "coretop bench [OPTIONS]          the built-in OpenBLAS workload",
+	.exec = bench_exec,
+};

@@ -1,0 +1,161 @@
+/*
+ * export.c — `coretop export --format F [-o FILE] [--force] RESULT.json`: reads a tune
+ * result and writes its launch recipe to stdout or a file, through the renderers of
+ * tuner/export.h.
+ *
+ * Exit status: 0 written, 1 a write or memory failure, 2 bad usage, an unreadable or
+ * malformed result, or an existing file without --force.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "tuner/export.h"
+
+#define GO_ON (-1) /* a step's result when the command goes on; else the exit status */
+#define RESULT_MAX (64u << 20)
+
+struct export_cmd {
+	const char *format, *output, *result;
+	bool force;
+};
+
+static int usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "coretop export: ");
+	fprintf(stderr, "%s", msg);
+	if (arg)
+		fprintf(stderr, " '%s'", arg);
+	fprintf(stderr, " (see coretop export --help)\n");
+	return 2;
+}
+
+static void usage(void)
+{
+	printf("usage: coretop export --format F [-o FILE] [--force] RESULT.json\n\n"
+	       "Turns a `coretop tune --out` result into a launch recipe.\n"
+	       "Formats: %s.\n"
+	       "Without -o the recipe goes to stdout; a file is written atomically and\n"
+	       "an existing one is replaced only with --force.\n",
+	       export_formats());
+}
+
+/* ARGV into E; GO_ON or the exit status. */
+static int parse_options(struct export_cmd *e, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },        { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			e->format = optarg;
+			break;
+		case 'o':
+			e->output = optarg;
+			break;
+		case 'F':
+			e->force = true;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		case ':':
+			return usage_error("this option needs a value:", argv[optind - 1]);
+		default:
+			return usage_error("unknown option", argv[optind - 1]);
+		}
+	}
+	if (!e->format)
+		return usage_error("--format is required: sh, env, json, parallel, xargs or slurm", NULL);
+	if (!export_format_known(e->format)) {
+		fprintf(stderr, "coretop export: unknown format '%s' (use %s)\n", e->format,
+			export_formats());
+		return 2;
+	}
+	if (optind != argc - 1)
+		return usage_error("give exactly one RESULT.json", NULL);
+	e->result = argv[optind];
+	return GO_ON;
+}
+
+/* The result file into *TEXT (malloc'd, may stay NULL when empty) and *LEN; GO_ON or
+ * the exit status. */
+static int read_result(const char *path, char **text, size_t *len)
+{
+	size_t cap = 0;
+	FILE *f = fopen(path, "rb");
+
+	*text = NULL;
+	*len = 0;
+	if (!f) {
+		fprintf(stderr, "coretop export: cannot read %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	for (;;) {
+		size_t n;
+
+		if (*len + 4096 > cap) {
+			char *t = realloc(*text, cap = cap * 2 + 8192);
+			if (!t) {
+				fclose(f);
+				free(*text);
+				*text = NULL;
+				fprintf(stderr, "coretop export: out of memory\n");
+				return 1;
+			}
+			*text = t;
+		}
+		n = fread(*text + *len, 1, cap - *len, f);
+		*len += n;
+		if (n == 0 || *len > RESULT_MAX)
+			break;
+	}
+	fclose(f);
+	return GO_ON;
+}
+
+static int export_exec(int argc, char **argv)
+{
+	struct export_cmd e = { 0 };
+	char err[512], *text = NULL, *out = NULL;
+	size_t len = 0;
+	int ret = parse_options(&e, argc, argv);
+
+	if (ret != GO_ON)
+		return ret;
+	ret = read_result(e.result, &text, &len);
+	if (ret != GO_ON)
+		return ret;
+	ret = export_render(e.format, text ? text : "", len, &out, err, sizeof(err));
+	free(text);
+	if (ret) {
+		fprintf(stderr, "coretop export: %s: %s\n", e.result, err);
+		return 2;
+	}
+	if (e.output) {
+		ret = export_write(e.output, out, e.force, err, sizeof(err));
+		if (ret)
+			fprintf(stderr, "coretop export: %s\n", err);
+	} else {
+		ret = fputs(out, stdout) < 0 || fflush(stdout) ? -EIO : 0;
+	}
+	free(out);
+	return ret == -EEXIST ? 2 : ret ? 1 : 0;
+}
+
+const struct cmd_entry cmd_export_entry = {
+	.name = "export",
+	.usage = "coretop export --format F RESULT.json   launch recipe from a tune result",
+	.exec = export_exec,
+};

@@ -1,0 +1,61 @@
+/*
+ * main.c — coretop's entry: the table of subcommands, the signals all of them start
+ * with, and the help the table writes. Only the command line decides what is fatal.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+/* In the order `coretop --help` lists them. */
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_monitor_entry, &cmd_tune_entry, &cmd_export_entry, &cmd_bench_entry,
+};
+#define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+volatile sig_atomic_t cmd_stop_signal;
+
+static void on_signal(int sig)
+{
+	cmd_stop_signal = sig;
+}
+
+void cmd_print_help(FILE *f)
+{
+	const char *prefix = "Usage: ";
+
+	for (size_t i = 0; i < NCMDS; i++)
+		for (const char *line = cmd_table[i]->usage; *line;) {
+			size_t len = strcspn(line, "\n");
+
+			fprintf(f, "%s%.*s\n", prefix, (int)len, line);
+			prefix = "       ";
+			line += len + (line[len] == '\n');
+		}
+	fputs("\ncoretop shows which jobs ask for more CPU cores than they have, and why.\n", f);
+	for (size_t i = 0; i < NCMDS; i++)
+		if (cmd_table[i]->help)
+			fprintf(f, "\n%s", cmd_table[i]->help);
+}
+
+void cmd_print_version(FILE *f)
+{
+	fprintf(f, "coretop %s\n", CORETOP_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1)
+		for (size_t i = 0; i < NCMDS; i++)
+			if (cmd_table[i]->name && strcmp(argv[1], cmd_table[i]->name) == 0)
+				return cmd_table[i]->exec(argc - 1, argv + 1);
+	return cmd_monitor_entry.exec(argc, argv);
+}

@@ -1,0 +1,251 @@
+/*
+ * monitor.c — `coretop` without a subcommand: the live dashboard (tui/), or batch
+ * snapshots as text, JSON Lines or Prometheus with -b. Its options are also coretop's
+ * own (--help, --version).
+ *
+ * Exit status: 0 success, 1 a runtime failure (cannot read /proc), 2 bad usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "sampler/report.h"
+#include "sampler/sampler.h"
+#include "sampler/topo.h"
+#include "tui/cli.h"
+
+#define GO_ON (-1) /* a step's result when the command goes on; else the exit status */
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "coretop: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see coretop --help)\n");
+	va_end(ap);
+	return 2;
+}
+
+/* Sleep SECS unless a signal arrives first. */
+static void nap(double secs)
+{
+	struct timespec ts = { (time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9) };
+
+	while (!cmd_stop_signal && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int (*const batch_printers[])(FILE *, const struct snapshot *) = {
+	[BATCH_TEXT] = report_text,
+	[BATCH_JSON] = report_json,
+	[BATCH_PROMETHEUS] = report_prometheus,
+};
+
+static int batch_loop(struct sampler *s, const struct monitor_options *o)
+{
+	struct snapshot *snap = NULL;
+	int r;
+
+	/* Every printed sample has rates: take one reading an interval before. */
+	r = sampler_refresh(s, &snap);
+	snapshot_free(snap);
+	if (r < 0) {
+		fprintf(stderr, "coretop: cannot read %s: %s\n", o->proc_root, strerror(-r));
+		return 1;
+	}
+	for (long i = 0; o->iterations == 0 || i < o->iterations; i++) {
+		nap(o->delay);
+		if (cmd_stop_signal)
+			break;
+		r = sampler_refresh(s, &snap);
+		if (r < 0) {
+			fprintf(stderr, "coretop: cannot read %s: %s\n", o->proc_root, strerror(-r));
+			return 1;
+		}
+		r = batch_printers[o->format](stdout, snap);
+		snapshot_free(snap);
+		if (r < 0)
+			return errno == EPIPE ? 0 : 1; /* `coretop -b | head` ends quietly */
+	}
+	return 0;
+}
+
+enum {
+	OPT_JSON = 256, OPT_PROMETHEUS, OPT_GROUP_BY, OPT_PROC_ROOT, OPT_SYS_ROOT, OPT_TOPOLOGY,
+	OPT_NO_COLOR, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
+	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
+	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+	{ "sys-root", required_argument, NULL, OPT_SYS_ROOT },
+	{ "topology", required_argument, NULL, OPT_TOPOLOGY },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ 0 },
+};
+
+/* One option C (its value in optarg) into O; GO_ON or the exit status. */
+static int take_option(struct monitor_options *o, int c, char **argv)
+{
+	switch (c) {
+	case 'b':
+		o->batch = true;
+		break;
+	case 'n':
+		if (opt_parse_long(optarg, 1, LONG_MAX, &o->iterations) < 0)
+			return usage_error("-n needs a whole number of samples >= 1, not '%s'", optarg);
+		break;
+	case 'd':
+		if (opt_parse_double(optarg, 0.05, 86400, &o->delay) < 0)
+			return usage_error("-d needs seconds between 0.05 and 86400, not '%s'", optarg);
+		break;
+	case OPT_JSON:
+		o->format = BATCH_JSON;
+		break;
+	case OPT_PROMETHEUS:
+		o->format = BATCH_PROMETHEUS;
+		break;
+	case OPT_GROUP_BY:
+		if (group_by_parse(optarg, &o->group_by) < 0)
+			return usage_error("unknown --group-by '%s': use job, parent, program, "
+					   "user or cgroup", optarg);
+		break;
+	case OPT_PROC_ROOT:
+		o->proc_root = optarg;
+		break;
+	case OPT_SYS_ROOT:
+		o->sys_root = optarg;
+		break;
+	case OPT_TOPOLOGY:
+		o->topology = optarg;
+		break;
+	case OPT_NO_COLOR:
+		o->color = false;
+		break;
+	case 'h':
+		cmd_print_help(stdout);
+		return 0;
+	case OPT_VERSION:
+		cmd_print_version(stdout);
+		return 0;
+	case ':':
+		return usage_error("option '%s' needs a value", argv[optind - 1]);
+	default:
+		return usage_error("unknown option '%s'", argv[optind - 1]);
+	}
+	return GO_ON;
+}
+
+/* ARGV into O; GO_ON or the exit status. */
+static int parse_options(struct monitor_options *o, int argc, char **argv)
+{
+	int c, status;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":bn:d:h", longopts, NULL)) != -1)
+		if ((status = take_option(o, c, argv)) != GO_ON)
+			return status;
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	/* A textfile-collector file holds one sample: repeated blocks would be invalid. */
+	if (o->format == BATCH_PROMETHEUS && o->iterations == 0)
+		o->iterations = 1;
+	if (o->format != BATCH_TEXT && !o->batch)
+		return usage_error("%s goes with -b",
+				   o->format == BATCH_JSON ? "--json" : "--prometheus");
+	return GO_ON;
+}
+
+/* The sampler on O's trees, then the batch loop or the dashboard. */
+static int monitor_run(const struct monitor_options *o, struct topo *topo)
+{
+	struct sampler_config cfg = {
+		.proc_root = o->proc_root,
+		.sys_root = o->sys_root,
+		.group_by = o->group_by,
+		.topo = topo,
+		.detail = o->batch ? 0 : SAMPLE_THREAD_STAT,
+	};
+	struct sampler *s;
+	int r;
+
+	s = sampler_new(&cfg, &r);
+	if (!s) {
+		if (r == -ENOTDIR || r == -ENOENT)
+			fprintf(stderr, "coretop: %s is not a proc tree (no readable stat)\n",
+				o->proc_root);
+		else
+			fprintf(stderr, "coretop: cannot open %s: %s\n", o->proc_root, strerror(-r));
+		return 2;
+	}
+	if (o->batch) {
+		r = batch_loop(s, o);
+	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "coretop: not a terminal; use -b for batch output\n");
+		r = 2;
+	} else {
+		r = dashboard_main(s, topo, o);
+	}
+	sampler_free(s);
+	return r;
+}
+
+static int monitor_exec(int argc, char **argv)
+{
+	struct monitor_options o = {
+		.delay = 1.5,
+		.proc_root = "/proc",
+		.sys_root = "/sys",
+		.color = getenv("NO_COLOR") == NULL || !*getenv("NO_COLOR"),
+	};
+	struct topo topo;
+	char err[256];
+	int r = parse_options(&o, argc, argv);
+
+	if (r != GO_ON)
+		return r;
+	if (topo_load(&topo, o.topology, err, sizeof(err)) < 0) {
+		fprintf(stderr, "coretop: %s\n", err);
+		return 2;
+	}
+	r = monitor_run(&o, &topo);
+	topo_release(&topo);
+	return r;
+}
+
+const struct cmd_entry cmd_monitor_entry = {
+	.name = NULL,
+	.usage = "coretop [OPTIONS]                 live dashboard\n"
+		 "coretop -b [-n N] [-d SECS] [--json|--prometheus]  batch snapshots",
+	.help = "Options:\n"
+		"  -b, --batch            print snapshots instead of the dashboard\n"
+		"  -n, --iterations N     number of snapshots (default: until interrupted)\n"
+		"  -d, --delay SECS       seconds between snapshots (default 1.5)\n"
+		"      --json             JSON Lines, one object per snapshot (with -b)\n"
+		"      --prometheus       Prometheus text format (with -b; textfile collector)\n"
+		"      --group-by KEY     job (default), parent, program, user or cgroup\n"
+		"      --proc-root DIR    read processes from DIR instead of /proc\n"
+		"      --sys-root DIR     read cgroups from DIR instead of /sys\n"
+		"      --topology SPEC    hwloc synthetic description or XML file\n"
+		"      --no-color         monochrome (also when NO_COLOR is set)\n"
+		"  -h, --help             this help\n"
+		"      --version          print the version\n",
+	.exec = monitor_exec,
+};

@@ -1,0 +1,25 @@
+/*
+ * opts.h — the one parser of numbers given as options, for every subcommand of
+ * coretop and for coretop-bench (which links opts.o alone, never the monitor).
+ *
+ * An option's value is a number only when the whole string is one — no trailing
+ * text, no empty string — finite (no nan, no inf, no overflow) and inside the range the
+ * option allows, both ends included. Leading blanks and a sign are read as strtol and
+ * strtod read them; strtod also reads "1e3" and hex.
+ *
+ * Every function returns 0 and sets *OUT, or -EINVAL and leaves *OUT as it was; the
+ * caller words the message, since only it knows what the option means.
+ */
+#ifndef CORETOP_OPTS_H
+#define CORETOP_OPTS_H
+
+#include <stdint.h>
+
+int opt_parse_long(const char *s, long min, long max, long *out);
+int opt_parse_double(const char *s, double min, double max, double *out);
+
+/* A seed: decimal digits only, the whole of uint64_t (strtoull would take "-1" and
+ * wrap it, or skip blanks). */
+int opt_parse_u64(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,616 @@
+/*
+ * tune.c — `coretop tune [options] -- CMD ARG… {} …`: options, inputs from the command
+ * line, a file or stdin, this machine (supply, topology, and the sampler watching the
+ * jobs: tuner/watch.h), the live screen (tui/tune_screen.h) or text progress, signals,
+ * and the result on stdout. The tuning itself is tuner/tune.h's.
+ *
+ * Exit status: 0 done, 1 failure (nothing measured in full included), 2 bad usage, 127
+ * the command cannot be run, 128 + signal number when interrupted (SIGINT, SIGTERM,
+ * SIGHUP).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "sampler/topo.h"
+#include "tui/tune_screen.h"
+#include "tuner/tune.h"
+#include "tuner/watch.h"
+
+#define GO_ON (-1) /* a step's result when the command goes on; else the exit status */
+#define INPUT_FILE_MAX (64u << 20)
+
+struct tune_cmd {
+	struct tune_plan plan;
+	const char *inputs_spec, *inputs_file, *candidates, *out;
+	bool json, started, no_tui;
+	int finished;                     /* candidates over, for the progress lines */
+
+	struct topo topo;
+	bool have_topo;
+	struct tune_watch watch;
+	struct tune_hooks watch_hooks;
+	const struct tune_hooks *outer;   /* &watch_hooks when the sampler works, or NULL */
+
+	struct tune_ui ui;
+	struct tune_screen screen_of_ui;
+	const struct tune_screen *screen; /* set while the screen is open */
+};
+
+/* ---- signals: stop on the usual ones, take the jobs down on a crash --------------- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* The tuner itself crashed: take the jobs down with it, then die as we would have. */
+static void on_fatal(int sig)
+{
+	tune_kill_all();
+	raise(sig);
+}
+
+static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+static const int fatal_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+#define NSTOP (sizeof(stop_sigs) / sizeof(stop_sigs[0]))
+#define NFATAL (sizeof(fatal_sigs) / sizeof(fatal_sigs[0]))
+
+struct saved_sigs {
+	struct sigaction stop[NSTOP], fatal[NFATAL];
+};
+
+static void signals_install(struct saved_sigs *saved)
+{
+	/* No SA_RESTART: a signal must wake the runner's poll at once. */
+	struct sigaction stop = { .sa_handler = on_stop };
+	struct sigaction fatal = { .sa_handler = on_fatal, .sa_flags = SA_RESETHAND };
+	/* A closed stdout must not kill us mid-run (jobs would be orphaned): writes fail. */
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+
+	stop_signal = 0;
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_sigs[i], stop_sigs[i] == SIGPIPE ? &ignore : &stop, &saved->stop[i]);
+	for (size_t i = 0; i < NFATAL; i++)
+		sigaction(fatal_sigs[i], &fatal, &saved->fatal[i]);
+}
+
+static void signals_restore(const struct saved_sigs *saved)
+{
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_sigs[i], &saved->stop[i], NULL);
+	for (size_t i = 0; i < NFATAL; i++)
+		sigaction(fatal_sigs[i], &saved->fatal[i], NULL);
+}
+
+/* ---- the hooks: signals, screen or progress lines, then the watch's --------------- */
+
+/* The screen shows the running candidate as the watch last saw it. */
+static void show_watch(struct tune_stats *st, const struct tune_watch_now *now)
+{
+	st->known = now->known;
+	st->demand = now->demand;
+	st->wait_pct = now->wait_pct;
+	st->ncpus = now->ncpus;
+	memcpy(st->busy, now->busy, sizeof(st->busy[0]) * (size_t)now->ncpus);
+}
+
+static int hook_tick(void *arg, const struct tune_live *live)
+{
+	struct tune_cmd *t = arg;
+
+	if (stop_signal)
+		return 1;
+	if (t->screen) {
+		show_watch(&t->ui.stats, &t->watch.now);
+		if (t->screen->draw(t->screen->arg, &t->plan, live))
+			return 1;
+	}
+	/* Said once the warm-up worked, so that a command that fails gets one line. */
+	if (live->cand && !t->started && !t->screen) {
+		const struct tune_plan *p = &t->plan;
+
+		t->started = true;
+		fprintf(stderr, "coretop tune: %d candidates over %d of %d inputs, up to %d runs "
+			"each, supply %g CPUs, budget %g s\n", p->ncands, p->nsample, p->inputs.n,
+			p->opts.repeat, p->supply_cores, p->opts.budget_s);
+	}
+	return t->outer && t->outer->tick ? t->outer->tick(t->outer->arg, live) : 0;
+}
+
+static void hook_run_begin(void *arg, const struct tune_candidate *c)
+{
+	struct tune_cmd *t = arg;
+
+	if (t->outer && t->outer->run_begin)
+		t->outer->run_begin(t->outer->arg, c);
+}
+
+static void hook_run_end(void *arg, const struct tune_candidate *c, struct tune_contention *out)
+{
+	struct tune_cmd *t = arg;
+
+	if (t->outer && t->outer->run_end)
+		t->outer->run_end(t->outer->arg, c, out);
+}
+
+static bool hook_openmp_seen(void *arg)
+{
+	struct tune_cmd *t = arg;
+
+	return t->outer && t->outer->openmp_seen && t->outer->openmp_seen(t->outer->arg);
+}
+
+/* One line per candidate whose measurement is over, with the time the rest will take. */
+static void hook_candidate_done(void *arg, const struct tune_plan *p,
+				const struct tune_candidate *c)
+{
+	struct tune_cmd *t = arg;
+	double eta = tune_plan_eta(p);
+	char what[160], eta_s[32];
+
+	t->finished++;
+	if (t->screen)
+		goto outer;
+	if (c->status == TUNE_FAILED)
+		snprintf(what, sizeof(what), "failed: %.120s", c->error ? c->error : "?");
+	else if (c->lower_bound)
+		snprintf(what, sizeof(what), "cut at >%.3f s (%g× the best so far)", c->median_s,
+			 p->opts.cut_factor);
+	else
+		snprintf(what, sizeof(what), "%s %.3f s ±%.3f, %.2f jobs/s, %d run%s",
+			 c->status == TUNE_OK ? "ok" : "cut (slower half)", c->median_s, c->spread_s,
+			 c->throughput_jobs_s, c->nruns, c->nruns == 1 ? "" : "s");
+	if (eta >= 0)
+		snprintf(eta_s, sizeof(eta_s), "ETA %.0f s", ceil(eta));
+	else
+		snprintf(eta_s, sizeof(eta_s), "ETA ?");
+	fprintf(stderr, "coretop tune: [%d/%d] %-10s %s  %s\n", t->finished, p->ncands,
+		c->name, what, eta_s);
+outer:
+	if (t->outer && t->outer->candidate_done)
+		t->outer->candidate_done(t->outer->arg, p, c);
+}
+
+/* ---- options and inputs ----------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: coretop tune [options] -- CMD ARG… {} …\n"
+		"\n"
+		"Runs CMD over a sample of its inputs as P concurrent jobs × T threads each, for\n"
+		"splits around the CPUs this machine lets it use, and recommends the fastest.\n"
+		"`{}` is replaced by an input; without `{}` the input is appended.\n"
+		"\n"
+		"  --inputs SPEC       inputs: 1..20, a,b,c or both (4,7..9); default: stdin lines\n"
+		"  --inputs-file F     one input per line\n"
+		"  --sample K          inputs per run (default: all, up to max(16, 2 × largest P))\n"
+		"  --repeat R          measured runs of each surviving split (default 3)\n"
+		"  --budget SECS       hard bound on the whole tuning (default 300)\n"
+		"  --timeout SECS      per job (default: none)\n"
+		"  --candidates LIST   splits to try instead of the generated ones: 2x1,1x2,…\n"
+		"  --shell             run the command with /bin/sh -c (inputs are quoted)\n"
+		"  --no-tui            progress lines on stderr, the result on stdout\n"
+		"  --json              the result as JSON instead of a table\n"
+		"  --out FILE          also write the JSON result to FILE (atomically)\n"
+		"  --bind              pin each worker slot to its own CPUs (disjoint, whole cores)\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Exit status: 0 done, 1 failed, 2 bad usage, 127 command not found, 130 interrupted.\n");
+}
+
+/* One line on stderr, and the exit status of bad usage. */
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("coretop tune: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+enum {
+	OPT_INPUTS = 256, OPT_INPUTS_FILE, OPT_SAMPLE, OPT_REPEAT, OPT_BUDGET,
+	OPT_TIMEOUT, OPT_BIND, OPT_CANDIDATES, OPT_SHELL, OPT_NO_TUI, OPT_JSON, OPT_OUT,
+};
+
+static const struct option longopts[] = {
+	{ "inputs", required_argument, NULL, OPT_INPUTS },
+	{ "inputs-file", required_argument, NULL, OPT_INPUTS_FILE },
+	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "bind", no_argument, NULL, OPT_BIND },
+	{ "candidates", required_argument, NULL, OPT_CANDIDATES },
+	{ "shell", no_argument, NULL, OPT_SHELL },
+	{ "no-tui", no_argument, NULL, OPT_NO_TUI },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A count, written as a whole number ("3", also "3.0" or "3e0"), from 1 to MAX. */
+static int parse_count(const char *s, int max, int *out)
+{
+	double v;
+
+	if (opt_parse_double(s, 1, max, &v) || v != floor(v))
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+/* One option C (its value in optarg) into T; GO_ON or the exit status. */
+static int take_option(struct tune_cmd *t, int c, char **argv)
+{
+	struct tune_opts *o = &t->plan.opts;
+
+	switch (c) {
+	case OPT_INPUTS:
+		t->inputs_spec = optarg;
+		break;
+	case OPT_INPUTS_FILE:
+		t->inputs_file = optarg;
+		break;
+	case OPT_SAMPLE:
+		if (parse_count(optarg, TUNE_MAX_INPUTS, &o->sample))
+			return usage_error("invalid --sample '%s' (a count from 1)", optarg);
+		break;
+	case OPT_REPEAT:
+		if (parse_count(optarg, TUNE_MAX_REPEAT, &o->repeat))
+			return usage_error("invalid --repeat '%s' (1 to %d)", optarg, TUNE_MAX_REPEAT);
+		break;
+	case OPT_BUDGET:
+		if (opt_parse_double(optarg, 0.001, 1e7, &o->budget_s))
+			return usage_error("invalid --budget '%s' (seconds, more than 0)", optarg);
+		break;
+	case OPT_TIMEOUT:
+		if (opt_parse_double(optarg, 0.001, 1e7, &o->timeout_s))
+			return usage_error("invalid --timeout '%s' (seconds, more than 0)", optarg);
+		break;
+	case OPT_BIND:
+		o->bind = true;
+		break;
+	case OPT_CANDIDATES:
+		t->candidates = optarg;
+		break;
+	case OPT_SHELL:
+		o->shell = true;
+		break;
+	case OPT_NO_TUI:
+		t->no_tui = true;
+		break;
+	case OPT_JSON:
+		t->json = true;
+		break;
+	case OPT_OUT:
+		t->out = optarg;
+		break;
+	case 'h':
+		usage(stdout);
+		return 0;
+	case ':':
+		return usage_error("option '%s' needs a value", argv[optind - 1]);
+	default:
+		if (optopt)
+			return usage_error("unknown option '-%c' (see --help)", optopt);
+		return usage_error("unknown option '%s' (see --help)", argv[optind - 1]);
+	}
+	return GO_ON;
+}
+
+/* ARGV (ARGV[0] is "tune") into T; GO_ON or the exit status. */
+static int parse_options(struct tune_cmd *t, int argc, char **argv)
+{
+	int c, status;
+
+	/* main may have run getopt already: 0 makes glibc start afresh. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1)
+		if ((status = take_option(t, c, argv)) != GO_ON)
+			return status;
+	if (t->inputs_spec && t->inputs_file)
+		return usage_error("give --inputs or --inputs-file, not both");
+	if (optind >= argc)
+		return usage_error("no command to tune (coretop tune [options] -- CMD ARG… {} …)");
+	if (tune_plan_set_command(&t->plan, argc - optind, argv + optind))
+		return usage_error("out of memory");
+	return GO_ON;
+}
+
+static int read_all(int fd, char **buf, size_t *len)
+{
+	size_t cap = 0;
+	char *b = NULL;
+	ssize_t n;
+
+	*len = 0;
+	for (;;) {
+		if (*len + 4096 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			if (cap > INPUT_FILE_MAX + 65536 || !(nb = realloc(b, cap))) {
+				free(b);
+				return cap > INPUT_FILE_MAX ? -EFBIG : -ENOMEM;
+			}
+			b = nb;
+		}
+		n = read(fd, b + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(b);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	*buf = b;
+	return 0;
+}
+
+/* The inputs from --inputs, --inputs-file or stdin; GO_ON or the exit status. */
+static int load_inputs(struct tune_cmd *t)
+{
+	char err[TUNE_ERRLEN], *buf = NULL;
+	const char *from = t->inputs_file;
+	size_t len = 0;
+	int fd = STDIN_FILENO, ret;
+
+	if (t->inputs_spec) {
+		if (tune_inputs_parse_spec(&t->plan.inputs, t->inputs_spec, err, sizeof(err)))
+			return usage_error("%s", err);
+		return GO_ON;
+	}
+	if (!from && isatty(STDIN_FILENO))
+		return usage_error("no inputs: give --inputs, --inputs-file, or lines on stdin");
+	if (from && strcmp(from, "-")) {
+		fd = open(from, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "coretop tune: cannot open %s: %s\n", from, strerror(errno));
+			return 2;
+		}
+	}
+	ret = read_all(fd, &buf, &len);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (!ret)
+		ret = tune_inputs_parse_lines(&t->plan.inputs, buf, len);
+	free(buf);
+	if (ret) {
+		fprintf(stderr, "coretop tune: cannot read inputs from %s: %s\n",
+			from ? from : "stdin", strerror(-ret));
+		return 2;
+	}
+	if (t->plan.inputs.n == 0) {
+		fprintf(stderr, "coretop tune: no inputs in %s\n", from ? from : "stdin");
+		return 2;
+	}
+	return GO_ON;
+}
+
+/* ---- the machine, the candidates, the screen -------------------------------------- */
+
+/*
+ * This machine's topology and supply, and the sampler that watches the jobs. Neither
+ * is needed: without them the supply is this process's affinity mask and the result
+ * has no contention figures.
+ */
+static void look_at_machine(struct tune_cmd *t)
+{
+	struct tune_plan *p = &t->plan;
+	char err[256];
+
+	t->have_topo = topo_load(&t->topo, NULL, err, sizeof(err)) == 0;
+	if (t->have_topo)
+		p->topo = t->topo.sum;
+	if (tune_watch_init(&t->watch, t->have_topo ? &t->topo : NULL) == 0) {
+		tune_watch_hooks(&t->watch, &t->watch_hooks);
+		t->outer = &t->watch_hooks;
+	}
+	p->supply_cores = t->outer && t->watch.supply_cores > 0 ? t->watch.supply_cores
+								  : tune_own_supply();
+	p->supply_physical_cores = t->outer ? t->watch.supply_physical_cores : 0;
+}
+
+static int make_candidates(struct tune_cmd *t)
+{
+	char err[TUNE_ERRLEN];
+	int ret;
+
+	if (t->candidates) {
+		ret = tune_plan_parse_candidates(&t->plan, t->candidates, err, sizeof(err));
+		if (ret == -EINVAL)
+			return usage_error("%s", err);
+	} else {
+		ret = tune_plan_generate(&t->plan);
+	}
+	if (ret)
+		return usage_error("out of memory");
+	return GO_ON;
+}
+
+/* Everything the run needs, the screen opened last; GO_ON or the exit status. */
+static int set_up(struct tune_cmd *t)
+{
+	struct tune_plan *p = &t->plan;
+	int status;
+
+	look_at_machine(t);
+	if (p->opts.bind && tune_plan_set_bind(p, t->outer ? t->watch.bind_cpus : NULL,
+					       t->outer ? t->watch.nbind : 0) < 0)
+		return usage_error("--bind: cannot read the CPUs this process may use");
+	status = make_candidates(t);
+	if (status != GO_ON)
+		return status;
+	if (tune_plan_prepare(p))
+		return usage_error("out of memory");
+	t->ui.color = getenv("NO_COLOR") == NULL || !*getenv("NO_COLOR");
+	tune_screen_setup(&t->screen_of_ui, &t->ui);
+	if (!t->no_tui && !t->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+	    t->screen_of_ui.open(t->screen_of_ui.arg, p) == 0)
+		t->screen = &t->screen_of_ui;
+	return GO_ON;
+}
+
+/* ---- the run and its end ---------------------------------------------------------- */
+
+/* The result on stdout, as text or JSON, and in --out; the exit status. */
+static int report(struct tune_cmd *t)
+{
+	struct tune_plan *p = &t->plan;
+	int ret;
+
+	if (t->json) {
+		json_t *j = tune_result_json(p);
+
+		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6))) {
+			json_decref(j);
+			fprintf(stderr, "coretop tune: cannot print the result\n");
+			return 1;
+		}
+		fputc('\n', stdout);
+		json_decref(j);
+	} else {
+		tune_result_print(p, stdout);
+	}
+	if (fflush(stdout)) {
+		fprintf(stderr, "coretop tune: cannot print the result: %s\n", strerror(errno));
+		return 1;
+	}
+	if (t->out) {
+		ret = tune_result_write(p, t->out);
+		if (ret) {
+			fprintf(stderr, "coretop tune: cannot write %s: %s\n", t->out,
+				strerror(-ret));
+			return 1;
+		}
+	}
+	return p->best >= 0 ? 0 : 1;
+}
+
+/* The screen showed the result: only --out is left to write. The exit status. */
+static int report_after_screen(struct tune_cmd *t)
+{
+	int status = t->plan.best >= 0 ? 0 : 1, ret;
+
+	if (t->out && (ret = tune_result_write(&t->plan, t->out))) {
+		fprintf(stderr, "coretop tune: cannot write %s: %s\n", t->out, strerror(-ret));
+		status = 1;
+	}
+	return status;
+}
+
+/* The exit status of a tuning that returned RET (ERR: tune_plan_run's reason). */
+static int end_status(struct tune_cmd *t, int ret, const char *err)
+{
+	switch (ret) {
+	case 0:
+		return report(t);
+	case -ECANCELED:
+		fprintf(stderr, "coretop tune: interrupted; every job was stopped\n");
+		return 128 + (stop_signal ? stop_signal : SIGINT);
+	case -ENOEXEC:
+		fprintf(stderr, "coretop tune: cannot run the command: %s\n", err);
+		return 127;
+	case -ECHILD:
+		fprintf(stderr, "coretop tune: %s\n", err);
+		return 1;
+	default:
+		fprintf(stderr, "coretop tune: %s\n", *err ? err : strerror(-ret));
+		return 1;
+	}
+}
+
+/*
+ * Closes the screen on the result of a run that returned RET. True when the user asked
+ * for the best two again and the plan and the screen are ready for it.
+ */
+static bool screen_again(struct tune_cmd *t, int ret, const char *err)
+{
+	const struct tune_screen *sc = t->screen;
+	int action;
+
+	t->screen = NULL;
+	action = sc->close(sc->arg, &t->plan, ret,
+			   ret == -ECANCELED ? "interrupted; every job was stopped"
+			   : *err ? err : ret ? strerror(-ret) : "");
+	if (ret == 0 && action == TUNE_SCREEN_RERUN && tune_plan_best_two(&t->plan) == 0 &&
+	    sc->open(sc->arg, &t->plan) == 0) {
+		t->screen = sc;
+		t->finished = 0;
+		return true;
+	}
+	return false;
+}
+
+static int run_tuning(struct tune_cmd *t)
+{
+	struct tune_hooks hooks = {
+		.arg = t,
+		.tick = hook_tick,
+		.run_begin = hook_run_begin,
+		.run_end = hook_run_end,
+		.openmp_seen = hook_openmp_seen,
+		.candidate_done = hook_candidate_done,
+	};
+	bool on_screen = t->screen != NULL;
+	struct saved_sigs saved;
+	char err[TUNE_ERRLEN] = "";
+	int ret;
+
+	do {
+		signals_install(&saved);
+		ret = tune_plan_run(&t->plan, &hooks, err, sizeof(err));
+		signals_restore(&saved);
+	} while (t->screen && screen_again(t, ret, err));
+	if (on_screen && ret == 0)
+		return report_after_screen(t);
+	return end_status(t, ret, err);
+}
+
+static int tune_exec(int argc, char **argv)
+{
+	static struct tune_cmd t; /* static: the watch's and the screen's CPU arrays are big */
+	int status;
+
+	tune_plan_init(&t.plan);
+	status = parse_options(&t, argc, argv);
+	if (status == GO_ON)
+		status = load_inputs(&t);
+	if (status == GO_ON)
+		status = set_up(&t);
+	if (status == GO_ON)
+		status = run_tuning(&t);
+	tune_plan_release(&t.plan);
+	tune_watch_release(&t.watch);
+	if (t.have_topo)
+		topo_release(&t.topo);
+	return status;
+}
+
+const struct cmd_entry cmd_tune_entry = {
+	.name = "tune",
+	.usage = "coretop tune [OPTIONS] -- CMD ARG... {}  find the best procs x threads",
+	.exec = tune_exec,
+};
