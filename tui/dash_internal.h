@@ -12,7 +12,9 @@
  *                   drilling in and backing out;
  *   dash_keys.c     the action table and what it drives: key dispatch, the key bar,
  *                   help, the sort menu, the filter line and the mouse;
- *   dash_tune.c     t: the tuner, run on the selected group's command.
+ *   dash_tune.c     t: the tuner, run on the selected group's command;
+ *   dash_loop.c     dashboard_main(): the terminal, signals and the event loop, on
+ *                   dashboard.h alone (it does not include this header).
  *
  * Ownership: as dashboard.h says; the struct dash owns its tables, the drilled group's
  * key (scope.group_key), the meter layout and the snapshot. Everything here runs on the

@@ -9,12 +9,12 @@
  */
 #include "tui/dash_internal.h"
 
+#include "tui/term.h"
+
 bool dash_style_init(bool want)
 {
-	if (!want || !has_colors())
+	if (!want || !term_colors())
 		return false;
-	start_color();
-	use_default_colors();
 	init_pair(PAIR_BAD, COLOR_RED, -1);
 	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
 	init_pair(PAIR_GOOD, COLOR_GREEN, -1);
