@@ -11,6 +11,9 @@
  *
  * Cell text never carries untrusted bytes: names and command lines go through
  * report_escape(), so control characters and escape sequences show as "\e", "\xNN".
+ *
+ * The columns and views are in table_columns.c; the rows, sorting, filter and
+ * selection in table.c.
  */
 #ifndef CORETOP_TUI_TABLE_H
 #define CORETOP_TUI_TABLE_H

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "sampler/report.h"
 #include "tui/layout.h"
 #include "tui/prompt.h"
+#include "tui/term.h"
 #include "tuner/export.h"
 
 enum { PAIR_GOOD = 1, PAIR_MID, PAIR_BAD, PAIR_RUN };
@@ -43,19 +43,9 @@ static int open_screen(void *arg, const struct tune_plan *p)
 	struct tune_ui *ui = arg;
 
 	(void)p;
-	setlocale(LC_ALL, "");
-	if (!(ui->term = newterm(NULL, stdout, stdin)))
+	if (!(ui->term = term_open(0)))
 		return -1;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(25);
-	if (ui->color && has_colors()) {
-		start_color();
-		use_default_colors();
+	if (ui->color && term_colors()) {
 		init_pair(PAIR_GOOD, COLOR_GREEN, -1);
 		init_pair(PAIR_MID, COLOR_YELLOW, -1);
 		init_pair(PAIR_BAD, COLOR_RED, -1);
@@ -374,8 +364,7 @@ static int close_screen(void *arg, const struct tune_plan *p, int status, const 
 			footer = "e export  r re-run the best two  q quit";
 		}
 	}
-	endwin();
-	delscreen(ui->term);
+	term_close(ui->term);
 	ui->term = NULL;
 	if (status == 0 && p->recommendation && action != TUNE_SCREEN_RERUN)
 		printf("%s\n", p->recommendation);

@@ -1,6 +1,6 @@
 /*
- * terminal.c — dashboard_main(): the terminal, the signals and the event loop around
- * the screen of dashboard.c.
+ * dash_loop.c — dashboard_main(): the terminal (term.h), the signals and the event
+ * loop around the dashboard's screen (dashboard.h).
  *
  * One poll() waits on three things: the keyboard, the sampler thread's pipe (a new
  * snapshot, see feed.h for why sampling is a thread) and a self-pipe written by the
@@ -14,8 +14,6 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +24,7 @@
 
 #include "tui/dashboard.h"
 #include "tui/feed.h"
+#include "tui/term.h"
 
 static volatile sig_atomic_t got_signal, got_winch;
 static int sig_pipe[2] = { -1, -1 };
@@ -101,12 +100,8 @@ int dashboard_main(struct sampler *s, const struct topo *topo, const struct moni
 	struct feed *feed = NULL;
 	struct dash *d = NULL;
 	SCREEN *scr = NULL;
-	bool utf8;
 	int err = 0, rc = 0;
 
-	/* LC_CTYPE only: numbers keep their '.' whatever LC_NUMERIC says */
-	setlocale(LC_CTYPE, "");
-	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fprintf(stderr, "coretop: pipe: %s\n", strerror(errno));
 		return 1;
@@ -116,30 +111,18 @@ int dashboard_main(struct sampler *s, const struct topo *topo, const struct moni
 	for (int i = 0; i < NHANDLED; i++)
 		sigaction(handled[i], &sa, &old[i]);
 
-	scr = newterm(NULL, stdout, stdin);
+	scr = term_open(TERM_MOUSE);
 	if (!scr) {
 		fprintf(stderr, "coretop: cannot drive this terminal (TERM=%s); use -b\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		rc = 1;
 		goto out;
 	}
-	set_term(scr);
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(25);
-	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-	/* clicks are told apart here (double-click = two presses on one row), so curses
-	 * never holds a press back waiting for its release */
-	mouseinterval(0);
-
-	d = dash_new(topo, o, NULL, utf8);
+	d = dash_new(topo, o, NULL, term_utf8());
 	feed = d ? feed_start(s, o->delay, &err) : NULL;
 	if (!d || !feed) {
-		endwin();
+		term_close(scr);
+		scr = NULL;
 		fprintf(stderr, "coretop: cannot start the dashboard: %s\n",
 			strerror(d ? -err : ENOMEM));
 		rc = 1;
@@ -147,13 +130,11 @@ int dashboard_main(struct sampler *s, const struct topo *topo, const struct moni
 	}
 	dash_set_feed(d, feed);
 	event_loop(d, feed);
-	endwin();
 out:
 	/* the terminal is restored before the join, which waits for a refresh to end */
+	term_close(scr);
 	feed_stop(feed);
 	dash_free(d);
-	if (scr)
-		delscreen(scr);
 	for (int i = 0; i < NHANDLED; i++)
 		sigaction(handled[i], &old[i], NULL);
 	close(sig_pipe[0]);

@@ -1,0 +1,460 @@
+/*
+ * dash_keys.c — what the user does: the table of actions (tmux style) and everything
+ * driven from it. The key bar and the help screen are made from the same table, so
+ * they list every key there is. Keys go to the mode the dashboard is in (the help,
+ * the sort menu, the filter line) before the table; the mouse selects rows, sorts by
+ * a heading, presses a key on the bar, and scrolls.
+ */
+#include "tui/dash_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "sampler/report.h"
+
+#define DOUBLE_CLICK_S 0.4
+#define WHEEL_ROWS 3
+/* Function keys and characters share one int: KEY_UP and 'ā' are both 0403. */
+#define FN(k) ((k) | 0x1000000)
+#define CTRL(c) ((c) & 0x1f)
+
+/* ---- actions --------------------------------------------------------------------- */
+
+static void act_up(struct dash *d) { table_move(dash_table(d), -1); }
+static void act_down(struct dash *d) { table_move(dash_table(d), 1); }
+static void act_page_up(struct dash *d)
+{
+	table_move(dash_table(d), -(d->body_rows > 1 ? d->body_rows - 1 : 1));
+}
+static void act_page_down(struct dash *d)
+{
+	table_move(dash_table(d), d->body_rows > 1 ? d->body_rows - 1 : 1);
+}
+static void act_home(struct dash *d) { table_select(dash_table(d), 0); }
+static void act_end(struct dash *d)
+{
+	table_select(dash_table(d), (long)dash_table(d)->nrows - 1);
+}
+
+/* The sort menu lists the sortable columns, the current one selected; keys typed
+ * ahead of the next frame already find it there. */
+static void act_sort(struct dash *d)
+{
+	const struct view *v = dash_view(d);
+
+	d->mode = MODE_SORT;
+	d->menu_n = 0;
+	d->menu_sel = 0;
+	for (int i = 0; i < v->ncols; i++)
+		if (v->cols[i].compare) {
+			if (i == dash_table(d)->sort)
+				d->menu_sel = d->menu_n;
+			d->menu_cols[d->menu_n++] = i;
+		}
+}
+
+/* The filter applies as it is typed; Enter keeps it, Esc clears it. */
+static void act_filter(struct dash *d)
+{
+	d->mode = MODE_FILTER;
+}
+
+static void act_group_by(struct dash *d)
+{
+	d->group_by = (d->group_by + 1) % (GROUP_CGROUP + 1);
+	if (d->feed)
+		feed_set_group_by(d->feed, d->group_by);
+	/* the drilled group's key means nothing under the new grouping */
+	while (d->level > LEVEL_GROUPS)
+		dash_back(d);
+	table_unselect(dash_table(d));
+	dash_say(d, "grouping by %s", group_by_name(d->group_by));
+}
+
+static void act_pause(struct dash *d)
+{
+	d->paused = !d->paused;
+	if (d->feed)
+		feed_set_paused(d->feed, d->paused);
+	dash_say(d, d->paused ? "paused: p resumes sampling" : "sampling every %gs", d->interval);
+}
+
+static const double intervals[] = { 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60 };
+#define NINTERVALS ((int)(sizeof(intervals) / sizeof(intervals[0])))
+
+static void set_interval(struct dash *d, double secs)
+{
+	d->interval = secs;
+	if (d->feed)
+		feed_set_interval(d->feed, secs);
+	dash_say(d, "sampling every %gs", secs);
+}
+
+static void act_slower(struct dash *d)
+{
+	for (int i = 0; i < NINTERVALS; i++)
+		if (intervals[i] > d->interval + 1e-9) {
+			set_interval(d, intervals[i]);
+			return;
+		}
+	dash_say(d, "sampling every %gs: the longest", d->interval);
+}
+
+static void act_faster(struct dash *d)
+{
+	for (int i = NINTERVALS - 1; i >= 0; i--)
+		if (intervals[i] < d->interval - 1e-9) {
+			set_interval(d, intervals[i]);
+			return;
+		}
+	dash_say(d, "sampling every %gs: the shortest", d->interval);
+}
+
+static void act_help(struct dash *d)
+{
+	d->mode = MODE_HELP;
+	d->help_top = 0;
+}
+
+static void act_quit(struct dash *d) { d->quit = true; }
+static void act_redraw(struct dash *d)
+{
+	(void)d;
+	clearok(curscr, TRUE);
+}
+
+struct action {
+	const char *keys;       /* as the help shows them */
+	const char *bar_key;    /* on the key bar (NULL: not there) */
+	const char *bar_label;
+	const char *help;
+	void (*run)(struct dash *d);
+	int codes[6];           /* characters, or FN(KEY_…); 0 ends the list */
+};
+
+static const struct action actions[] = {
+	{ "Up k", NULL, NULL, "move up", act_up, { FN(KEY_UP), 'k' } },
+	{ "Down j", NULL, NULL, "move down", act_down, { FN(KEY_DOWN), 'j' } },
+	{ "PgUp PgDn", NULL, NULL, "move a page", act_page_up, { FN(KEY_PPAGE) } },
+	{ NULL, NULL, NULL, NULL, act_page_down, { FN(KEY_NPAGE) } },
+	{ "Home End", NULL, NULL, "first row, last row", act_home, { FN(KEY_HOME) } },
+	{ NULL, NULL, NULL, NULL, act_end, { FN(KEY_END) } },
+	{ "Enter Right", "Enter", "Drill", "drill in: group > processes > threads", dash_drill,
+	  { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) } },
+	{ "Esc Backspace Left", "Esc", "Back", "back out (at the top: clear the filter)", dash_back,
+	  { 27, 127, CTRL('h'), FN(KEY_BACKSPACE), FN(KEY_LEFT) } },
+	{ "s F6", "F6", "Sort", "choose the sort column (again: reverse)", act_sort,
+	  { 's', FN(KEY_F(6)) } },
+	{ "/ F4", "/", "Filter", "filter rows by text (Enter keeps, Esc clears)", act_filter,
+	  { '/', FN(KEY_F(4)) } },
+	{ "g", "g", "Group", "group by: job, parent, program, user, cgroup", act_group_by, { 'g' } },
+	{ "p", "p", "Pause", "pause or resume sampling", act_pause, { 'p' } },
+	{ "+ -", "+-", "Interval", "sample less or more often", act_slower, { '+' } },
+	{ NULL, NULL, NULL, NULL, act_faster, { '-' } },
+	{ "t", "t", "Tune", "tune the selected group: edit its command and inputs, then the "
+	  "tuner runs; q there comes back", dash_tune, { 't' } },
+	{ "? F1 h", "F1", "Help", "this help", act_help, { '?', 'h', FN(KEY_F(1)) } },
+	{ "Ctrl-L", NULL, NULL, "redraw the screen", act_redraw, { CTRL('l') } },
+	{ "q F10 Ctrl-C", "F10", "Quit", "quit", act_quit, { 'q', FN(KEY_F(10)), CTRL('c') } },
+};
+#define NACTIONS ((int)(sizeof(actions) / sizeof(actions[0])))
+
+static const char *const help_notes[] = {
+	"",
+	"Mouse: click selects a row, double-click drills in, the wheel scrolls;",
+	"  click a column heading to sort by it, a key on the bottom bar to press it.",
+	"",
+	"Rows: ! oversubscribed or spinning (bold, red), ~ at risk (yellow).",
+	"  oversubscribed: demand > 1.25 x supply and over 20% of runnable time waiting;",
+	"  spinning: a pool burns CPU waiting for work; at_risk: its pools would start",
+	"  more threads than it has cores.",
+	"Header: demand / supply xratio = cores wanted against cores allowed.",
+	"Meters: one bar per PU, SMT siblings side by side, by package and NUMA node;",
+	"  when they do not fit, one character per PU (low to high), or one line each.",
+};
+#define NNOTES ((int)(sizeof(help_notes) / sizeof(help_notes[0])))
+
+static void run_action(struct dash *d, int i)
+{
+	actions[i].run(d);
+	d->dirty = true;
+}
+
+/* ---- the key bar, the help, the sort menu ---------------------------------------- */
+
+void dash_draw_keys(struct dash *d, int y)
+{
+	int width = getmaxx(stdscr), x = 0;
+
+	d->nkeys = 0;
+	if (d->mode == MODE_FILTER) {
+		char text[300], f[200];
+
+		report_escape(dash_table(d)->filter, f, sizeof(f), d->utf8 ? 0 : ESCAPE_ASCII);
+		snprintf(text, sizeof(text), "filter: %s_   (Enter keeps, Esc clears)", f);
+		dash_put(d, y, 0, width, ALIGN_LEFT, text, A_BOLD);
+		return;
+	}
+	if (d->msg[0] && dash_now() < d->msg_until) {
+		dash_put(d, y, 0, width, ALIGN_LEFT, d->msg, A_BOLD);
+		return;
+	}
+	d->msg[0] = '\0';
+	dash_put(d, y, 0, width, ALIGN_LEFT, "", A_NORMAL);
+	for (int i = 0; i < NACTIONS; i++) {
+		const struct action *a = &actions[i];
+		int kw, lw;
+
+		if (!a->bar_key)
+			continue;
+		kw = (int)strlen(a->bar_key);
+		lw = (int)strlen(a->bar_label);
+		if (x + kw + lw > width)
+			break;
+		dash_put(d, y, x, kw, ALIGN_LEFT, a->bar_key, A_BOLD);
+		dash_put(d, y, x + kw, lw, ALIGN_LEFT, a->bar_label,
+		    d->color ? dash_pair(d, PAIR_KEY) : A_REVERSE);
+		if (d->nkeys < (int)(sizeof(d->keys) / sizeof(d->keys[0])))
+			d->keys[d->nkeys++] = (struct span){ y, x, x + kw + lw, i };
+		x += kw + lw + 1;
+	}
+}
+
+/* In place of the table: the help, listing every action, then notes. */
+void dash_draw_help(struct dash *d, int y0, int rows)
+{
+	int width = getmaxx(stdscr), lines = 0, y = y0;
+	char text[256];
+
+	for (int i = 0; i < NACTIONS; i++)
+		lines += actions[i].keys != NULL;
+	lines += NNOTES + 1;
+	if (d->help_top > lines - rows)
+		d->help_top = lines - rows > 0 ? lines - rows : 0;
+	for (int k = 0; y < y0 + rows; k++) {
+		if (k < d->help_top) {
+			if (k >= lines)
+				break;
+			continue;
+		}
+		if (k == 0) {
+			dash_put(d, y++, 0, width, ALIGN_LEFT,
+			    "coretop keys (Up/Down scroll, any other key closes)",
+			    A_BOLD | (d->color ? dash_pair(d, PAIR_HEAD) : A_REVERSE));
+			continue;
+		}
+		int i = 0, n = k - 1;
+
+		for (i = 0; i < NACTIONS; i++)
+			if (actions[i].keys && n-- == 0)
+				break;
+		if (i < NACTIONS) {
+			dash_put(d, y, 0, 16, ALIGN_LEFT, actions[i].keys, A_BOLD | dash_pair(d, PAIR_LABEL));
+			dash_put(d, y, 16, width - 16, ALIGN_LEFT, actions[i].help, A_NORMAL);
+		} else {
+			int note = k - 1 - (lines - NNOTES - 1);
+
+			if (note < 0 || note >= NNOTES)
+				dash_put(d, y, 0, width, ALIGN_LEFT, "", A_NORMAL);
+			else {
+				snprintf(text, sizeof(text), "%s", help_notes[note]);
+				dash_put(d, y, 0, width, ALIGN_LEFT, text, A_NORMAL);
+			}
+		}
+		y++;
+	}
+}
+
+void dash_draw_sort_menu(struct dash *d, int y0, int rows)
+{
+	const struct view *v = dash_view(d);
+	const struct table *t = &d->tables[d->level];
+	int w = getmaxx(stdscr), n = d->menu_n, shown = rows - 1;
+
+	/* on a short screen the list scrolls with the selection */
+	d->menu_top = shown > 0 && d->menu_sel >= shown ? d->menu_sel - shown + 1 : 0;
+	d->menu_y = y0 + 1;
+	d->menu_rows = shown;
+	dash_put(d, y0, 0, w, ALIGN_LEFT, "Sort by (Enter picks, Esc cancels)",
+	    A_BOLD | (d->color ? dash_pair(d, PAIR_HEAD) : A_REVERSE));
+	for (int k = d->menu_top; k < n && k - d->menu_top < shown; k++) {
+		const struct column *c = &v->cols[d->menu_cols[k]];
+		char text[256];
+
+		snprintf(text, sizeof(text), "%s %-7s %s", d->menu_cols[k] == t->sort ? "*" : " ", c->name,
+			 c->help);
+		dash_put(d, d->menu_y + k - d->menu_top, 0, w, ALIGN_LEFT, text,
+		    k == d->menu_sel ? (d->color ? dash_pair(d, PAIR_SEL) : A_REVERSE) : A_NORMAL);
+	}
+}
+
+/* ---- input ----------------------------------------------------------------------- */
+
+static bool key_help(struct dash *d, int key)
+{
+	if (key == FN(KEY_UP) || key == 'k')
+		d->help_top = d->help_top > 0 ? d->help_top - 1 : 0;
+	else if (key == FN(KEY_DOWN) || key == 'j')
+		d->help_top++;
+	else if (key == FN(KEY_NPAGE))
+		d->help_top += 10;
+	else if (key == FN(KEY_PPAGE))
+		d->help_top = d->help_top > 10 ? d->help_top - 10 : 0;
+	else
+		d->mode = MODE_NORMAL;
+	return true;
+}
+
+static void sort_pick(struct dash *d)
+{
+	if (d->menu_sel >= 0 && d->menu_sel < d->menu_n)
+		table_sort_by(dash_table(d), d->menu_cols[d->menu_sel]);
+	d->mode = MODE_NORMAL;
+	dash_rebuild(d);
+}
+
+static void key_sort(struct dash *d, int key)
+{
+	if (key == FN(KEY_UP) || key == 'k')
+		d->menu_sel = d->menu_sel > 0 ? d->menu_sel - 1 : 0;
+	else if (key == FN(KEY_DOWN) || key == 'j')
+		d->menu_sel = d->menu_sel + 1 < d->menu_n ? d->menu_sel + 1 : d->menu_sel;
+	else if (key == '\n' || key == '\r' || key == FN(KEY_ENTER))
+		sort_pick(d);
+	else if (key == 27 || key == 'q' || key == 's' || key == FN(KEY_F(6)))
+		d->mode = MODE_NORMAL;
+}
+
+static void key_filter(struct dash *d, int key)
+{
+	char *f = dash_table(d)->filter;
+	size_t n = strlen(f);
+
+	if (key == '\n' || key == '\r' || key == FN(KEY_ENTER)) {
+		d->mode = MODE_NORMAL;
+	} else if (key == 27) {
+		f[0] = '\0';
+		d->mode = MODE_NORMAL;
+	} else if (key == 127 || key == CTRL('h') || key == FN(KEY_BACKSPACE)) {
+		/* drop one UTF-8 character */
+		while (n > 0 && ((unsigned char)f[--n] & 0xc0) == 0x80)
+			;
+		f[n] = '\0';
+	} else if (key == CTRL('u')) {
+		f[0] = '\0';
+	} else if (!(key & FN(0)) && key >= ' ' && key != 127) {
+		char mb[8];
+		mbstate_t st;
+		size_t len;
+
+		memset(&st, 0, sizeof(st));
+		len = wcrtomb(mb, (wchar_t)key, &st);
+		if (len != (size_t)-1 && n + len < sizeof(dash_table(d)->filter)) {
+			memcpy(f + n, mb, len);
+			f[n + len] = '\0';
+		}
+	} else {
+		return;
+	}
+	dash_rebuild(d);
+}
+
+static void click(struct dash *d, int y, int x)
+{
+	struct table *t = dash_table(d);
+	double now = dash_now();
+
+	if (d->mode == MODE_HELP) {
+		d->mode = MODE_NORMAL;
+		return;
+	}
+	if (d->mode == MODE_SORT) {
+		if (y >= d->menu_y && y < d->menu_y + d->menu_rows &&
+		    d->menu_top + y - d->menu_y < d->menu_n) {
+			d->menu_sel = d->menu_top + y - d->menu_y;
+			sort_pick(d);
+		} else {
+			d->mode = MODE_NORMAL;
+		}
+		return;
+	}
+	for (int i = 0; i < d->nkeys; i++)
+		if (y == d->keys[i].y && x >= d->keys[i].x0 && x < d->keys[i].x1) {
+			run_action(d, d->keys[i].what);
+			return;
+		}
+	for (int i = 0; i < d->nheads; i++)
+		if (y == d->heads[i].y && x >= d->heads[i].x0 && x < d->heads[i].x1) {
+			table_sort_by(t, d->heads[i].what);
+			dash_rebuild(d);
+			return;
+		}
+	if (y >= d->body_y && y < d->body_y + d->body_rows) {
+		long row = t->top + (y - d->body_y);
+
+		if (row >= (long)t->nrows)
+			return;
+		if (row == d->click_row && now - d->click_at < DOUBLE_CLICK_S) {
+			table_select(t, row);
+			d->click_at = 0;
+			dash_drill(d);
+			return;
+		}
+		table_select(t, row);
+		d->click_row = row;
+		d->click_at = now;
+	}
+}
+
+static void mouse(struct dash *d)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON1_PRESSED) {
+		click(d, ev.y, ev.x);
+	} else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		int step = ev.bstate & BUTTON4_PRESSED ? -WHEEL_ROWS : WHEEL_ROWS;
+
+		if (d->mode == MODE_HELP)
+			d->help_top = d->help_top + step > 0 ? d->help_top + step : 0;
+		else if (d->mode == MODE_NORMAL)
+			table_move(dash_table(d), step);
+	}
+}
+
+void dash_key(struct dash *d, int key, bool fn)
+{
+	if (fn)
+		key = FN(key);
+	d->dirty = true;
+	if (key == FN(KEY_RESIZE)) {
+		return;
+	}
+	if (key == FN(KEY_MOUSE)) {
+		mouse(d);
+		return;
+	}
+	switch (d->mode) {
+	case MODE_HELP:
+		key_help(d, key);
+		return;
+	case MODE_SORT:
+		key_sort(d, key);
+		return;
+	case MODE_FILTER:
+		key_filter(d, key);
+		return;
+	default:
+		break;
+	}
+	for (int i = 0; i < NACTIONS; i++)
+		for (int k = 0; k < 6 && actions[i].codes[k]; k++)
+			if (actions[i].codes[k] == key) {
+				run_action(d, i);
+				return;
+			}
+	d->dirty = false;
+}
