@@ -54,7 +54,7 @@ BASE_LIBS  = $(call pc,--libs,$(PKGS)) -lm -lpthread
 TUI_LIBS   = $(call pc,--libs,$(TUI_PKGS))
 
 .SECONDARY:
-.PHONY: all deps test-deps run test check fuzz bench install clean hdr-check
+.PHONY: all deps test-deps run test check fuzz bench install clean hdr-check rooms
 all: deps $(CORETOP) $(CORETOP_BENCH)
 
 deps:
@@ -80,10 +80,10 @@ $(LIBTUI): $(call obj,$(TUI_SRC))
 $(CORETOP): $(call obj,$(CMD_SRC)) $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(BASE_LIBS)
 
-$(CORETOP_BENCH): $(call obj,tuner/workload/bench.c cmd/opts.c)
+$(CORETOP_BENCH): $(call obj,cmd/workload/bench.c cmd/opts.c)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(BLAS_PKGS)) -lm
 
-$(BUILD)/tuner/workload/%.o: ALL_CFLAGS += $(call pc,--cflags,$(BLAS_PKGS))
+$(BUILD)/cmd/workload/%.o: ALL_CFLAGS += $(call pc,--cflags,$(BLAS_PKGS))
 $(BUILD)/tui/%.o $(BUILD)/cmd/%.o $(BUILD)/tests/test_tui_%.o: ALL_CFLAGS += $(TUI_CFLAGS)
 
 # The curses headers sit in /usr/include, so leaving out the flags alone would not stop
@@ -106,7 +106,11 @@ $(BUILD)/hdr/%.ok: %.h | deps $(NOCURSES_H)
 		-MT $@ -fsyntax-only -x c -include $< /dev/null
 	@touch $@
 hdr-check: $(HDR_STAMPS)
+
+# The rooms keep their shape: include arrows point down, files and functions stay short.
+rooms:
 	@sh tools/layers.sh
+	@sh tools/sizes.sh
 
 # Sampler and tuner tests link without curses; tests/test_tui_* add the TUI.
 $(BUILD)/tests/test_tui_%: $(BUILD)/tests/test_tui_%.o $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
@@ -117,7 +121,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUNER) $(LIBSAMPLER)
 run: all
 	$(CORETOP) $(ARGS)
 
-test: test-deps all hdr-check $(TESTS)
+test: test-deps all hdr-check rooms $(TESTS)
 	@BUILD=$(BUILD) CORETOP=$(CORETOP) CORETOP_BENCH=$(CORETOP_BENCH) sh tests/run.sh
 
 check:

@@ -135,7 +135,7 @@ static int gather_pools(const struct snapshot *snap, struct group *g)
 static bool omp_waiting_pool(const struct group *g)
 {
 	for (int i = 0; i < g->npools; i++)
-		if (pools_relevant_vars(&g->pools[i].pool) & (1u << TV_OMP_WAIT_POLICY))
+		if (pool_waits_by_omp_policy(&g->pools[i].pool))
 			return true;
 	return false;
 }

@@ -432,6 +432,11 @@ unsigned pools_relevant_vars(const struct pool *p)
 	return vars_mask(v->size_vars) | vars_mask(v->default_max_vars) | vars_mask(v->wait_vars);
 }
 
+bool pool_waits_by_omp_policy(const struct pool *p)
+{
+	return vars_mask(pool_variant(p)->wait_vars) & (1u << TV_OMP_WAIT_POLICY);
+}
+
 enum thread_var pools_primary_var(const struct pool *p)
 {
 	return pool_size_vars(p)[0];

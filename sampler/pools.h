@@ -127,6 +127,10 @@ const struct pool_variant_desc *pool_variant(const struct pool *p);
  * MKL's gomp and intel threading layers, BLIS's OpenMP build). */
 bool pool_uses_openmp(const struct pool *p);
 
+/* Whether OMP_WAIT_POLICY steers how P's idle workers wait (an OpenMP runtime, or
+ * OpenBLAS's OpenMP build): where OMP_WAIT_POLICY=passive can stop a pool spinning. */
+bool pool_waits_by_omp_policy(const struct pool *p);
+
 /* The variables that size P's pool, in the order its library reads them; ends with
  * TV_COUNT (at once when none). Static. */
 const enum thread_var *pool_size_vars(const struct pool *p);

@@ -49,9 +49,7 @@ static void read_now(struct tune_watch *w, const struct snapshot *snap)
 static bool loads_openmp(const struct proc_info *p)
 {
 	for (int k = 0; k < p->npools; k++)
-		if (p->pools[k].lib == POOL_OPENMP ||
-		    (p->pools[k].lib == POOL_OPENBLAS && p->pools[k].variant &&
-		     !strcmp(p->pools[k].variant, "openmp")))
+		if (pool_waits_by_omp_policy(&p->pools[k]))
 			return true;
 	return false;
 }
