@@ -96,16 +96,6 @@ static void signals_restore(const struct saved_sigs *saved)
 
 /* ---- the hooks: signals, screen or progress lines, then the watch's --------------- */
 
-/* The screen shows the running candidate as the watch last saw it. */
-static void show_watch(struct tune_stats *st, const struct tune_watch_now *now)
-{
-	st->known = now->known;
-	st->demand = now->demand;
-	st->wait_pct = now->wait_pct;
-	st->ncpus = now->ncpus;
-	memcpy(st->busy, now->busy, sizeof(st->busy[0]) * (size_t)now->ncpus);
-}
-
 static int hook_tick(void *arg, const struct tune_live *live)
 {
 	struct tune_cmd *t = arg;
@@ -113,7 +103,6 @@ static int hook_tick(void *arg, const struct tune_live *live)
 	if (stop_signal)
 		return 1;
 	if (t->screen) {
-		show_watch(&t->ui.stats, &t->watch.now);
 		if (t->screen->draw(t->screen->arg, &t->plan, live))
 			return 1;
 	}
@@ -466,6 +455,7 @@ static int set_up(struct tune_cmd *t)
 	if (tune_plan_prepare(p))
 		return usage_error("out of memory");
 	t->ui.color = getenv("NO_COLOR") == NULL || !*getenv("NO_COLOR");
+	t->ui.now = &t->watch.now; /* known stays false when the watch could not start */
 	tune_screen_setup(&t->screen_of_ui, &t->ui);
 	if (!t->no_tui && !t->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
 	    t->screen_of_ui.open(t->screen_of_ui.arg, p) == 0)

@@ -204,7 +204,8 @@ static void draw_all(struct tune_ui *ui, const struct tune_plan *p, const struct
 {
 	char line[512], bar[128];
 	int y = 0, done = 0, total = p->ncands;
-	double elapsed = live ? p->elapsed_s : p->elapsed_s, eta = tune_plan_eta(p), pct;
+	double elapsed = p->elapsed_s, eta = tune_plan_eta(p), pct;
+	const struct tune_watch_now *now = ui->now;
 
 	erase();
 	for (int i = 0; i < p->ncands; i++)
@@ -233,16 +234,16 @@ static void draw_all(struct tune_ui *ui, const struct tune_plan *p, const struct
 
 		snprintf(line, sizeof(line), "running %s: jobs %d/%d", live->cand->name,
 			 live->jobs_done, live->jobs_total);
-		if (ui->stats.known)
+		if (now && now->known)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
-				 "   demand %.1f / %g cores  wait %.0f%%", ui->stats.demand,
-				 p->supply_cores, ui->stats.wait_pct);
+				 "   demand %.1f / %g cores  wait %.0f%%", now->demand,
+				 p->supply_cores, now->wait_pct);
 		text(y, 0, line, COLS);
 		x = (int)strlen(line) + 2;
 		/* the cores, as the sampler last saw them */
-		for (int i = 0; i < ui->stats.ncpus && x + 6 < COLS; i++, x += 6) {
+		for (int i = 0; now && i < now->ncpus && x + 6 < COLS; i++, x += 6) {
 			char c[16];
-			snprintf(c, sizeof(c), "%3.0f%%", ui->stats.busy[i] < 0 ? 0 : ui->stats.busy[i]);
+			snprintf(c, sizeof(c), "%3.0f%%", now->busy[i] < 0 ? 0 : now->busy[i]);
 			text(y, x, c, 5);
 		}
 		y++;

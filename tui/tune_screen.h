@@ -1,27 +1,20 @@
 /*
  * tune_screen.h — the curses screen of `coretop tune` (tuner/tune.h's struct
  * tune_screen). The screen owns its curses SCREEN between open and close; the caller
- * owns struct tune_ui and keeps STATS current (the sampler's view of the running
- * candidate), which the screen only reads.
+ * owns struct tune_ui; NOW points at the watch's view of the running candidate
+ * (tuner/watch.h), which the screen only reads.
  */
 #ifndef CORETOP_TUNE_SCREEN_H
 #define CORETOP_TUNE_SCREEN_H
 
 #include <stdbool.h>
 
-#include "sampler/cpumask.h"
 #include "tuner/tune.h"
-
-struct tune_stats {
-	bool known;
-	double demand, wait_pct;   /* of the running candidate's jobs, last interval */
-	int ncpus;
-	double busy[CPUMASK_MAX];  /* per CPU number, < 0 unknown */
-};
+#include "tuner/watch.h"
 
 struct tune_ui {
 	bool color;
-	struct tune_stats stats;
+	const struct tune_watch_now *now; /* NULL: no contention figures */
 	void *term;                /* SCREEN * while open */
 	char message[600];
 };
