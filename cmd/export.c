@@ -7,13 +7,16 @@
  * malformed result, or an existing file without --force.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 #include "tuner/export.h"
 
 #define GO_ON (-1) /* a step's result when the command goes on; else the exit status */
@@ -93,35 +96,23 @@ static int parse_options(struct export_cmd *e, int argc, char **argv)
  * the exit status. */
 static int read_result(const char *path, char **text, size_t *len)
 {
-	size_t cap = 0;
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
 	*text = NULL;
-	*len = 0;
-	if (!f) {
+	if (fd < 0) {
 		fprintf(stderr, "coretop export: cannot read %s: %s\n", path, strerror(errno));
 		return 2;
 	}
-	for (;;) {
-		size_t n;
-
-		if (*len + 4096 > cap) {
-			char *t = realloc(*text, cap = cap * 2 + 8192);
-			if (!t) {
-				fclose(f);
-				free(*text);
-				*text = NULL;
-				fprintf(stderr, "coretop export: out of memory\n");
-				return 1;
-			}
-			*text = t;
-		}
-		n = fread(*text + *len, 1, cap - *len, f);
-		*len += n;
-		if (n == 0 || *len > RESULT_MAX)
-			break;
+	ret = opt_read_all(fd, RESULT_MAX, text, len);
+	close(fd);
+	if (ret == -ENOMEM) {
+		fprintf(stderr, "coretop export: out of memory\n");
+		return 1;
 	}
-	fclose(f);
+	if (ret < 0) {
+		fprintf(stderr, "coretop export: cannot read %s: %s\n", path, strerror(-ret));
+		return 2;
+	}
 	return GO_ON;
 }
 

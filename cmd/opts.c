@@ -1,11 +1,12 @@
 /*
- * opts.c — the command line's number parser (opts.h).
+ * opts.c — the command line's number parser and file reader (opts.h).
  */
 #include "cmd/opts.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 int opt_parse_long(const char *s, long min, long max, long *out)
 {
@@ -45,5 +46,45 @@ int opt_parse_u64(const char *s, uint64_t *out)
 	if (errno || *end)
 		return -EINVAL;
 	*out = v;
+	return 0;
+}
+
+int opt_read_all(int fd, size_t max, char **buf, size_t *len)
+{
+	size_t cap = 0;
+	char *b = NULL;
+
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		ssize_t n;
+
+		if (*len + 4096 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			if (*len > max || !(nb = realloc(b, cap + 1))) {
+				free(b);
+				return *len > max ? -EFBIG : -ENOMEM;
+			}
+			b = nb;
+		}
+		n = read(fd, b + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(b);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	if (*len > max) {
+		free(b);
+		return -EFBIG;
+	}
+	b[*len] = '\0';
+	*buf = b;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * opts.h — the one parser of numbers given as options, for every subcommand of
- * coretop and for coretop-bench (which links opts.o alone, never the monitor).
+ * coretop and for coretop-bench (which links opts.o alone, never the monitor), and the
+ * one reader of the files an option names (a tune's inputs, an export's result).
  *
  * An option's value is a number only when the whole string is one — no trailing
  * text, no empty string — finite (no nan, no inf, no overflow) and inside the range the
@@ -13,6 +14,7 @@
 #ifndef CORETOP_OPTS_H
 #define CORETOP_OPTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 int opt_parse_long(const char *s, long min, long max, long *out);
@@ -21,5 +23,12 @@ int opt_parse_double(const char *s, double min, double max, double *out);
 /* A seed: decimal digits only, the whole of uint64_t (strtoull would take "-1" and
  * wrap it, or skip blanks). */
 int opt_parse_u64(const char *s, uint64_t *out);
+
+/*
+ * Read FD to its end into *BUF (malloc'd, NUL-terminated; the caller frees it) and
+ * *LEN. Returns 0, -EFBIG when there is more than MAX bytes, -ENOMEM, or the read's
+ * -errno; *BUF is NULL on error. EINTR is retried.
+ */
+int opt_read_all(int fd, size_t max, char **buf, size_t *len);
 
 #endif

@@ -325,39 +325,6 @@ static int parse_options(struct tune_cmd *t, int argc, char **argv)
 	return GO_ON;
 }
 
-static int read_all(int fd, char **buf, size_t *len)
-{
-	size_t cap = 0;
-	char *b = NULL;
-	ssize_t n;
-
-	*len = 0;
-	for (;;) {
-		if (*len + 4096 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			if (cap > INPUT_FILE_MAX + 65536 || !(nb = realloc(b, cap))) {
-				free(b);
-				return cap > INPUT_FILE_MAX ? -EFBIG : -ENOMEM;
-			}
-			b = nb;
-		}
-		n = read(fd, b + *len, cap - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(b);
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		*len += (size_t)n;
-	}
-	*buf = b;
-	return 0;
-}
-
 /* The inputs from --inputs, --inputs-file or stdin; GO_ON or the exit status. */
 static int load_inputs(struct tune_cmd *t)
 {
@@ -380,7 +347,7 @@ static int load_inputs(struct tune_cmd *t)
 			return 2;
 		}
 	}
-	ret = read_all(fd, &buf, &len);
+	ret = opt_read_all(fd, INPUT_FILE_MAX, &buf, &len);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (!ret)
