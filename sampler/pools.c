@@ -38,7 +38,7 @@ static const struct pool_lib_desc libs[POOL_NLIBS] = {
 		.variants = VARIANTS(
 		/* The OpenMP build ignores OPENBLAS_NUM_THREADS: its pool is the OpenMP
 		 * runtime's (driver/others/blas_server_omp.c). */
-		{ .variant = "openmp", .uses_openmp = true,
+		{ .variant = "openmp",
 		  .size_vars = VARS(TV_OMP_NUM_THREADS),
 		  .advice_vars = VARS(TV_OMP_NUM_THREADS),
 		  .wait_vars = VARS(TV_OMP_WAIT_POLICY, TV_GOMP_SPINCOUNT) },
@@ -60,10 +60,10 @@ static const struct pool_lib_desc libs[POOL_NLIBS] = {
 		  .advice_vars = VARS(TV_OMP_NUM_THREADS),
 		  .wait_vars = VARS(TV_OMP_WAIT_POLICY, TV_GOMP_SPINCOUNT, TV_KMP_BLOCKTIME) }) },
 	[POOL_MKL] = { .lib = POOL_MKL, .name = "mkl", .title = "MKL", .variants = VARIANTS(
-		{ .variant = "gomp", .uses_openmp = true,
+		{ .variant = "gomp",
 		  .size_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS),
 		  .advice_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS) },
-		{ .variant = "intel", .uses_openmp = true,
+		{ .variant = "intel",
 		  .size_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS),
 		  .advice_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS) },
 		{ .variant = "sequential", .serial = true,
@@ -74,7 +74,7 @@ static const struct pool_lib_desc libs[POOL_NLIBS] = {
 		  .advice_vars = VARS(TV_MKL_NUM_THREADS, TV_OMP_NUM_THREADS) }) },
 	/* BLIS is single-threaded unless told otherwise. */
 	[POOL_BLIS] = { .lib = POOL_BLIS, .name = "blis", .title = "BLIS", .variants = VARIANTS(
-		{ .variant = "openmp", .uses_openmp = true,
+		{ .variant = "openmp",
 		  .size_vars = VARS(TV_BLIS_NUM_THREADS, TV_OMP_NUM_THREADS), .default_max = 1,
 		  .advice_vars = VARS(TV_BLIS_NUM_THREADS) },
 		{ .variant = "serial", .serial = true,
@@ -145,11 +145,6 @@ const struct pool_variant_desc *pool_variant(const struct pool *p)
 		if (p->variant && strcmp(p->variant, v->variant) == 0)
 			break;
 	return v;
-}
-
-bool pool_uses_openmp(const struct pool *p)
-{
-	return libs[p->lib].omp_runtime || pool_variant(p)->uses_openmp;
 }
 
 const enum thread_var *pool_size_vars(const struct pool *p)

@@ -93,7 +93,6 @@ int pools_parse_environ(const char *buf, size_t len, struct thread_env *out);
  */
 struct pool_variant_desc {
 	const char *variant;    /* as struct pool's; NULL: any other build, or not known */
-	bool uses_openmp;       /* its workers are an OpenMP runtime's */
 	bool serial;            /* one thread whatever the variables say */
 	bool capped;
 	const enum thread_var *size_vars;   /* in the order the library reads them */
@@ -107,7 +106,10 @@ struct pool_lib_desc {
 	enum pool_lib lib;
 	const char *name;       /* "openblas": the JSON field `lib` */
 	const char *title;      /* "OpenBLAS": in the advice */
-	/* An OpenMP runtime itself: two runtimes of different kinds are two pools. */
+	/* An OpenMP runtime itself: two runtimes of different kinds are two pools. A
+	 * library built on one (MKL's gomp and intel layers, BLIS's OpenMP build) maps
+	 * the runtime beside it, which is then seen as a pool of its own; OpenBLAS's
+	 * OpenMP build says so in its wait_vars. */
 	bool omp_runtime;
 	/* No pool whose size can be told (FlexiBLAS: its backend has the pool): its
 	 * size is always unknown, and that does not make a group's potential unknown,
@@ -122,10 +124,6 @@ const struct pool_lib_desc *pool_lib(enum pool_lib lib);
 
 /* The row of P's build: the one named by P's variant, else the library's last. */
 const struct pool_variant_desc *pool_variant(const struct pool *p);
-
-/* Whether P is an OpenMP runtime or its workers are one's (OpenBLAS's OpenMP build,
- * MKL's gomp and intel threading layers, BLIS's OpenMP build). */
-bool pool_uses_openmp(const struct pool *p);
 
 /* Whether OMP_WAIT_POLICY steers how P's idle workers wait (an OpenMP runtime, or
  * OpenBLAS's OpenMP build): where OMP_WAIT_POLICY=passive can stop a pool spinning. */

@@ -141,8 +141,8 @@ static void env_sets_every_thread_variable(void **state)
 	(void)state;
 
 	assert_int_equal(tune_env_build(&env, base, 2, NULL), 0);
-	for (int i = 0; tune_thread_vars[i]; i++, n++)
-		assert_string_equal(env_get(&env, tune_thread_vars[i]), "2");
+	for (const char *const *v = pools_thread_vars(); *v; v++, n++)
+		assert_string_equal(env_get(&env, *v), "2");
 	assert_int_equal(n, 9);
 	assert_string_equal(env_get(&env, "PATH"), "/usr/bin");
 	assert_string_equal(env_get(&env, "HOME"), "/root");

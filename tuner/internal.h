@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sampler/pools.h"
 #include "tuner/tune.h"
 
 /* inputs.c (the spec and line parsers are in tune.h) */
@@ -39,7 +40,7 @@ int tune_template_expand(char *const *tmpl, int n, bool shell, const char *input
 char *tune_shell_quote(const char *s);
 
 /*
- * A job's environment: BASE without any tune_thread_vars, then every thread variable
+ * A job's environment: BASE without any of pools_thread_vars(), then every thread variable
  * set to THREADS (none when THREADS is 0), then EXTRA ("NAME=VALUE", may be NULL),
  * which replaces variables of the same name.
  */

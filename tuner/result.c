@@ -100,8 +100,9 @@ static char *recommend(const struct tune_plan *p)
 		snprintf(buf, sizeof(buf), "run %d job%s at a time with %d thread%s each (%s=%d, "
 			 "%s=%d and the other thread variables)%s%s",
 			 best->procs, best->procs == 1 ? "" : "s", best->threads,
-			 best->threads == 1 ? "" : "s", tune_thread_vars[0], best->threads,
-			 tune_thread_vars[1], best->threads, vs_naive, vs_serial);
+			 best->threads == 1 ? "" : "s", thread_var_name(TV_OMP_NUM_THREADS),
+			 best->threads, thread_var_name(TV_OPENBLAS_NUM_THREADS), best->threads,
+			 vs_naive, vs_serial);
 	if (best)
 		add_ties(p, best, buf, sizeof(buf));
 	return strdup(buf);
@@ -184,8 +185,8 @@ static json_t *candidate_json(const struct tune_candidate *c)
 	if (!o || !env || !runs)
 		goto fail;
 	snprintf(val, sizeof(val), "%d", c->threads);
-	for (int i = 0; c->threads > 0 && tune_thread_vars[i]; i++)
-		json_object_set_new(env, tune_thread_vars[i], json_string(val));
+	for (const char *const *v = pools_thread_vars(); c->threads > 0 && *v; v++)
+		json_object_set_new(env, *v, json_string(val));
 	for (int i = 0; c->extra_env && c->extra_env[i]; i++) {
 		const char *eq = strchr(c->extra_env[i], '=');
 		char *name = eq ? strndup(c->extra_env[i], (size_t)(eq - c->extra_env[i])) : NULL;

@@ -150,21 +150,24 @@ static bool env_in_extra(const char *entry, char *const *extra)
 
 static bool env_overridden(const char *entry, char *const *extra)
 {
-	for (int i = 0; tune_thread_vars[i]; i++)
-		if (env_is(entry, tune_thread_vars[i], strlen(tune_thread_vars[i])))
+	const char *const *vars = pools_thread_vars();
+
+	for (int i = 0; vars[i]; i++)
+		if (env_is(entry, vars[i], strlen(vars[i])))
 			return true;
 	return env_in_extra(entry, extra);
 }
 
 int tune_env_build(struct tune_strv *out, char *const *base, int threads, char *const *extra)
 {
+	const char *const *vars = pools_thread_vars();
 	char var[64];
 
 	for (int i = 0; base && base[i]; i++)
 		if (!env_overridden(base[i], extra) && tune_strv_push(out, base[i]))
 			return -ENOMEM;
-	for (int i = 0; threads > 0 && tune_thread_vars[i]; i++) {
-		snprintf(var, sizeof(var), "%s=%d", tune_thread_vars[i], threads);
+	for (int i = 0; threads > 0 && vars[i]; i++) {
+		snprintf(var, sizeof(var), "%s=%d", vars[i], threads);
 		if (!env_in_extra(var, extra) && tune_strv_push(out, var))
 			return -ENOMEM;
 	}

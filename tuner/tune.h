@@ -28,8 +28,9 @@
  *  - A run is one pass of the sample through a queue with P concurrent workers; its
  *    makespan (first start to last exit, CLOCK_MONOTONIC) is the figure compared.
  *  - Every job runs in its own process group with stdin on /dev/null, stdout and stderr
- *    on pipes (stdout discarded, the stderr tail kept), and all tune_thread_vars set to
- *    T (or removed from the environment when T is 0: the naive and serial baselines).
+ *    on pipes (stdout discarded, the stderr tail kept), and every variable of
+ *    pools_thread_vars() (sampler/pools.h: all that size a pool) set to T (or removed
+ *    from the environment when T is 0: the naive and serial baselines).
  *  - One warm-up job (the first sampled input, baseline environment) fills the page
  *    cache and proves the command runs; it is not measured.
  *  - Successive halving: each round gives one run to every candidate still in; after a
@@ -61,7 +62,6 @@
 
 #include <jansson.h>
 
-#include "sampler/pools.h"
 #include "sampler/topo.h"
 
 #define TUNE_MAX_REPEAT 20
@@ -71,13 +71,6 @@
 #define TUNE_MAX_INPUTS 1000000
 /* Room for an error message of the tuner: one line, with a job's stderr tail. */
 #define TUNE_ERRLEN 1024
-
-/*
- * The variables every job gets, set to T: every variable that sizes the pool of a
- * library in the pool descriptor table (sampler/pools.h), NULL-terminated, in a fixed
- * order. Setting one for a library that is not loaded costs nothing.
- */
-#define tune_thread_vars (pools_thread_vars())
 
 /* A growable vector of owned strings, NULL-terminated when non-empty (git's strvec). */
 struct tune_strv {
