@@ -398,9 +398,15 @@ int report_json(FILE *f, const struct snapshot *snap)
 			 "psi_some_avg10", jnum(m->psi_known, m->psi_some_avg10),
 			 "ncpus", m->ncpus,
 			 "groups", groups);
-	if (root)
-		json_object_set_new(json_object_get(root, "machine"), "quota_cores",
+	if (root) {
+		json_t *mj = json_object_get(root, "machine");
+
+		json_object_set_new(mj, "quota_cores",
 				    m->quota_known ? jnum(m->quota_cores > 0, m->quota_cores) : json_null());
+		/* the kernel's own count (/proc/stat), the bound every group's used is under */
+		json_object_set_new(mj, "busy_cores",
+				    jnum(m->busy_known, m->busy_pct / 100.0 * m->ncpus));
+	}
 	if (!root)
 		return -ENOMEM;
 	r = json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15));
