@@ -37,12 +37,39 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 }
 
 /* Sleep SECS unless a signal arrives first. */
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void nap(double secs)
 {
 	struct timespec ts = { (time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9) };
 
 	while (!cmd_stop_signal && nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+/* Wait SECS from START, taking the sampler's sub-samples on the way. */
+static void wait_interval(struct sampler *s, double start, double secs)
+{
+	for (;;) {
+		double now = mono(), due = sampler_tick_due(s), until = start + secs;
+
+		if (cmd_stop_signal || now >= until)
+			return;
+		if (due > 0 && due < until) {
+			if (due > now)
+				nap(due - now);
+			if (!cmd_stop_signal)
+				sampler_tick(s);
+			continue;
+		}
+		nap(until - now);
+	}
 }
 
 static int (*const batch_printers[])(FILE *, const struct snapshot *) = {
@@ -54,6 +81,7 @@ static int (*const batch_printers[])(FILE *, const struct snapshot *) = {
 static int batch_loop(struct sampler *s, const struct monitor_options *o)
 {
 	struct snapshot *snap = NULL;
+	double started = mono();
 	int r;
 
 	/* Every printed sample has rates: take one reading an interval before. */
@@ -64,7 +92,8 @@ static int batch_loop(struct sampler *s, const struct monitor_options *o)
 		return 1;
 	}
 	for (long i = 0; o->iterations == 0 || i < o->iterations; i++) {
-		nap(o->delay);
+		wait_interval(s, started, o->delay);
+		started = mono();
 		if (cmd_stop_signal)
 			break;
 		r = sampler_refresh(s, &snap);

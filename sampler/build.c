@@ -45,8 +45,9 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 {
 	uint64_t drun = 0, dwait = 0, dslices = 0;
 
-	/* A thread first seen after the first refresh was born during the interval:
-	 * schedstat counts from its birth, so all of it belongs to this interval. */
+	/* A thread first seen in a process seen before, or in a newborn one, was born
+	 * during the interval: schedstat counts from its birth, so all of it belongs to
+	 * this interval (rates says so; false for a process first seen in mid-life). */
 	if (t->have_prev) {
 		drun = t->run >= t->prev_run ? t->run - t->prev_run : 0;
 		dwait = t->wait >= t->prev_wait ? t->wait - t->prev_wait : 0;
@@ -74,11 +75,37 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 	rate_set(&ti->rate, rates, *run, *wait, dt);
 }
 
+/*
+ * CPU time the process's stat counts and none of its threads' readings does: threads
+ * born and ended between two readings. utime + stime is the exact sum over all its
+ * threads, live and ended, rounded down to ticks (two of them, for the two counters);
+ * a running thread's schedstat lags by up to a scheduler tick. So only a gap above
+ * UNSEEN_TICKS ticks and above UNSEEN_SHARE of the process's own time counts.
+ */
+#define UNSEEN_TICKS 3
+#define UNSEEN_SHARE 0.05
+static double unseen_run(const struct sampler *s, const struct tproc *p, double read_s)
+{
+	uint64_t own = p->st.utime + p->st.stime, prev_own = p->prev_total - p->prev_children;
+	double own_s, gap;
+
+	if (!p->have_prev || own <= prev_own)
+		return 0;
+	own_s = (double)(own - prev_own) / (double)s->hz;
+	gap = own_s - read_s;
+	return gap > UNSEEN_TICKS / (double)s->hz && gap > UNSEEN_SHARE * own_s ? gap : 0;
+}
+
 static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, bool rates,
 		     double dt)
 {
-	double run_s = 0, wait_s = 0;
+	double run_s = 0, wait_s = 0, span = p->read_at - p->prev_read_at, scale = 1;
 
+	/* A scan reads processes one after the other, and on a loaded machine it is
+	 * preempted: a process read late in this scan and early in the last one has more
+	 * than DT of run between its readings. Its rates are over its own span. */
+	if (rates && p->have_prev && span > 0 && span < 2 * dt && span > dt / 2)
+		scale = dt / span;
 	pi->pid = p->pid;
 	pi->ppid = p->st.ppid;
 	pi->start = p->start;
@@ -101,14 +128,23 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	for (size_t i = 0; i < p->nthr; i++) {
 		double run, wait;
 
-		fill_thread(&p->thr[i], &pi->threads[i], rates, dt, &run, &wait);
+		fill_thread(&p->thr[i], &pi->threads[i],
+			    rates && (p->have_prev || p->newborn), dt * (1 / scale), &run, &wait);
 		if (pi->threads[i].detail_known && pi->threads[i].state == 'R')
 			pi->runnable++;
 		run_s += run;
 		wait_s += wait;
 	}
+	run_s += p->gone_run_s;
+	wait_s += p->gone_wait_s;
+	p->gone_run_s = p->gone_wait_s = 0;
 	p->run_s = run_s;
 	p->wait_s = wait_s;
+	p->unseen_run_s = rates ? unseen_run(s, p, run_s) : 0;
+	p->counted_s += run_s + p->unseen_run_s;
+	run_s *= scale;
+	wait_s *= scale;
+	p->unseen_run_s *= scale;
 	rate_set(&pi->rate, rates, run_s, wait_s, dt);
 	pi->pools_known = p->pools != NULL;
 	if (p->pools && p->pools->n > 0) {
@@ -128,7 +164,7 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	return 0;
 }
 
-static void set_group_key(struct sampler *s, struct tproc *p)
+void build_key(struct sampler *s, struct tproc *p)
 {
 	struct tproc *parent = ptable_lookup(s, p->st.ppid);
 	const char *user = p->uid_known ? users_name(s, p->uid) : NULL;
@@ -142,14 +178,45 @@ static void set_group_key(struct sampler *s, struct tproc *p)
 		.cgroup = p->cgroup,
 		.parent_comm = parent ? parent->st.comm : NULL,
 	};
-	char key[512], label[512];
+	char key[512], label[512], buf[CMDLINE_CAP], *words[MAX_ARGS];
+	int nw;
 
+	/* A zombie has no arguments left: it stays in the group it lived in. */
+	if (p->st.state == 'Z' && p->key)
+		return;
+	/* A wrapper is in the group of the job it runs: `sh -c 'python3 job.py 3'` with
+	 * python3 job.py's siblings. */
+	if (s->cfg.group_by == GROUP_JOB &&
+	    (nw = lineage_wrapped(p, buf, sizeof(buf), words, MAX_ARGS)) > 0) {
+		in.argc = nw;
+		in.argv = words;
+	}
 	group_key(s->cfg.group_by, &in, key, sizeof(key), label, sizeof(label));
 	if (!p->key || strcmp(p->key, key) != 0) {
 		free(p->key);
 		free(p->label);
 		p->key = strdup(key);
 		p->label = strdup(label);
+	}
+}
+
+/* A wrapper whose command is not plain words takes its one child's group. */
+static void wrappers_join_children(struct sampler *s, struct tproc **order, size_t n)
+{
+	char buf[8], *words[1];
+
+	if (s->cfg.group_by != GROUP_JOB)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct tproc *parent = ptable_lookup(s, order[i]->st.ppid);
+
+		if (!parent || !order[i]->key || !lineage_is_wrapper(parent) ||
+		    lineage_wrapped(parent, buf, sizeof(buf), words, 1) > 0)
+			continue;
+		free(parent->key);
+		free(parent->label);
+		parent->key = strdup(order[i]->key);
+		parent->label = order[i]->label ? strdup(order[i]->label) : NULL;
 	}
 }
 
@@ -171,9 +238,10 @@ int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, 
 
 		if (r < 0)
 			return r;
-		set_group_key(s, order[i]);
+		build_key(s, order[i]);
 		snap->machine.nthreads_total += (int)order[i]->st.num_threads;
 	}
+	wrappers_join_children(s, order, n);
 	return 0;
 }
 
@@ -240,9 +308,9 @@ static int collect_members(struct sampler *s, const struct snapshot *snap,
 			   struct tproc **order, bool rates, struct member **m, size_t *nm,
 			   member_name **names)
 {
-	size_t n = 0, first, nnames = 0;
+	size_t n = 0, first, nnames = 0, cap = snap->nprocs + s->lin.n + 16;
 
-	*m = calloc(snap->nprocs + s->nprocs + 1, sizeof(**m));
+	*m = calloc(cap, sizeof(**m));
 	*names = NULL;
 	if (!*m)
 		return -ENOMEM;
@@ -254,7 +322,8 @@ static int collect_members(struct sampler *s, const struct snapshot *snap,
 	}
 	first = n;
 	if (rates) {
-		n = lineage_recover(s, *m, n, (double)s->hz);
+		if (lineage_recover(s, m, &n, &cap, (double)s->hz) < 0)
+			return -ENOMEM;
 		*names = calloc(n - first + 1, sizeof(**names));
 		if (!*names)
 			return -ENOMEM;
@@ -277,12 +346,32 @@ static int collect_members(struct sampler *s, const struct snapshot *snap,
 	return 0;
 }
 
+/*
+ * The group's rates: RUN_S and WAIT_S read from its threads, UNREAD_S of CPU time
+ * recovered without its wait (processes and threads that ended after their last
+ * reading, or unseen). That wait is estimated from the share the group's own readings
+ * show (run and wait of the same threads in the same interval), or the machine's
+ * (WAIT_PER_RUN) when it read too little to judge: on the same CPUs, the same run
+ * queues.
+ */
+#define ESTIMATE_MIN_READ_S 0.02
+static void estimate(struct group *gr, double run_s, double wait_s, double unread_s,
+		     double wait_per_run, bool rates, double dt)
+{
+	double per_run = run_s >= ESTIMATE_MIN_READ_S ? wait_s / run_s : wait_per_run;
+	double guess = unread_s * per_run;
+
+	rate_set(&gr->rate, rates, run_s + unread_s, wait_s + guess, dt);
+	gr->estimated_pct = rates && run_s + unread_s + wait_s + guess > 0
+		? 100.0 * guess / (run_s + unread_s + wait_s + guess) : 0;
+}
+
 /* One group from the members M[0..N) that share a key; it is group number GI. */
 static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **order,
 		      const struct member *m, size_t n, struct group *gr, int gi, bool rates,
-		      double dt)
+		      double dt, double wait_per_run)
 {
-	double run_s = 0, wait_s = 0, switches = 0;
+	double run_s = 0, wait_s = 0, unread_s = 0, switches = 0;
 	struct cpumask cpus = { { 0 } };
 	bool cpus_known = false;
 	int np = 0, ncgs = 0, cgs[16];
@@ -297,8 +386,10 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 		struct proc_info *pi;
 
 		if (m[k].proc < 0) {
-			gr->exited_cores += rates ? m[k].exited_s / dt : 0;
-			run_s += m[k].exited_s;
+			gr->exited_cores += rates ? (m[k].run_s + m[k].exited_s) / dt : 0;
+			run_s += m[k].run_s;
+			wait_s += m[k].wait_s;
+			unread_s += m[k].exited_s;
 			continue;
 		}
 		p = order[m[k].proc];
@@ -312,6 +403,7 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 			gr->runnable += pi->runnable;
 		run_s += p->run_s;
 		wait_s += p->wait_s;
+		unread_s += p->unseen_run_s;
 		if (p->cpus_known) {
 			struct cpumask pm;
 
@@ -325,7 +417,7 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 		nthr += pi->nthr;
 	}
 	gr->nprocs = np;
-	rate_set(&gr->rate, rates, run_s, wait_s, dt);
+	estimate(gr, run_s, wait_s, unread_s, wait_per_run, rates, dt);
 	if (cpus_known) {
 		gr->supply_cores = cpumask_count(&cpus);
 		gr->supply_physical_cores = machine_physical_cores(s, &cpus);
@@ -356,10 +448,16 @@ int build_groups(struct sampler *s, struct snapshot *snap, struct tproc **order,
 	struct member *m;
 	member_name *names;
 	size_t nm = 0, ng = 0;
+	double run_s = 0, wait_s = 0;
 	int r = collect_members(s, snap, order, rates, &m, &nm, &names);
 
 	if (r < 0)
 		goto out;
+	/* the machine's share of wait per second run, from everything read */
+	for (size_t i = 0; i < nm; i++) {
+		run_s += m[i].proc < 0 ? m[i].run_s : order[m[i].proc]->run_s;
+		wait_s += m[i].proc < 0 ? m[i].wait_s : order[m[i].proc]->wait_s;
+	}
 	snap->groups = calloc(nm ? nm : 1, sizeof(*snap->groups));
 	if (!snap->groups) {
 		r = -ENOMEM;
@@ -368,7 +466,8 @@ int build_groups(struct sampler *s, struct snapshot *snap, struct tproc **order,
 	for (size_t i = 0, j; i < nm; i = j) {
 		for (j = i; j < nm && strcmp(m[j].key, m[i].key) == 0; j++)
 			;
-		aggregate(s, snap, order, &m[i], j - i, &snap->groups[ng], (int)ng, rates, dt);
+		aggregate(s, snap, order, &m[i], j - i, &snap->groups[ng], (int)ng, rates, dt,
+			  run_s > 0 ? wait_s / run_s : 0);
 		ng++;
 	}
 	snap->ngroups = ng;

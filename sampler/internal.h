@@ -38,6 +38,7 @@
 #define MAPS_CAP     (1 << 20) /* bytes of /proc/PID/maps read (a big process: ~200 KiB) */
 #define MAPS_EVERY   2.0       /* seconds between two readings of one process's maps */
 #define LIMITS_EVERY 5.0       /* seconds between two readings of one cgroup's limits */
+#define TICK_EVERY   0.1       /* seconds between two sub-samples, while there is churn */
 
 struct tthread {
 	pid_t tid;
@@ -75,7 +76,16 @@ struct tproc {
 	bool cpus_known;
 	struct cpumask cpus;      /* union of its threads' affinity */
 	int nchildren;            /* live children at this refresh */
-	double run_s, wait_s;     /* this interval */
+	double run_s, wait_s;     /* this interval, read from its threads */
+	double gone_run_s, gone_wait_s; /* of its threads that ended during the interval */
+	double unseen_run_s;      /* CPU its stat shows that no thread read accounts for */
+	bool tick;                /* read again at sub-samples (sampler_tick) */
+	double read_at, prev_read_at; /* when its threads were read, this refresh and the last */
+	bool newborn;             /* born after the refresh before it was first seen */
+	bool reaps;               /* has dead children this refresh (lineage.c, transient) */
+	int64_t owed;             /* ticks of dead children its cutime did not show yet */
+	double counted_s;         /* its own CPU time counted so far: its stat's when first
+				   * seen (0 for a newborn), then every reading of its threads */
 	struct pool_set *pools;   /* NULL: maps not read or unreadable */
 	double pools_read_at;
 	bool pools_stale;         /* thread count changed since maps were read */
@@ -92,14 +102,16 @@ struct cg_entry {
 	double throttled_pct;     /* periods that hit the quota, between the last two reads */
 };
 
-/* A process that was alive at the last refresh and is gone now. */
+/* A process that was seen alive (at a refresh or a sub-sample) and is gone now. */
 struct dead {
 	pid_t pid, ppid;
-	uint64_t total;           /* ticks at its last refresh */
+	int64_t total;            /* own CPU counted (counted_s) + cutime + cstime, ticks */
+	double run_s, wait_s;     /* read from its threads during this interval */
 	char *key, *label;        /* its group's, owned here */
 };
 
-/* The processes that vanished since the last refresh (lineage.c). */
+/* The processes that vanished since the last refresh (lineage.c). Filled by the
+ * refresh's sweep and by sub-samples; emptied once the refresh has built its groups. */
 struct lineage {
 	struct dead *dead;
 	size_t n, cap;
@@ -126,6 +138,10 @@ struct sampler {
 	struct cpu_ticks *cpu_now, *cpu_prev;
 	int cpu_cap;
 	struct lineage lin;
+	bool churn;               /* some group had members end in the last interval */
+	uint64_t max_start, born_after; /* start times: the newest seen, and at the last refresh */
+	double tick_at;           /* when the next sub-sample is due; 0: none */
+	int nticks;               /* sub-samples since the last refresh */
 	struct user_cache *users;
 	size_t nusers;
 	struct cg_entry *cgroups;
@@ -134,11 +150,16 @@ struct sampler {
 	char buf[65536];
 };
 
-/* One row of the grouping: a live process, or CPU time recovered from exited ones. */
+/*
+ * One row of the grouping: a live process, or what exited ones did: RUN_S and WAIT_S
+ * read from their threads before they ended, EXITED_S recovered from their parent's
+ * cutime + cstime with no wait known (lineage.c).
+ */
 struct member {
 	const char *key, *label;
-	int proc;                 /* index into snapshot procs; -1 for recovered time */
-	double exited_s;
+	int proc;                 /* index into snapshot procs; -1 for an exited share */
+	double run_s, wait_s;     /* read (exited share) */
+	double exited_s;          /* recovered, its wait unknown */
 	const struct tproc *parent; /* of recovered time none of whose owners was seen */
 };
 
@@ -157,7 +178,7 @@ struct tproc *ptable_add(struct sampler *s, pid_t pid, const struct pstat *st);
 int ptable_grow(struct sampler *s);
 /* Remove P (gone, or its pid reused), remembering its last counters (lineage). */
 void ptable_bury(struct sampler *s, struct tproc *p);
-/* Bury every process not seen by this refresh's scan. */
+/* Bury every process not seen by this refresh's scan (nor by a sub-sample since). */
 void ptable_sweep(struct sampler *s);
 /* Free every entry (sampler_free). */
 void ptable_release(struct sampler *s);
@@ -167,6 +188,10 @@ void ptable_thread_release(struct sampler *s, struct tthread *t);
 
 /* List the proc root and read every process (new ones in full). 0 or -errno. */
 int procscan_all(struct sampler *s, double now);
+/* A sub-sample: read processes marked p->tick and any born since the last reading. */
+int procscan_tick(struct sampler *s, double now);
+/* A thread that vanished: keep what it did since the last refresh in P's gone_*. */
+void procscan_thread_gone(struct tproc *p, const struct tthread *t);
 /* The limits of cache entry IDX, re-read every LIMITS_EVERY seconds; NULL if none. */
 const struct cgroup_limits *cgcache_limits(struct sampler *s, int idx, double now);
 /* A user's name (or the number), cached; NULL on ENOMEM. */
@@ -182,17 +207,31 @@ int machine_fill_cpus(const struct sampler *s, struct snapshot *snap);
 
 /* ---- lineage.c ---- */
 
-/* Forget the last refresh's dead and make room for this one's. */
+/* Forget the dead of the interval just built. */
 void lineage_reset(struct sampler *s);
 /* Remember P, which is going away; it takes P's key and label. */
 void lineage_remember(struct sampler *s, struct tproc *p);
 void lineage_release(struct lineage *l);
-/* Append to M (from NM on) the CPU time of processes that exited; returns the new NM. */
-size_t lineage_recover(struct sampler *s, struct member *m, size_t nm, double hz);
+/*
+ * Append to *M (*NM rows of *CAP; grown as needed) what processes that exited did:
+ * their threads' readings and the CPU time recovered from their reapers. 0 or -ENOMEM.
+ */
+int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz);
+/* 1 when P only wraps one command (sh -c CMD, timeout, time): its job is its child's. */
+int lineage_is_wrapper(const struct tproc *p);
+/*
+ * The words of the one command a wrapper runs, when they can be read from its own
+ * arguments (`sh -c 'python3 job.py 3'` with a plain script, `timeout 10 CMD…`, `time
+ * CMD…`); they point into BUF or P's argv. Returns their count; 0 when none.
+ */
+int lineage_wrapped(const struct tproc *p, char *buf, size_t cap, char **words, int max);
 /* The parent a job hangs from, looking through wrappers (sh -c, timeout, time). */
 pid_t lineage_job_parent(struct sampler *s, const struct tproc *p);
 
 /* ---- build.c ---- */
+
+/* P's group key and label (p->key, p->label) from what was read of it. */
+void build_key(struct sampler *s, struct tproc *p);
 
 /* The snapshot's processes from ORDER (N entries of the table), with their rates. */
 int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, bool rates,

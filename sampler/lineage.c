@@ -1,17 +1,20 @@
 /*
  * lineage.c — who a process's time belongs to.
  *
- * After it exits: the sampler sees a process only while it lives; when it is reaped,
- * its CPU time moves to the parent's cutime/cstime. lineage_remember() keeps the last
- * counters and group of every process that vanished during the interval, and
- * lineage_recover() hands the part of the parents' cutime/cstime growth not yet
- * counted to the group the dead belonged to.
+ * After it exits: the sampler sees a process only while it lives (at refreshes and at
+ * sub-samples); when it is reaped, its CPU time moves to the reaper's cutime/cstime.
+ * lineage_remember() keeps the last readings and group of every process that vanished
+ * during the interval, and lineage_recover() hands its group what it did: its threads'
+ * readings, and the part of the reapers' cutime/cstime growth not yet counted.
  *
  * While it lives: the job a process belongs to hangs from the nearest ancestor that is
  * not a wrapper (sh -c around one command, timeout, time), lineage_job_parent().
  */
 #include "sampler/internal.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +27,21 @@ void lineage_reset(struct sampler *s)
 		free(s->lin.dead[i].label);
 	}
 	s->lin.n = 0;
-	if (s->lin.cap < s->nprocs + 1) {
-		struct dead *d = realloc(s->lin.dead, (s->nprocs + 64) * sizeof(*d));
-		if (d) {
-			s->lin.dead = d;
-			s->lin.cap = s->nprocs + 64;
-		}
+}
+
+/* What P's threads did since the last refresh (a thread born since: since its birth). */
+static void proc_readings(const struct tproc *p, double *run, double *wait)
+{
+	*run = p->gone_run_s;
+	*wait = p->gone_wait_s;
+	for (size_t i = 0; i < p->nthr; i++) {
+		const struct tthread *t = &p->thr[i];
+		uint64_t r0 = t->have_prev ? t->prev_run : 0, w0 = t->have_prev ? t->prev_wait : 0;
+
+		if (!t->have_prev && !p->have_prev && !p->newborn)
+			continue; /* first seen in mid-life: nothing read of it yet */
+		*run += t->run >= r0 ? (double)(t->run - r0) / 1e9 : 0;
+		*wait += t->wait >= w0 ? (double)(t->wait - w0) / 1e9 : 0;
 	}
 }
 
@@ -37,12 +49,26 @@ void lineage_remember(struct sampler *s, struct tproc *p)
 {
 	struct dead *d;
 
-	if (!p->have_prev || s->lin.n >= s->lin.cap)
+	if (!p->key || s->nrefresh == 0)
 		return;
+	if (s->lin.n == s->lin.cap) {
+		size_t cap = s->lin.cap ? s->lin.cap * 2 : 64;
+		struct dead *nd = realloc(s->lin.dead, cap * sizeof(*nd));
+
+		if (!nd)
+			return;
+		s->lin.dead = nd;
+		s->lin.cap = cap;
+	}
 	d = &s->lin.dead[s->lin.n++];
 	d->pid = p->pid;
 	d->ppid = p->st.ppid;
-	d->total = p->prev_total;
+	proc_readings(p, &d->run_s, &d->wait_s);
+	/* what was counted of it, to the nanosecond where its threads were read: its
+	 * stat's utime + stime are rounded down to ticks, which over many short jobs
+	 * would leave a tick each in the reaper's residual, counted twice */
+	d->total = llround((p->counted_s + d->run_s) * (double)s->hz) +
+		   (int64_t)(p->st.cutime + p->st.cstime);
 	d->key = p->key;
 	d->label = p->label;
 	p->key = p->label = NULL;
@@ -85,65 +111,302 @@ static struct tproc *living_ancestor(struct sampler *s, const struct dead *d)
 	return NULL;
 }
 
-/*
- * CPU time of processes that ended during the interval. Their own counters are gone,
- * but a parent that waited for them got their whole CPU time added to its cutime and
- * cstime. So the part the sampler has not yet counted is
- *     d(parent's cutime + cstime) - sum(exited descendants' totals at the last refresh)
- * which also covers children born and ended within the interval. What cannot be
- * recovered: their run-queue wait (no counter survives), children nobody waited for,
- * and children whose whole ancestry up to init ended too. Tick resolution (1/HZ).
- */
-size_t lineage_recover(struct sampler *s, struct member *m, size_t nm, double hz)
+/* ---- recovering the time of exited processes ------------------------------------ */
+
+/* Where each dead process's time went, and the growth of each living reaper. */
+struct reaper {
+	struct tproc *p;
+	int64_t residual;         /* ticks of its children's growth not yet counted */
+	size_t ndead;             /* dead processes counted inside it */
+};
+
+struct recovery {
+	struct sampler *s;
+	struct member *m;
+	size_t n, cap;
+	struct tproc **anc;       /* per dead: its living ancestor, or NULL */
+	signed char *where;       /* per dead: 1 inside its ancestor, -1 orphaned, 0 unknown */
+	double hz;
+};
+
+static int emit(struct recovery *rc, const struct member *row)
 {
+	if (rc->n == rc->cap) {
+		size_t cap = rc->cap * 2 + 16;
+		struct member *m = realloc(rc->m, cap * sizeof(*m));
+
+		if (!m)
+			return -1;
+		rc->m = m;
+		rc->cap = cap;
+	}
+	rc->m[rc->n++] = *row;
+	return 0;
+}
+
+/* The dead processes whose tails a reaper's residual holds. */
+static bool tail_of(const struct recovery *rc, size_t i, const struct tproc *p, bool orphans)
+{
+	return (rc->where[i] == 1 && rc->anc[i] == p) || (orphans && rc->where[i] == -1);
+}
+
+/*
+ * Share TICKS of P's children's growth among the dead whose tails it holds, in
+ * proportion to what each was read doing (a job that was computing ends computing; a
+ * sleep(1) beside it ends asleep), equally when none was read doing anything; named
+ * after P when there are none.
+ */
+static int share(struct recovery *rc, int64_t ticks, const struct tproc *p, bool orphans)
+{
+	const struct lineage *l = &rc->s->lin;
+	double total = 0;
+	size_t n = 0;
+
+	if (ticks <= 0)
+		return 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (tail_of(rc, i, p, orphans)) {
+			n++;
+			total += l->dead[i].run_s;
+		}
+	if (n == 0)
+		return emit(rc, &(struct member){ .proc = -1, .exited_s = (double)ticks / rc->hz,
+						  .parent = p });
+	for (size_t i = 0; i < l->n; i++) {
+		double part = total > 0 ? l->dead[i].run_s / total : 1.0 / (double)n;
+
+		if (tail_of(rc, i, p, orphans) && part > 0 &&
+		    emit(rc, &(struct member){ .key = l->dead[i].key, .label = l->dead[i].label,
+					       .proc = -1,
+					       .exited_s = (double)ticks / rc->hz * part }) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A living process's children's CPU grew by G ticks: the final totals of the children
+ * it reaped (with their own reaped children inside). Its dead children (parent alive at
+ * their last reading) must be among them, now or soon: a child that ended while the
+ * scan was between its parent and itself (pids ascend, parents first) is gone before
+ * its parent's cutime shows it, so what G cannot hold yet is owed to the next interval
+ * (once; a parent that ignores SIGCHLD never holds it). Deeper descendants whose
+ * parents died too are inside only if their parent reaped them before dying, else they
+ * were orphaned and reaped by a subreaper or init: they are taken as inside when G
+ * leaves room for them, else as orphans, whose counted time is then taken off the
+ * reaper's growth. Returns what is left of G: the time nothing read.
+ */
+static int64_t place_dead(struct recovery *rc, struct tproc *p, int64_t g, size_t *inside)
+{
+	const struct lineage *l = &rc->s->lin;
+	int64_t direct = 0, deep = 0, owed = p->owed;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (rc->anc[i] == p) {
+			if (l->dead[i].ppid == p->pid)
+				direct += l->dead[i].total;
+			else
+				deep += l->dead[i].total;
+		}
+	g -= direct + owed;
+	p->owed = g < 0 ? (-g < direct ? -g : direct) : 0;
+	if (g < 0)
+		g = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (rc->anc[i] == p) {
+			bool in = l->dead[i].ppid == p->pid || deep <= g;
+
+			rc->where[i] = in ? 1 : -1;
+			*inside += in;
+		}
+	return deep <= g ? g - deep : g;
+}
+
+static int reaper_cmp(const void *a, const void *b)
+{
+	const struct reaper *x = a, *y = b;
+
+	if ((x->p->pid == 1) != (y->p->pid == 1))
+		return x->p->pid == 1 ? -1 : 1;
+	if ((x->ndead == 0) != (y->ndead == 0))
+		return x->ndead == 0 ? -1 : 1;
+	return (x->residual < y->residual) - (x->residual > y->residual);
+}
+
+/*
+ * The living processes whose children's CPU grew, each with what is left once the
+ * dead it reaped are taken off; *ORPHANS gets the counted time of the dead that no
+ * reaper is known to hold. NULL on ENOMEM.
+ */
+static struct reaper *find_reapers(struct recovery *rc, size_t *nrp, int64_t *orphans)
+{
+	struct sampler *s = rc->s;
+	struct reaper *rp = calloc(s->nprocs + 1, sizeof(*rp));
+
+	*nrp = 0;
+	*orphans = 0;
+	if (!rp)
+		return NULL;
+	for (size_t i = 0; i < s->lin.n; i++)
+		if (rc->anc[i] && s->lin.dead[i].ppid == rc->anc[i]->pid)
+			rc->anc[i]->reaps = true;
 	for (size_t b = 0; b < s->nbuckets; b++)
 		for (struct tproc *p = s->hash[b]; p; p = p->next) {
-			uint64_t children = p->st.cutime + p->st.cstime, known = 0;
-			const struct dead *first = NULL;
-			int64_t residual;
+			uint64_t children = p->st.cutime + p->st.cstime;
+			struct reaper *r = &rp[*nrp];
+			bool grew = children > p->prev_children;
 
-			if (!p->have_prev || children <= p->prev_children)
+			if (!p->have_prev || (!grew && !p->reaps && !p->owed))
 				continue;
-			for (size_t i = 0; i < s->lin.n; i++)
-				if (living_ancestor(s, &s->lin.dead[i]) == p) {
-					known += s->lin.dead[i].total;
-					if (!first && s->lin.dead[i].key)
-						first = &s->lin.dead[i];
-				}
-			residual = (int64_t)(children - p->prev_children) - (int64_t)known;
-			if (residual <= 0)
-				continue;
-			m[nm].proc = -1;
-			m[nm].exited_s = (double)residual / hz;
-			if (first) {
-				m[nm].key = first->key;
-				m[nm].label = first->label;
-			} else {
-				m[nm].key = NULL; /* named by the caller after the parent */
-				m[nm].parent = p;
-			}
-			nm++;
+			p->reaps = false;
+			r->p = p;
+			r->residual = place_dead(rc, p, grew ? (int64_t)(children - p->prev_children)
+							 : 0, &r->ndead);
+			(*nrp)++;
 		}
-	return nm;
+	for (size_t i = 0; i < s->lin.n; i++) {
+		const struct dead *d = &s->lin.dead[i];
+
+		/* anything not placed under a living ancestor was orphaned */
+		if (rc->where[i] == 0)
+			rc->where[i] = rc->anc[i] && d->ppid == rc->anc[i]->pid ? 1 : -1;
+		if (rc->where[i] == -1)
+			*orphans += s->lin.dead[i].total;
+	}
+	return rp;
+}
+
+/*
+ * What processes that ended during the interval did. Read before they ended: their
+ * threads' run and wait since the last refresh (lineage_remember). After their last
+ * reading: a parent that waited for them got their whole CPU time added to its cutime
+ * and cstime, so the part not yet counted is
+ *     d(parent's cutime + cstime) - sum(reaped descendants' totals at their last reading)
+ * which also covers children born and ended unseen. Orphans are reaped by init or a
+ * subreaper: their counted time comes off the growth of the reapers that have no dead
+ * of their own (init first), so nothing is counted twice. What cannot be read: the
+ * run-queue wait after the last reading (build.c estimates it), children nobody
+ * waited for. Tick resolution (1/HZ).
+ */
+int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz)
+{
+	struct recovery rc = { .s = s, .m = *m, .n = *nm, .cap = *cap, .hz = hz };
+	const struct lineage *l = &s->lin;
+	struct reaper *rp = NULL;
+	size_t nrp = 0;
+	int64_t orphans;
+	int r = -ENOMEM;
+
+	rc.anc = calloc(l->n + 1, sizeof(*rc.anc));
+	rc.where = calloc(l->n + 1, sizeof(*rc.where));
+	if (!rc.anc || !rc.where)
+		goto out;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct dead *d = &l->dead[i];
+
+		rc.anc[i] = living_ancestor(s, d);
+		if (d->run_s + d->wait_s > 0 &&
+		    emit(&rc, &(struct member){ .key = d->key, .label = d->label, .proc = -1,
+						.run_s = d->run_s, .wait_s = d->wait_s }) < 0)
+			goto out;
+	}
+	rp = find_reapers(&rc, &nrp, &orphans);
+	if (!rp)
+		goto out;
+	qsort(rp, nrp, sizeof(*rp), reaper_cmp);
+	for (size_t i = 0; i < nrp; i++) {
+		bool took = false;
+
+		if (orphans > 0 && rp[i].residual > 0 && (rp[i].ndead == 0 || rp[i].p->pid == 1)) {
+			int64_t take = rp[i].residual < orphans ? rp[i].residual : orphans;
+
+			rp[i].residual -= take;
+			orphans -= take;
+			took = true;
+		}
+		if (share(&rc, rp[i].residual, rp[i].p, took) < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	*m = rc.m;
+	*nm = rc.n;
+	*cap = rc.cap;
+	free(rc.anc);
+	free(rc.where);
+	free(rp);
+	return r;
+}
+
+/* A script of plain words (no quoting, expansion, redirection or control). */
+static bool plain_script(const char *c)
+{
+	if (!*c)
+		return false;
+	for (; *c; c++)
+		if (!(('a' <= *c && *c <= 'z') || ('A' <= *c && *c <= 'Z') ||
+		      ('0' <= *c && *c <= '9') || strchr(" _./:=@%+,-", *c)))
+			return false;
+	return true;
+}
+
+/* Split a plain script into WORDS (in BUF), without leading `exec` and VAR=value. */
+static int script_words(const char *script, char *buf, size_t cap, char **words, int max)
+{
+	int n = 0;
+
+	snprintf(buf, cap, "%s", script);
+	for (char *save = NULL, *w = strtok_r(buf, " ", &save); w && n < max;
+	     w = strtok_r(NULL, " ", &save)) {
+		if (n == 0 && (strcmp(w, "exec") == 0 || (strchr(w, '=') && w[0] != '=')))
+			continue;
+		words[n++] = w;
+	}
+	return n;
+}
+
+int lineage_wrapped(const struct tproc *p, char *buf, size_t cap, char **words, int max)
+{
+	char prog[128];
+	struct group_input in = { .comm = p->st.comm, .argc = p->argc, .argv = (char **)p->argv };
+	int i = 1, n = 0;
+
+	if (p->argc < 2)
+		return 0;
+	group_program(&in, prog, sizeof(prog));
+	if (group_is_shell(prog))
+		return p->argc >= 3 && strcmp(p->argv[1], "-c") == 0 && plain_script(p->argv[2])
+		       ? script_words(p->argv[2], buf, cap, words, max) : 0;
+	if (strcmp(prog, "timeout") != 0 && strcmp(prog, "time") != 0)
+		return 0;
+	while (i < p->argc && p->argv[i][0] == '-')
+		i++;
+	if (strcmp(prog, "timeout") == 0)
+		i++; /* the duration */
+	for (; i < p->argc && n < max; i++)
+		words[n++] = p->argv[i];
+	return n;
 }
 
 /*
  * Launchers often wrap each job in a process of their own: GNU parallel runs
  * `$SHELL -c 'python3 job.py 3'`, and a shell that does not exec its last command
  * (dash, bash with a trap) stays as the job's parent; so do timeout(1) and time(1).
- * Jobs are siblings under the nearest ancestor that is not such a wrapper. A wrapper
- * has one child: `sh -c 'for i in 1 2 3; do job $i & done; wait'` is a launcher.
+ * Jobs are siblings under the nearest ancestor that is not such a wrapper, and the
+ * wrapper is in its job's group (build.c). A wrapper runs one command (a shell's plain
+ * script), or has one child: `sh -c 'for i in 1 2 3; do job $i & done; wait'` is a
+ * launcher.
  */
-static int is_wrapper(const struct tproc *p)
+int lineage_is_wrapper(const struct tproc *p)
 {
-	char prog[128];
+	char prog[128], buf[256], *words[4];
 	struct group_input in = { .comm = p->st.comm, .argc = p->argc, .argv = (char **)p->argv };
 
-	if (p->argc < 2 || p->nchildren != 1)
+	if (lineage_wrapped(p, buf, sizeof(buf), words, 4) > 0)
+		return 1;
+	if (p->argc < 3 || p->nchildren != 1)
 		return 0;
 	group_program(&in, prog, sizeof(prog));
-	if (strcmp(prog, "timeout") == 0 || strcmp(prog, "time") == 0)
-		return 1;
 	return group_is_shell(prog) && strcmp(p->argv[1], "-c") == 0;
 }
 
@@ -154,7 +417,7 @@ pid_t lineage_job_parent(struct sampler *s, const struct tproc *p)
 	for (int depth = 0; depth < 4; depth++) {
 		struct tproc *parent = ptable_lookup(s, ppid);
 
-		if (!parent || !is_wrapper(parent))
+		if (!parent || !lineage_is_wrapper(parent))
 			break;
 		ppid = parent->st.ppid;
 	}

@@ -287,8 +287,10 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	}
 	closedir(d);
 	for (size_t i = 0; i < p->nthr; i++)
-		if (p->thr[i].tid)
+		if (p->thr[i].tid) {
+			procscan_thread_gone(p, &p->thr[i]);
 			ptable_thread_release(s, &p->thr[i]);
+		}
 	free(p->thr);
 	if (n)
 		qsort(nt, n, sizeof(*nt), tid_cmp);
@@ -306,6 +308,17 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	return 0;
 }
 
+void procscan_thread_gone(struct tproc *p, const struct tthread *t)
+{
+	uint64_t r0 = t->have_prev ? t->prev_run : 0, w0 = t->have_prev ? t->prev_wait : 0;
+
+	/* a thread first listed during the interval counts from its birth (see build.c) */
+	if (!t->have_prev && !p->have_prev && !p->newborn)
+		return;
+	p->gone_run_s += t->run >= r0 ? (double)(t->run - r0) / 1e9 : 0;
+	p->gone_wait_s += t->wait >= w0 ? (double)(t->wait - w0) / 1e9 : 0;
+}
+
 /* Read every thread's counters; a thread that vanished asks for a new listing. */
 static void read_threads(struct sampler *s, struct tproc *p)
 {
@@ -321,6 +334,7 @@ static void read_threads(struct sampler *s, struct tproc *p)
 			snprintf(path, sizeof(path), "%d/task/%d/schedstat", (int)p->pid, (int)t->tid);
 		n = fds_reread(s, t->sched_fd, path);
 		if (n <= 0 || parse_schedstat(s->buf, (size_t)n, &ss) < 0) {
+			procscan_thread_gone(p, t);
 			ptable_thread_release(s, t);
 			p->listed = -1;
 			continue;
@@ -343,6 +357,39 @@ static void read_threads(struct sampler *s, struct tproc *p)
 
 /* ---- one process, every process ------------------------------------------------ */
 
+/* A process not in the table: add it and read its identity; NULL when it vanished. */
+static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
+{
+	int fd = fds_keep_open(s, path);
+	struct tproc *p = NULL;
+	struct pstat st;
+	ssize_t n;
+
+	n = fd >= 0 ? procfs_pread(fd, s->buf, sizeof(s->buf))
+		    : procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+	if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || !(p = ptable_add(s, pid, &st))) {
+		fds_drop(s, &fd);
+		return NULL; /* vanished between listing and reading: normal */
+	}
+	p->stat_fd = fd;
+	p->newborn = s->nrefresh > 0 && st.starttime > s->born_after;
+	p->counted_s = p->newborn ? 0 : (double)(st.utime + st.stime) / (double)s->hz;
+	if (st.starttime > s->max_start)
+		s->max_start = st.starttime;
+	read_identity(s, p);
+	return p;
+}
+
+/* Its task list when the thread count changed, then every thread's counters. */
+static void scan_threads(struct sampler *s, struct tproc *p)
+{
+	if (p->listed != p->st.num_threads) {
+		if (list_tasks(s, p) < 0)
+			p->nthr = 0;
+		p->pools_stale = true;
+	}
+}
+
 static void scan_proc(struct sampler *s, pid_t pid, double now)
 {
 	struct tproc *p = ptable_lookup(s, pid);
@@ -360,33 +407,24 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 		}
 	}
 	if (!p) {
-		int fd = fds_keep_open(s, path);
-
-		n = fd >= 0 ? procfs_pread(fd, s->buf, sizeof(s->buf))
-			    : procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
-		if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || !(p = ptable_add(s, pid, &st))) {
-			fds_drop(s, &fd);
-			return; /* vanished between listing and reading: normal */
-		}
-		p->stat_fd = fd;
-		read_identity(s, p);
+		if (!(p = scan_new(s, pid, path)))
+			return;
+		st = p->st;
 	} else if (strcmp(st.comm, p->st.comm) != 0) {
 		p->st = st;
 		read_identity(s, p); /* exec'd: new program, same pid and start */
 	}
 	p->st = st;
 	p->gen = s->gen;
-	if (p->listed != p->st.num_threads) {
-		if (list_tasks(s, p) < 0)
-			p->nthr = 0;
-		p->pools_stale = true;
-	}
+	scan_threads(s, p);
 	if (p->pools_stale)
 		read_pools(s, p, now);
 	read_threads(s, p);
+	p->read_at = s->cfg.clock(s->cfg.clock_ctx);
 }
 
-int procscan_all(struct sampler *s, double now)
+/* Call FN on every process directory of the proc root. 0 or -errno. */
+static int each_pid(struct sampler *s, double now, void (*fn)(struct sampler *, pid_t, double))
 {
 	struct dirent *de;
 	int err;
@@ -402,8 +440,75 @@ int procscan_all(struct sampler *s, double now)
 			continue;
 		pid = strtol(de->d_name, &end, 10);
 		if (*end == '\0' && pid > 0)
-			scan_proc(s, (pid_t)pid, now);
+			fn(s, (pid_t)pid, now);
 	}
 	closedir(d);
 	return 0;
+}
+
+int procscan_all(struct sampler *s, double now)
+{
+	return each_pid(s, now, scan_proc);
+}
+
+/* ---- sub-samples ---------------------------------------------------------------- */
+
+/*
+ * A process born since the last reading: read in full but for its libraries (maps,
+ * the largest file; read at the refresh if it lives that long), keyed now, since it
+ * may end before the refresh.
+ */
+static void tick_new(struct sampler *s, pid_t pid, double now)
+{
+	char path[64];
+	struct tproc *p;
+
+	(void)now;
+	if (ptable_lookup(s, pid))
+		return;
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	p = scan_new(s, pid, path);
+	if (!p)
+		return;
+	p->gen = s->gen;
+	p->tick = true;
+	scan_threads(s, p);
+	read_threads(s, p);
+	build_key(s, p);
+}
+
+/* A process being watched: its stat and threads again. It stays in the table till the
+ * refresh's sweep, which remembers its last readings (lineage.c) when it has ended. */
+static void tick_read(struct sampler *s, struct tproc *p)
+{
+	char path[64];
+	struct pstat st;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
+	n = fds_reread(s, p->stat_fd, path);
+	if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || st.starttime != p->start ||
+	    st.state == 'Z') {
+		/* ended: its last reading stays the one its threads were read with, so
+		 * that its reaper's cutime holds exactly what was not read */
+		p->tick = false;
+		return;
+	}
+	if (strcmp(st.comm, p->st.comm) != 0) {
+		p->st = st;
+		read_identity(s, p);
+		build_key(s, p);
+	}
+	p->st = st;
+	scan_threads(s, p);
+	read_threads(s, p);
+}
+
+int procscan_tick(struct sampler *s, double now)
+{
+	for (size_t b = 0; b < s->nbuckets; b++)
+		for (struct tproc *p = s->hash[b]; p; p = p->next)
+			if (p->tick && p->gen == s->gen)
+				tick_read(s, p);
+	return each_pid(s, now, tick_new);
 }

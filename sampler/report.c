@@ -349,6 +349,8 @@ static json_t *json_group(const struct snapshot *snap, const struct group *g)
 	json_object_set_new(o, "potential", g->potential_known ? json_integer(g->potential) : json_null());
 	json_object_set_new(o, "throttled_pct", jnum(g->throttle_known, g->throttled_pct));
 	json_object_set_new(o, "switches_per_s", jnum(k, g->switches_per_s));
+	/* how much of demand is an estimate: the wait of CPU time read after it ended */
+	json_object_set_new(o, "estimated_pct", jnum(k, g->estimated_pct));
 	json_object_set_new(o, "advice", jstr(g->advice));
 	return o;
 }

@@ -142,7 +142,6 @@ static int scan(struct sampler *s, double now)
 
 	s->now = now;
 	s->gen++;
-	lineage_reset(s);
 	r = machine_read_procstat(s);
 	if (r < 0)
 		return r;
@@ -196,18 +195,43 @@ static struct tproc **table_order(struct sampler *s, size_t *n)
 	return order;
 }
 
-/* The machine's rates: every process's, plus what exited members were recovered. */
-static void machine_rate(struct snapshot *snap, struct tproc **order, bool rates, double dt)
+/* The machine's rates: the sum of its groups' (which hold every process, and what
+ * exited ones did). */
+static void machine_rate(struct snapshot *snap, bool rates, double dt)
 {
-	double run_s = 0, wait_s = 0, exited_s = 0;
+	double run_s = 0, wait_s = 0;
 
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		run_s += order[i]->run_s;
-		wait_s += order[i]->wait_s;
+	for (size_t i = 0; i < snap->ngroups; i++) {
+		const struct rate *r = &snap->groups[i].rate;
+
+		run_s += r->used * dt;
+		wait_s += (r->demand - r->used) * dt;
 	}
-	for (size_t i = 0; i < snap->ngroups; i++)
-		exited_s += snap->groups[i].exited_cores * dt;
-	rate_set(&snap->machine.rate, rates, run_s + exited_s, wait_s, dt);
+	rate_set(&snap->machine.rate, rates, run_s, wait_s, dt);
+}
+
+/*
+ * Churn: the members of groups that had processes end during the interval, and the
+ * processes born during it, are read again at sub-samples until the next refresh,
+ * so that what a short job does is read before it ends, not guessed after.
+ */
+static void mark_churn(struct sampler *s, struct snapshot *snap, struct tproc **order,
+		       double now)
+{
+	s->churn = false;
+	for (size_t i = 0; i < snap->nprocs; i++)
+		order[i]->tick = !order[i]->have_prev && s->nrefresh > 0;
+	for (size_t g = 0; g < snap->ngroups; g++) {
+		const struct group *gr = &snap->groups[g];
+
+		if (gr->exited_cores <= 0)
+			continue;
+		s->churn = true;
+		for (int k = 0; k < gr->nprocs; k++)
+			order[gr->procs[k]]->tick = true;
+	}
+	s->tick_at = s->churn ? now + TICK_EVERY : 0;
+	s->nticks = 0;
 }
 
 /* This refresh's counters become the next one's baseline. */
@@ -216,18 +240,19 @@ static void remember(struct sampler *s, struct tproc **order, size_t n, double n
 	for (size_t i = 0; i < n; i++) {
 		struct tproc *p = order[i];
 		p->prev_children = p->st.cutime + p->st.cstime;
+		p->prev_read_at = p->read_at;
 		p->prev_total = p->st.utime + p->st.stime + p->prev_children;
 		p->have_prev = true;
 	}
 	s->prev_time = now;
+	s->born_after = s->max_start;
 	s->nrefresh++;
 }
 
 int sampler_refresh(struct sampler *s, struct snapshot **out)
 {
-	double now = s->cfg.clock(s->cfg.clock_ctx);
-	double dt = s->nrefresh ? now - s->prev_time : 0;
-	bool rates = s->nrefresh > 0 && dt > 0;
+	double now = s->cfg.clock(s->cfg.clock_ctx), dt;
+	bool rates;
 	struct snapshot *snap = NULL;
 	struct tproc **order = NULL;
 	int r;
@@ -236,6 +261,12 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 	r = scan(s, now);
 	if (r < 0)
 		return r;
+	/* Processes are read one after the other: on a loaded machine a scan takes tens
+	 * of milliseconds, so the interval runs from the middle of one scan to the middle
+	 * of the next, the time the readings stand for on average. */
+	now = (now + s->cfg.clock(s->cfg.clock_ctx)) / 2;
+	dt = s->nrefresh ? now - s->prev_time : 0;
+	rates = s->nrefresh > 0 && dt > 0;
 	r = snapshot_begin(s, &snap, rates, dt);
 	if (r < 0)
 		goto fail;
@@ -247,13 +278,34 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 		r = advice_judge(snap);
 	if (r < 0)
 		goto fail;
-	machine_rate(snap, order, rates, dt);
+	machine_rate(snap, rates, dt);
+	mark_churn(s, snap, order, now);
+	lineage_reset(s);
 	remember(s, order, snap->nprocs, now);
 	free(order);
 	*out = snap;
 	return 0;
 fail:
+	lineage_reset(s);
 	free(order);
 	snapshot_free(snap);
+	return r;
+}
+
+double sampler_tick_due(const struct sampler *s)
+{
+	return s->tick_at;
+}
+
+int sampler_tick(struct sampler *s)
+{
+	double now = s->cfg.clock(s->cfg.clock_ctx);
+	int r;
+
+	if (!s->churn)
+		return 0;
+	r = procscan_tick(s, now);
+	s->nticks++;
+	s->tick_at = now + TICK_EVERY;
 	return r;
 }

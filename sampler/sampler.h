@@ -49,6 +49,22 @@ void sampler_free(struct sampler *s);
 /* Take a reading. *out gets a new snapshot (the caller frees it). 0 or -errno. */
 int sampler_refresh(struct sampler *s, struct snapshot **out);
 
+/*
+ * Sub-samples. Jobs that live less than an interval (GNU parallel's short jobs) end
+ * between two refreshes, and what they did after their last reading is only known
+ * as CPU time (their reaper's cutime), not as run-queue wait. So while some group
+ * has members ending, the sampler wants to read the processes of those groups, and
+ * every process born since, more often than the display refreshes: every TICK_EVERY
+ * (0.1 s), at a cost proportional to the churn (a listing of the proc root, then only
+ * those processes). sampler_tick_due() says when the next sub-sample is due, on the
+ * sampler's clock (CLOCK_MONOTONIC seconds unless a test injects one), or 0 when none
+ * is wanted; a caller that waits for its next refresh calls sampler_tick() at that
+ * time. Callers that never do get the same figures, with more of the wait estimated
+ * (groups[].estimated_pct).
+ */
+double sampler_tick_due(const struct sampler *s);
+int sampler_tick(struct sampler *s);
+
 /* Change the grouping for the next refresh. */
 void sampler_set_group_by(struct sampler *s, enum group_by g);
 

@@ -99,8 +99,10 @@ struct group {
 	long nthreads;
 	int runnable;            /* -1 when not read */
 	int *procs;              /* indexes into snapshot.procs */
-	struct rate rate;        /* includes the CPU of members that exited */
-	double exited_cores;     /* used cores recovered from exited members */
+	struct rate rate;        /* includes what members that exited did */
+	double exited_cores;     /* used cores of members that ended during the interval */
+	double estimated_pct;    /* share of demand estimated, not read (with rate.known):
+				  * the wait of CPU time recovered after its last reading */
 	double supply_cores;     /* allowed CPUs (PUs) of its members */
 	double supply_physical_cores; /* distinct cores among them; 0 when unknown */
 	double ratio;            /* demand / supply; meaningful when rate.known */

@@ -33,10 +33,27 @@ static void deadline_after(struct timespec *ts, const struct timespec *from, dou
 	}
 }
 
+/* When the sampler wants a sub-sample before UNTIL: UNTIL becomes that time. */
+static bool tick_before(const struct sampler *s, struct timespec *until)
+{
+	double due = sampler_tick_due(s);
+	struct timespec at;
+
+	if (due <= 0)
+		return false;
+	at.tv_sec = (time_t)due;
+	at.tv_nsec = (long)((due - (double)at.tv_sec) * 1e9);
+	if (at.tv_sec > until->tv_sec || (at.tv_sec == until->tv_sec && at.tv_nsec >= until->tv_nsec))
+		return false;
+	*until = at;
+	return true;
+}
+
 static void *feed_run(void *arg)
 {
 	struct feed *f = arg;
 	struct timespec started, until;
+	bool tick;
 	int count = 0;
 
 	pthread_mutex_lock(&f->lock);
@@ -74,8 +91,15 @@ static void *feed_run(void *arg)
 			deadline_after(&until, &started,
 				       count == 1 && f->interval > FIRST_RATES_S ? FIRST_RATES_S
 										: f->interval);
-			if (pthread_cond_timedwait(&f->cond, &f->lock, &until) == ETIMEDOUT)
+			tick = tick_before(f->s, &until);
+			if (pthread_cond_timedwait(&f->cond, &f->lock, &until) != ETIMEDOUT)
+				continue;
+			if (!tick)
 				break;
+			/* a sub-sample: short jobs read before they end (sampler.h) */
+			pthread_mutex_unlock(&f->lock);
+			sampler_tick(f->s);
+			pthread_mutex_lock(&f->lock);
 		}
 	}
 	pthread_mutex_unlock(&f->lock);
