@@ -135,6 +135,34 @@ void sampler_fd_usage(const struct sampler *s, int *used, int *budget)
 	*budget = s->fd_budget;
 }
 
+/*
+ * A child read alive early in the scan may end, and be reaped, before its parent is
+ * read: the parent's cutime then holds the child's whole life, which the child's
+ * readings counted too (pids wrap: a parent may come after its child). Such children
+ * of parents whose cutime grew are read again: the gone are buried now, with their
+ * last readings, so that lineage.c takes them off the parent's growth.
+ */
+static void recheck_children(struct sampler *s)
+{
+	for (size_t b = 0; b < s->nbuckets; b++)
+		for (struct tproc *p = s->hash[b], *next; p; p = next) {
+			struct tproc *parent = ptable_lookup(s, p->st.ppid);
+			struct pstat st;
+			char path[64];
+			ssize_t n;
+
+			next = p->next;
+			if (p->gen != s->gen || !parent || !parent->have_prev ||
+			    parent->st.cutime + parent->st.cstime <= parent->prev_children ||
+			    p->read_at >= parent->read_at)
+				continue;
+			snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
+			n = fds_reread(s, p->stat_fd, path);
+			if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || st.starttime != p->start)
+				ptable_bury(s, p);
+		}
+}
+
 /* Read everything: the machine's CPUs, then every process; bury the vanished. */
 static int scan(struct sampler *s, double now)
 {
@@ -150,6 +178,7 @@ static int scan(struct sampler *s, double now)
 	if (r < 0)
 		return r;
 	ptable_sweep(s);
+	recheck_children(s);
 	return 0;
 }
 
