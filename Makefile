@@ -133,6 +133,7 @@ fuzz: deps
 	@mkdir -p build-fuzz/corpus
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-o build-fuzz/fuzz_parse tests/fuzz/fuzz_parse.c sampler/parse.c sampler/report.c sampler/advice.c \
+		sampler/window.c sampler/snapshot.c \
 		sampler/pools.c sampler/cgroup.c sampler/procfs.c \
 		$(call pc,--libs,jansson) -lm -lpthread
 	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \

@@ -111,13 +111,14 @@ static int batch_loop(struct sampler *s, const struct monitor_options *o)
 
 enum {
 	OPT_JSON = 256, OPT_PROMETHEUS, OPT_GROUP_BY, OPT_PROC_ROOT, OPT_SYS_ROOT, OPT_TOPOLOGY,
-	OPT_NO_COLOR, OPT_VERSION
+	OPT_NO_COLOR, OPT_VERSION, OPT_WINDOW
 };
 
 static const struct option longopts[] = {
 	{ "batch", no_argument, NULL, 'b' },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "delay", required_argument, NULL, 'd' },
+	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
 	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
@@ -144,6 +145,10 @@ static int take_option(struct monitor_options *o, int c, char **argv)
 	case 'd':
 		if (opt_parse_double(optarg, 0.05, 86400, &o->delay) < 0)
 			return usage_error("-d needs seconds between 0.05 and 86400, not '%s'", optarg);
+		break;
+	case OPT_WINDOW:
+		if (opt_parse_double(optarg, 1, 3600, &o->window) < 0)
+			return usage_error("--window needs seconds between 1 and 3600, not '%s'", optarg);
 		break;
 	case OPT_JSON:
 		o->format = BATCH_JSON;
@@ -211,6 +216,7 @@ static int monitor_run(const struct monitor_options *o, struct topo *topo)
 		.group_by = o->group_by,
 		.topo = topo,
 		.detail = o->batch ? 0 : SAMPLE_THREAD_STAT,
+		.window_s = o->window,
 	};
 	struct sampler *s;
 	int r;
@@ -267,6 +273,8 @@ const struct cmd_entry cmd_monitor_entry = {
 		"  -b, --batch            print snapshots instead of the dashboard\n"
 		"  -n, --iterations N     number of snapshots (default: until interrupted)\n"
 		"  -d, --delay SECS       seconds between snapshots (default 1.5)\n"
+		"      --window SECS      judge verdicts over the last SECS seconds (1 to 3600,\n"
+		"                         default 10): the meters stay live\n"
 		"      --json             JSON Lines, one object per snapshot (with -b)\n"
 		"      --prometheus       Prometheus text format (with -b; textfile collector)\n"
 		"      --group-by KEY     job (default), parent, program, user or cgroup\n"

@@ -1,9 +1,16 @@
+/*
+ * advice.c — the judging of advice.h: each group's pools from its members, what it is
+ * judged on (its interval, or its window: window.h keeps the past), the verdict with
+ * its bands, and the sentence of advice.
+ */
 #include "sampler/advice.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sampler/window.h"
 
 static const char *const verdict_names[] = {
 	[VERDICT_IDLE] = "idle",
@@ -18,16 +25,30 @@ const char *verdict_name(enum verdict v)
 	return verdict_names[v];
 }
 
-enum verdict group_verdict(const struct rate *r, double supply, double *ratio)
+/*
+ * The verdict from rates alone; WAS_OVER: the group is shown oversubscribed (or
+ * spinning), so it is left only below the lower band.
+ */
+static enum verdict rate_verdict(const struct rate *r, double supply, bool was_over,
+				 double *ratio)
 {
+	double over = was_over ? OVERSUB_LEAVE_RATIO : OVERSUB_RATIO;
+	double wait = was_over ? OVERSUB_LEAVE_WAIT_PCT : OVERSUB_WAIT_PCT;
+
 	*ratio = supply > 0 ? r->demand / supply : 0;
 	if (!r->known)
 		return VERDICT_OK;
 	if (r->demand < IDLE_CORES)
 		return VERDICT_IDLE;
-	if (supply > 0 && r->demand > supply * OVERSUB_RATIO && r->wait_pct > OVERSUB_WAIT_PCT)
+	if (supply > 0 && (was_over ? r->demand >= supply * over && r->wait_pct >= wait
+				    : r->demand > supply * over && r->wait_pct > wait))
 		return VERDICT_OVERSUBSCRIBED;
 	return VERDICT_OK;
+}
+
+enum verdict group_verdict(const struct rate *r, double supply, double *ratio)
+{
+	return rate_verdict(r, supply, false, ratio);
 }
 
 /* ---- pools of a group ------------------------------------------------------------ */
@@ -163,14 +184,61 @@ static int never_sleeping(const struct snapshot *snap, const struct group *g)
 	return n;
 }
 
-static bool spinning(const struct snapshot *snap, const struct group *g)
+/* ---- the verdict ------------------------------------------------------------------ */
+
+/*
+ * What a group is judged on: its interval's figures, or its window's (judge_window).
+ * The advice names NPROCS members and, as the command to measure, TUNE.
+ */
+struct judging {
+	struct rate rate;
+	double supply;
+	double switches_per_s;
+	bool potential_known;
+	long potential;
+	int nprocs;
+	const char *tune;        /* NULL: no command to name, no advice */
+	bool shown_known;        /* a verdict is shown: the bands apply */
+	enum verdict shown;
+};
+
+static bool spinning(const struct snapshot *snap, const struct group *g,
+		     const struct judging *j, enum verdict v)
 {
-	if (!g->rate.known || g->npools == 0 || g->rate.demand <= g->supply_cores)
+	bool was = j->shown_known && j->shown == VERDICT_SPINNING;
+
+	if (!j->rate.known || g->npools == 0 || j->rate.demand <= j->supply)
 		return false;
-	if (g->switches_per_s > SPIN_SWITCHES)
+	if (j->switches_per_s > (was ? SPIN_LEAVE_SWITCHES : SPIN_SWITCHES))
 		return true;
-	return g->verdict == VERDICT_OVERSUBSCRIBED && omp_waiting_pool(g) && !passive_wait(g) &&
+	return v == VERDICT_OVERSUBSCRIBED && omp_waiting_pool(g) && !passive_wait(g) &&
 	       never_sleeping(snap, g) >= 2;
+}
+
+/* The verdict J's figures call for; G's ratio becomes the one it was judged on. */
+static enum verdict candidate(const struct snapshot *snap, struct group *g,
+			      const struct judging *j)
+{
+	bool was_over = j->shown_known && (j->shown == VERDICT_OVERSUBSCRIBED ||
+					   j->shown == VERDICT_SPINNING);
+	enum verdict v = rate_verdict(&j->rate, j->supply, was_over, &g->ratio);
+
+	if (spinning(snap, g, j, v))
+		return VERDICT_SPINNING;
+	if ((v == VERDICT_OK || v == VERDICT_IDLE) && j->potential_known && g->npools > 0 &&
+	    j->potential > j->supply)
+		return VERDICT_AT_RISK;
+	return v;
+}
+
+/* V is worse than what is shown by a wide margin: it is shown at once. */
+static bool urgent(const struct judging *j, enum verdict v)
+{
+	if (v == VERDICT_AT_RISK)
+		return j->potential_known && j->potential >= j->supply * URGENT_RATIO;
+	if (v == VERDICT_OVERSUBSCRIBED || v == VERDICT_SPINNING)
+		return j->rate.known && j->rate.demand >= j->supply * URGENT_RATIO;
+	return false;
 }
 
 /* ---- advice ----------------------------------------------------------------------- */
@@ -228,12 +296,13 @@ static void tune_command(const struct snapshot *snap, const struct group *g, cha
 	snprintf(out, cap, "coretop tune -- %.*s{}%s", (int)start, first, first + common);
 }
 
-static char *make_advice(const struct snapshot *snap, const struct group *g)
+/* The wording is the advice's own; the figures are J's (the window's, when it has them). */
+static char *make_advice(const struct group *g, const struct judging *j)
 {
 	const struct group_pool *gp = main_pool(g);
-	char cause[512] = "", fix[256] = "", tune[512], *out;
+	char cause[512] = "", fix[256] = "", *out;
 	unsigned vars = advice_vars(g);
-	int per = g->nprocs > 0 ? (int)(g->supply_cores / g->nprocs) : 1;
+	int per = j->nprocs > 0 ? (int)(j->supply / j->nprocs) : 1;
 	size_t len;
 
 	if (g->verdict != VERDICT_OVERSUBSCRIBED && g->verdict != VERDICT_SPINNING &&
@@ -260,9 +329,9 @@ static char *make_advice(const struct snapshot *snap, const struct group *g)
 			snprintf(how, sizeof(how), " (%s=%s%s)", thread_var_name(by_var),
 				 gp->env.value[by_var], gp->env_varies ? ", varies" : "");
 		snprintf(cause, sizeof(cause), "%d × %s each run%s %s %s%s%s pool%s on %g allowed cores",
-			 g->nprocs, g->label, g->nprocs == 1 ? "s" : "", size, pool_lib(gp->pool.lib)->title,
+			 j->nprocs, g->label, j->nprocs == 1 ? "s" : "", size, pool_lib(gp->pool.lib)->title,
 			 gp->pool.variant ? " " : "", gp->pool.variant ? gp->pool.variant : "", how,
-			 g->supply_cores);
+			 j->supply);
 		for (int v = 0; v < TV_COUNT; v++)
 			if (vars & (1u << v)) {
 				len = strlen(fix);
@@ -274,16 +343,15 @@ static char *make_advice(const struct snapshot *snap, const struct group *g)
 			snprintf(fix + len, sizeof(fix) - len, " OMP_WAIT_POLICY=passive");
 		}
 	} else {
-		snprintf(cause, sizeof(cause), "%d × %s want %.1f cores of %g", g->nprocs, g->label,
-			 g->rate.known ? g->rate.demand : 0, g->supply_cores);
-		snprintf(fix, sizeof(fix), "run at most %g at once", g->supply_cores);
+		snprintf(cause, sizeof(cause), "%d × %s want %.1f cores of %g", j->nprocs, g->label,
+			 j->rate.known ? j->rate.demand : 0, j->supply);
+		snprintf(fix, sizeof(fix), "run at most %g at once", j->supply);
 	}
-	tune_command(snap, g, tune, sizeof(tune));
-	len = strlen(cause) + strlen(fix) + strlen(tune) + 64;
+	len = strlen(cause) + strlen(fix) + strlen(j->tune) + 64;
 	out = malloc(len);
 	if (out)
 		snprintf(out, len, "%s: %s%s; to measure the best split: %s", cause,
-			 gp && fix[0] ? "set " : "", fix, tune);
+			 gp && fix[0] ? "set " : "", fix, j->tune);
 	return out;
 }
 
@@ -294,23 +362,128 @@ static int pool_cmp(const void *a, const void *b)
 	return (int)x->pool.lib - (int)y->pool.lib;
 }
 
+/* The members that can tell their pools: kernel threads have none. */
+static int live_members(const struct snapshot *snap, const struct group *g)
+{
+	int n = 0;
+
+	for (int k = 0; k < g->nprocs; k++)
+		n += !snap->procs[g->procs[k]].kthread;
+	return n;
+}
+
+/* G's own figures: its interval's, its live members'. */
+static void judge_interval(const struct group *g, const char *tune, struct judging *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->rate = g->rate;
+	j->supply = g->supply_cores;
+	j->switches_per_s = g->switches_per_s;
+	j->potential_known = g->potential_known;
+	j->potential = g->potential;
+	j->nprocs = g->nprocs;
+	j->tune = tune;
+}
+
+/* Put the pools the window remembers in G, for members that cannot tell theirs. */
+static int recall_pools(struct group *g, const struct window_memory *m)
+{
+	struct group_pool *pools = NULL;
+
+	if (m->npools > 0) {
+		pools = malloc((size_t)m->npools * sizeof(*pools));
+		if (!pools)
+			return -ENOMEM;
+		memcpy(pools, m->pools, (size_t)m->npools * sizeof(*pools));
+	}
+	free(g->pools);
+	g->pools = pools;
+	g->npools = m->npools;
+	g->pools_known = true;
+	g->potential_known = true;
+	g->potential = m->potential;
+	return 0;
+}
+
+/*
+ * J from H's window: remember what G's live members tell (TOLD) or, when they cannot or
+ * told more before, recall that; then the figures over the window where it has them.
+ */
+static int judge_window(struct window_group *h, struct group *g, bool told, double now,
+			struct judging *j)
+{
+	const struct window_memory *m;
+	struct window_figures f;
+	int took = 0;
+
+	if (told && (took = window_remember(h, g, j->tune, now)) < 0)
+		return -ENOMEM;
+	m = window_recall(h);
+	if (m && !took && recall_pools(g, m) < 0)
+		return -ENOMEM;
+	if (m && g->nprocs == 0)
+		j->supply = m->supply_cores;
+	if (m && !took && m->tune)
+		j->tune = m->tune; /* the fuller telling's, or the only one */
+	window_figures(h, &f);
+	g->window = f.win;
+	j->shown_known = window_shown(h, &j->shown);
+	j->potential_known = g->potential_known;
+	j->potential = g->potential;
+	if (f.potential > j->potential || (!j->potential_known && f.potential >= 0)) {
+		j->potential_known = true;
+		j->potential = f.potential;
+	}
+	if (f.members > j->nprocs)
+		j->nprocs = f.members;
+	if (f.win.known) {
+		j->rate = f.win.rate;
+		j->switches_per_s = f.switches_per_s;
+	}
+	return 0;
+}
+
+/* One group: pools, what it is judged on, the verdict (settled by W), the advice. */
+static int judge_group(struct snapshot *snap, struct group *g, struct window *w, double now)
+{
+	struct window_group *h = NULL;
+	struct judging j;
+	char tune[512];
+	bool told;
+
+	if (gather_pools(snap, g) < 0)
+		return -ENOMEM;
+	if (g->npools > 1)
+		qsort(g->pools, (size_t)g->npools, sizeof(*g->pools), pool_cmp);
+	told = g->pools_known && g->potential_known && live_members(snap, g) > 0;
+	if (g->nprocs > 0)
+		tune_command(snap, g, tune, sizeof(tune));
+	judge_interval(g, g->nprocs > 0 ? tune : NULL, &j);
+	if (w)
+		h = window_note(w, g, told ? g->potential : -1, now, snap->interval_s);
+	if (h && judge_window(h, g, told, now, &j) < 0)
+		return -ENOMEM;
+	g->verdict = candidate(snap, g, &j);
+	if (h && g->window.known)
+		g->verdict = window_settle(h, g->verdict, urgent(&j, g->verdict), now, snap->time,
+					   &g->verdict_since);
+	if (j.tune)
+		g->advice = make_advice(g, &j);
+	return 0;
+}
+
 int advice_judge(struct snapshot *snap)
 {
-	for (size_t i = 0; i < snap->ngroups; i++) {
-		struct group *g = &snap->groups[i];
+	return advice_judge_windowed(snap, NULL, 0);
+}
 
-		if (gather_pools(snap, g) < 0)
+int advice_judge_windowed(struct snapshot *snap, struct window *w, double now)
+{
+	snap->window_s = w ? window_seconds(w) : 0;
+	for (size_t i = 0; i < snap->ngroups; i++)
+		if (judge_group(snap, &snap->groups[i], w, now) < 0)
 			return -ENOMEM;
-		if (g->npools > 1)
-			qsort(g->pools, (size_t)g->npools, sizeof(*g->pools), pool_cmp);
-		g->verdict = group_verdict(&g->rate, g->supply_cores, &g->ratio);
-		if (spinning(snap, g))
-			g->verdict = VERDICT_SPINNING;
-		else if ((g->verdict == VERDICT_OK || g->verdict == VERDICT_IDLE) && g->nprocs > 0 &&
-			 g->potential_known && g->npools > 0 && g->potential > g->supply_cores)
-			g->verdict = VERDICT_AT_RISK;
-		if (g->nprocs > 0)
-			g->advice = make_advice(snap, g);
-	}
+	if (w)
+		window_expire(w, now);
 	return 0;
 }

@@ -16,8 +16,25 @@
  *                   than it has cores (potential > supply);
  *   ok, idle        idle when nothing in it ran.
  *
- * advice_judge() fills in snapshot groups in place; strings it sets are owned by the
- * snapshot (freed by snapshot_free).
+ * With a window (advice_judge_windowed, the sampler's way), a group is judged on its
+ * figures over the window (window.h) rather than on the interval's: demand, wait %,
+ * switches; and, when at a refresh its live members cannot tell them (all exited, just
+ * born, libraries not loaded yet), on the pools, potential and supply they told during
+ * the window. The meters (rate, switches) stay the interval's; the verdict, the ratio
+ * it was judged on and the advice are the window's. Then, hysteresis:
+ *   bands    a verdict once shown is left only below a lower band: oversubscribed
+ *            (and spinning) stay while demand >= supply × OVERSUB_LEAVE_RATIO and
+ *            wait >= OVERSUB_LEAVE_WAIT_PCT; spinning stays while its threads switch
+ *            more than SPIN_LEAVE_SWITCHES a second (and demand > supply);
+ *   in time  a different verdict must be called for over VERDICT_HOLD_FRAC of the
+ *            window before it is shown (window.h), except a worse one that is worse by
+ *            a wide margin, shown at once: oversubscribed or spinning with demand >=
+ *            supply × URGENT_RATIO, at_risk with potential >= supply × URGENT_RATIO.
+ * So a steady workload keeps one verdict, and one that really changes gets its new
+ * verdict within the window.
+ *
+ * advice_judge() and advice_judge_windowed() fill in snapshot groups in place; strings
+ * they set are owned by the snapshot (freed by snapshot_free).
  */
 #ifndef CORETOP_ADVICE_H
 #define CORETOP_ADVICE_H
@@ -29,13 +46,28 @@
 #define IDLE_CORES       0.005
 #define SPIN_SWITCHES    2000.0 /* per thread per second */
 #define NEVER_SLEEPS     0.9    /* (run + wait) / interval of a thread that never sleeps */
+#define OVERSUB_LEAVE_RATIO    1.10   /* the bands a shown verdict is left below */
+#define OVERSUB_LEAVE_WAIT_PCT 12.0
+#define SPIN_LEAVE_SWITCHES    1000.0
+#define URGENT_RATIO           2.0    /* worse by a wide margin: shown at once */
+
+struct window;
 
 const char *verdict_name(enum verdict v);
 
 /* The verdict from rates alone (issue #2's rule): idle, ok or oversubscribed. */
 enum verdict group_verdict(const struct rate *r, double supply, double *ratio);
 
-/* Pools, potential, verdict and advice of every group of SNAP. 0 or -ENOMEM. */
+/* Pools, potential, verdict and advice of every group of SNAP, each judged on its
+ * interval alone (no window, no hysteresis). 0 or -ENOMEM. */
 int advice_judge(struct snapshot *snap);
+
+/*
+ * The same, judged over W's window with hysteresis (above); W keeps the groups' past.
+ * NOW is this refresh's time on the sampler's monotonic clock (W's time base); the
+ * groups' intervals are SNAP's interval_s. Histories of groups not seen for longer
+ * than the window are freed. 0 or -ENOMEM.
+ */
+int advice_judge_windowed(struct snapshot *snap, struct window *w, double now);
 
 #endif

@@ -76,35 +76,24 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 }
 
 /*
- * A process's readings against its stat: utime + stime is the exact sum of its
- * threads' CPU, live and ended, rounded down to ticks (two of them, for the two
- * counters), and a running thread's schedstat lags it by up to a scheduler tick.
- *  - More read than that: a thread listed late (its task list is read again only when
- *    its thread count changes) was counted from its birth, before the interval; RUN
- *    and WAIT are cut to the stat's, in proportion.
- *  - Less, by more than UNSEEN_TICKS ticks and UNSEEN_SHARE of it: threads born and
- *    ended between two readings; that CPU time is returned (its wait is estimated).
+ * CPU time the process's stat counts and none of its threads' readings does: threads
+ * born and ended between two readings. utime + stime is the exact sum over all its
+ * threads, live and ended, rounded down to ticks (two of them, for the two counters);
+ * a running thread's schedstat lags it by up to a scheduler tick. So only a gap above
+ * UNSEEN_TICKS ticks and above UNSEEN_SHARE of the process's own time counts.
  */
 #define UNSEEN_TICKS 3
 #define UNSEEN_SHARE 0.05
-static double reconcile(const struct sampler *s, const struct tproc *p, double *run,
-			double *wait)
+static double unseen_run(const struct sampler *s, const struct tproc *p, double read_s)
 {
 	uint64_t own = p->st.utime + p->st.stime, prev_own = p->prev_total - p->prev_children;
-	double own_s, gap, hz = (double)s->hz;
+	double own_s, gap;
 
-	if (!p->have_prev)
+	if (!p->have_prev || own <= prev_own)
 		return 0;
-	own_s = own > prev_own ? (double)(own - prev_own) / hz : 0;
-	if (*run > own_s + 2 / hz) {
-		double f = (own_s + 2 / hz) / *run;
-
-		*run *= f;
-		*wait *= f;
-		return 0;
-	}
-	gap = own_s - *run;
-	return gap > UNSEEN_TICKS / hz && gap > UNSEEN_SHARE * own_s ? gap : 0;
+	own_s = (double)(own - prev_own) / (double)s->hz;
+	gap = own_s - read_s;
+	return gap > UNSEEN_TICKS / (double)s->hz && gap > UNSEEN_SHARE * own_s ? gap : 0;
 }
 
 static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, bool rates,
@@ -149,7 +138,7 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	run_s += p->gone_run_s;
 	wait_s += p->gone_wait_s;
 	p->gone_run_s = p->gone_wait_s = 0;
-	p->unseen_run_s = rates ? reconcile(s, p, &run_s, &wait_s) : 0;
+	p->unseen_run_s = rates ? unseen_run(s, p, run_s) : 0;
 	p->counted_s += run_s + p->unseen_run_s;
 	run_s *= scale;
 	wait_s *= scale;

@@ -146,6 +146,7 @@ struct sampler {
 	size_t nusers;
 	struct cg_entry *cgroups;
 	size_t ncgroups;
+	struct window *win;       /* the groups' past, for the verdicts (window.h) */
 	char *maps;               /* MAPS_CAP + 1 bytes, for the rare large read */
 	char buf[65536];
 };

@@ -380,13 +380,22 @@ static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
 	return p;
 }
 
-/* Its task list when the thread count changed, then every thread's counters. */
+/*
+ * Its task list when the thread count changed, then every thread's counters; when a
+ * thread has ended, the list again at once (and the new threads' counters): a thread
+ * first listed is then always one born since the last reading, counted from its birth.
+ */
 static void scan_threads(struct sampler *s, struct tproc *p)
 {
-	if (p->listed != p->st.num_threads) {
-		if (list_tasks(s, p) < 0)
-			p->nthr = 0;
-		p->pools_stale = true;
+	for (int pass = 0; pass < 2; pass++) {
+		if (p->listed != p->st.num_threads) {
+			if (list_tasks(s, p) < 0)
+				p->nthr = 0;
+			p->pools_stale = true;
+		}
+		read_threads(s, p);
+		if (p->listed >= 0)
+			break;
 	}
 }
 
@@ -419,7 +428,6 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 	scan_threads(s, p);
 	if (p->pools_stale)
 		read_pools(s, p, now);
-	read_threads(s, p);
 	p->read_at = s->cfg.clock(s->cfg.clock_ctx);
 }
 
@@ -473,7 +481,6 @@ static void tick_new(struct sampler *s, pid_t pid, double now)
 	p->gen = s->gen;
 	p->tick = true;
 	scan_threads(s, p);
-	read_threads(s, p);
 	build_key(s, p);
 }
 
@@ -501,7 +508,6 @@ static void tick_read(struct sampler *s, struct tproc *p)
 	}
 	p->st = st;
 	scan_threads(s, p);
-	read_threads(s, p);
 }
 
 int procscan_tick(struct sampler *s, double now)

@@ -1,3 +1,8 @@
+/*
+ * report.c — the batch printers of report.h: the text table, JSON Lines and the
+ * Prometheus exposition, each from a snapshot it only reads; and the escaping of text
+ * that came from processes.
+ */
 #include "sampler/report.h"
 
 #include "sampler/advice.h"
@@ -177,8 +182,10 @@ int report_text(FILE *f, const struct snapshot *snap)
 	fmt_num(psi, sizeof(psi), m->psi_known, m->psi_some_avg10, 1);
 	fmt_num(ratio, sizeof(ratio), m->rate.known && m->supply_cores > 0,
 		m->supply_cores > 0 ? m->rate.demand / m->supply_cores : 0, 2);
-	fprintf(f, "coretop %s  %s  interval %.2fs  %zu processes, %d threads\n", snap->host,
-		when, snap->interval_s, snap->nprocs, m->nthreads_total);
+	fprintf(f, "coretop %s  %s  interval %.2fs  ", snap->host, when, snap->interval_s);
+	if (snap->window_s > 0)
+		fprintf(f, "window %gs  ", snap->window_s);
+	fprintf(f, "%zu processes, %d threads\n", snap->nprocs, m->nthreads_total);
 	if (snap->topology.known)
 		fprintf(f, "topology: %d packages, %d cores, %d PUs, %d NUMA nodes\n",
 			snap->topology.packages, snap->topology.cores, snap->topology.pus,
@@ -317,6 +324,17 @@ static json_t *json_proc(const struct proc_info *p)
 			 "pools", json_proc_pools(p));
 }
 
+/* The group's figures over the verdicts' window; null when it has none. */
+static json_t *json_window(const struct group_window *w)
+{
+	if (!w->known)
+		return json_null();
+	return json_pack("{s:o, s:i, s:o, s:o, s:o}", "seconds", jnum(true, w->seconds),
+			 "samples", w->samples, "used_cores", jnum(true, w->rate.used),
+			 "demand_cores", jnum(true, w->rate.demand),
+			 "wait_pct", jnum(true, w->rate.wait_pct));
+}
+
 static json_t *json_group(const struct snapshot *snap, const struct group *g)
 {
 	json_t *pids = json_array(), *procs = json_array();
@@ -343,6 +361,9 @@ static json_t *json_group(const struct snapshot *snap, const struct group *g)
 			 "ratio", jnum(k && g->supply_cores > 0, g->ratio),
 			 "processes", procs);
 
+	json_object_set_new(o, "verdict_since", g->verdict_since > 0
+				? json_real(round(g->verdict_since * 1e3) / 1e3) : json_null());
+	json_object_set_new(o, "window", json_window(&g->window));
 	json_object_set_new(o, "quota_cores", g->quota_known ? jnum(g->quota_cores > 0, g->quota_cores)
 							      : json_null());
 	json_object_set_new(o, "pools", g->pools_known || g->npools ? json_group_pools(g) : json_null());
@@ -473,6 +494,9 @@ PROM_GETTER(g_risk, true, g->verdict == VERDICT_AT_RISK)
 PROM_GETTER(g_potential, g->potential_known, (double)g->potential)
 PROM_GETTER(g_switches, g->rate.known, g->switches_per_s)
 PROM_GETTER(g_throttled, g->throttle_known, g->throttled_pct / 100)
+PROM_GETTER(g_win_used, g->window.known, g->window.rate.used)
+PROM_GETTER(g_win_demand, g->window.known, g->window.rate.demand)
+PROM_GETTER(g_win_wait, g->window.known, g->window.rate.wait_pct)
 
 static const struct prom_metric machine_metrics[] = {
 	{ "coretop_machine_supply_cores", "CPUs the machine allows.", m_supply },
@@ -497,6 +521,9 @@ static const struct prom_metric group_metrics[] = {
 	{ "coretop_group_potential_threads", "Threads the group's pools would start.", g_potential },
 	{ "coretop_group_switches_per_second", "Times each thread was put on a CPU, per second.", g_switches },
 	{ "coretop_group_throttled_ratio", "Share of cgroup quota periods that were throttled.", g_throttled },
+	{ "coretop_group_window_used_cores", "Cores the group used over the verdicts' window.", g_win_used },
+	{ "coretop_group_window_demand_cores", "Cores the group wanted over the verdicts' window.", g_win_demand },
+	{ "coretop_group_window_wait_pct", "Percent of the group's runnable time spent waiting, over the verdicts' window.", g_win_wait },
 };
 
 int report_prometheus(FILE *f, const struct snapshot *snap)

@@ -1,7 +1,7 @@
 /*
  * sampler.c — set-up, teardown and the refresh: scan the proc tree (procscan.c, into the
  * process table of proctable.c), build the snapshot (machine.c, build.c), judge it
- * (advice.c). internal.h says which file owns what.
+ * (advice.c, over the groups' window of window.c). internal.h says which file owns what.
  *
  * Hot path. Per refresh coretop reads, for every process, PID/stat (start time, thread
  * count, children's CPU), and for every thread, task/TID/schedstat. Both stay open and
@@ -29,6 +29,7 @@
 #include "sampler/advice.h"
 #include "sampler/internal.h"
 #include "sampler/procfs.h"
+#include "sampler/window.h"
 
 #define FD_RESERVE 128 /* descriptors left for everything else */
 
@@ -82,7 +83,8 @@ struct sampler *sampler_new(const struct sampler_config *cfg, int *err)
 		s->hz = 100;
 	s->cpu_now = calloc((size_t)s->cpu_cap, sizeof(*s->cpu_now));
 	s->cpu_prev = calloc((size_t)s->cpu_cap, sizeof(*s->cpu_prev));
-	if (!s->cpu_now || !s->cpu_prev || ptable_grow(s) < 0) {
+	s->win = window_new(cfg->window_s);
+	if (!s->cpu_now || !s->cpu_prev || !s->win || ptable_grow(s) < 0) {
 		*err = -ENOMEM;
 		goto fail;
 	}
@@ -117,6 +119,7 @@ void sampler_free(struct sampler *s)
 	free(s->users);
 	free(s->cgroups);
 	free(s->maps);
+	window_free(s->win);
 	if (s->rootfd >= 0)
 		close(s->rootfd);
 	if (s->sysfd >= 0)
@@ -304,7 +307,7 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 	if (r == 0)
 		r = build_groups(s, snap, order, rates, dt);
 	if (r == 0)
-		r = advice_judge(snap);
+		r = advice_judge_windowed(snap, s->win, now);
 	if (r < 0)
 		goto fail;
 	machine_rate(snap, rates, dt);

@@ -4,8 +4,8 @@
  * verdict per group. No curses here: the TUI and the batch printers read snapshots.
  *
  * Ownership:
- *  - struct sampler owns its descriptors and per-process history; sampler_free()
- *    closes and frees everything.
+ *  - struct sampler owns its descriptors, per-process history and the groups' window
+ *    (window.h); sampler_free() closes and frees everything.
  *  - sampler_refresh() hands back a new struct snapshot that the caller owns and frees
  *    with snapshot_free(). A snapshot never points into the sampler, so a UI thread may
  *    keep drawing one while the sampler builds the next.
@@ -32,6 +32,8 @@ struct sampler_config {
 	unsigned detail;           /* enum sample_detail bits */
 	const struct topo *topo;   /* borrowed; may be NULL (then no topology summary) */
 	int fd_budget;             /* kept-open descriptors; 0: from RLIMIT_NOFILE */
+	double window_s;           /* verdicts judged over this many seconds (window.h);
+				      0: WINDOW_DEFAULT_S (10) */
 	/* Seconds on a monotonic clock; NULL: CLOCK_MONOTONIC. Tests inject one. */
 	double (*clock)(void *ctx);
 	void *clock_ctx;

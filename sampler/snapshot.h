@@ -82,6 +82,17 @@ struct proc_info {
 	int cpus_allowed;        /* CPUs it may use (affinity, cpuset); 0 when unknown */
 };
 
+/*
+ * A group's figures over the sampler's window (window.h): the last window_s seconds of
+ * its intervals, whatever members came and went. The verdict is judged on them.
+ */
+struct group_window {
+	bool known;              /* at least one interval with rates */
+	double seconds;          /* the span covered */
+	int samples;             /* refreshes in it */
+	struct rate rate;        /* used, demand, wait % over the span */
+};
+
 /* A pool library as a group has it: how many members load it, and what size. */
 struct group_pool {
 	struct pool pool;
@@ -105,15 +116,19 @@ struct group {
 				  * the wait of CPU time recovered after its last reading */
 	double supply_cores;     /* allowed CPUs (PUs) of its members */
 	double supply_physical_cores; /* distinct cores among them; 0 when unknown */
-	double ratio;            /* demand / supply; meaningful when rate.known */
+	double ratio;            /* the verdict's demand / supply: over the window when
+				    window.known, else the interval's; with rate.known */
 	bool quota_known;
 	double quota_cores;      /* cgroup CPU quota of its members; 0 when none */
 	bool throttle_known;
 	double throttled_pct;    /* periods its cgroups hit the quota (the worst member's) */
-	enum verdict verdict;
-	struct group_pool *pools;
+	enum verdict verdict;    /* judged over the window, with hysteresis (advice.h) */
+	double verdict_since;    /* wall clock (as snapshot.time) it began; 0 unknown */
+	struct group_window window;
+	struct group_pool *pools; /* the live members' or, when they cannot tell, the
+				     window's memory of them */
 	int npools;
-	bool pools_known;        /* every member's maps was read */
+	bool pools_known;        /* every member's maps was read (or the window knew) */
 	bool potential_known;
 	long potential;          /* threads its pools would start: sum over members */
 	double switches_per_s;   /* per thread, mean; with rate.known */
@@ -147,6 +162,7 @@ struct cpu_info {
 struct snapshot {
 	double time;             /* wall clock, seconds since the epoch */
 	double interval_s;       /* 0 on the first refresh */
+	double window_s;         /* the verdicts' window (window.h); 0: none, per interval */
 	bool has_rates;
 	char host[256];
 	struct topo_summary topology;

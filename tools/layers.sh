@@ -27,7 +27,7 @@ rank() {
 	parse.h | cgroup.h) echo 1 ;;
 	pools.h) echo 2 ;;
 	snapshot.h) echo 3 ;;
-	group.h | advice.h | report.h) echo 4 ;;
+	group.h | advice.h | report.h | window.h) echo 4 ;;
 	sampler.h) echo 5 ;;
 	internal.h) echo 6 ;;
 	*) echo 99 ;;

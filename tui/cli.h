@@ -17,6 +17,7 @@ struct monitor_options {
 	enum batch_format format;
 	long iterations;      /* 0: until interrupted */
 	double delay;         /* seconds between samples */
+	double window;        /* seconds the verdicts are judged over; 0: the sampler's default */
 	enum group_by group_by;
 	const char *proc_root, *sys_root, *topology;
 };

@@ -1,9 +1,10 @@
 /*
- * dash_header.c — the header: the host and the topology on the first line, the
- * machine's demand against its supply, quota, PSI and load on the second (or all of it
- * on one line when the screen is short). Each item is a segment with a priority; on a
- * narrow screen the least important go first, and the demand, which matters most,
- * falls back to a short form before it would be dropped.
+ * dash_header.c — the header: the host and the topology on the first line (with the
+ * grouping, the interval and the verdicts' window on the right), the machine's demand
+ * against its supply, quota, PSI and load on the second (or all of it on one line when
+ * the screen is short). Each item is a segment with a priority; on a narrow screen the
+ * least important go first, and the demand, which matters most, falls back to a short
+ * form before it would be dropped.
  */
 #include "tui/dash_internal.h"
 
@@ -74,6 +75,8 @@ static int build_header(const struct dash *d, struct seg *s, bool short_demand)
 		add_seg(s, &n, 0, 95, A_REVERSE | A_BOLD, "PAUSED")->right = true;
 	add_seg(s, &n, 0, 38, A_NORMAL, "by %s", group_by_name(d->group_by))->right = true;
 	add_seg(s, &n, 0, 35, A_NORMAL, "every %gs", d->interval)->right = true;
+	if (snap && snap->window_s > 0) /* what the verdicts are judged over */
+		add_seg(s, &n, 0, 36, A_NORMAL, "window %gs", snap->window_s)->right = true;
 	if (!m) {
 		add_seg(s, &n, 1, 90, A_NORMAL, d->err < 0 ? "cannot read %s: %s" : "sampling%s%s",
 			d->err < 0 ? d->opt->proc_root : "", d->err < 0 ? strerror(-d->err) : "…");

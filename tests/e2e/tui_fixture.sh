@@ -90,6 +90,9 @@ tui_expect "Esc cancels it" 'tuning cancelled'
 tui_expect "and the dashboard is drawn again" '^ +GROUP +PROCS'
 tui_keys Escape
 
+tui_expect "header: the verdicts' window" 'every 1s +window 10s'
+tm resize-window -x 80 -y 24
+tui_expect "80 columns: the window still shows" 'window 10s'
 tm resize-window -x 20 -y 5
 tui_expect "20x5: the table still shows" '^ +GROUP'
 lines=$(wc -l <"$tui_tmp/screen")
