@@ -135,6 +135,16 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 		run_s += run;
 		wait_s += wait;
 	}
+	/* First read in mid-life: its threads' readings (to the nanosecond) are a better
+	 * count of what it used so far than its stat's ticks, which round down. */
+	if (!p->have_prev && !p->newborn) {
+		double so_far = 0;
+
+		for (size_t i = 0; i < p->nthr; i++)
+			so_far += (double)p->thr[i].run / 1e9;
+		if (so_far > p->counted_s)
+			p->counted_s = so_far;
+	}
 	run_s += p->gone_run_s;
 	wait_s += p->gone_wait_s;
 	p->gone_run_s = p->gone_wait_s = 0;

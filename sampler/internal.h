@@ -135,7 +135,7 @@ struct sampler {
 	int fds_used, fd_budget;
 	struct procstat pst, prev_pst;
 	struct cpumask allowed;   /* online CPUs, within the topology when one is given */
-	struct cpu_ticks *cpu_now, *cpu_prev;
+	struct cpu_ticks *cpu_now, *cpu_prev, *cpu_end;
 	int cpu_cap;
 	struct lineage lin;
 	bool churn;               /* some group had members end in the last interval */
@@ -201,6 +201,8 @@ const char *users_name(struct sampler *s, uid_t uid);
 /* ---- machine.c ---- */
 
 int machine_read_procstat(struct sampler *s);
+/* Read /proc/stat again after the scan: the counters become the scan's middle. */
+void machine_read_procstat_end(struct sampler *s);
 void machine_allowed(struct sampler *s);
 double machine_physical_cores(const struct sampler *s, const struct cpumask *m);
 void machine_fill(struct sampler *s, struct snapshot *snap, bool rates);

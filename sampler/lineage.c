@@ -126,6 +126,7 @@ struct recovery {
 	size_t n, cap;
 	struct tproc **anc;       /* per dead: its living ancestor, or NULL */
 	signed char *where;       /* per dead: 1 inside its ancestor, -1 orphaned, 0 unknown */
+	const struct tproc **reaper; /* per orphan: the reaper its counted time came off */
 	double hz;
 };
 
@@ -145,9 +146,9 @@ static int emit(struct recovery *rc, const struct member *row)
 }
 
 /* The dead processes whose tails a reaper's residual holds. */
-static bool tail_of(const struct recovery *rc, size_t i, const struct tproc *p, bool orphans)
+static bool tail_of(const struct recovery *rc, size_t i, const struct tproc *p)
 {
-	return (rc->where[i] == 1 && rc->anc[i] == p) || (orphans && rc->where[i] == -1);
+	return (rc->where[i] == 1 && rc->anc[i] == p) || (rc->where[i] == -1 && rc->reaper[i] == p);
 }
 
 /*
@@ -156,7 +157,7 @@ static bool tail_of(const struct recovery *rc, size_t i, const struct tproc *p, 
  * sleep(1) beside it ends asleep), equally when none was read doing anything; named
  * after P when there are none.
  */
-static int share(struct recovery *rc, int64_t ticks, const struct tproc *p, bool orphans)
+static int share(struct recovery *rc, int64_t ticks, const struct tproc *p)
 {
 	const struct lineage *l = &rc->s->lin;
 	double total = 0;
@@ -165,7 +166,7 @@ static int share(struct recovery *rc, int64_t ticks, const struct tproc *p, bool
 	if (ticks <= 0)
 		return 0;
 	for (size_t i = 0; i < l->n; i++)
-		if (tail_of(rc, i, p, orphans)) {
+		if (tail_of(rc, i, p)) {
 			n++;
 			total += l->dead[i].run_s;
 		}
@@ -175,7 +176,7 @@ static int share(struct recovery *rc, int64_t ticks, const struct tproc *p, bool
 	for (size_t i = 0; i < l->n; i++) {
 		double part = total > 0 ? l->dead[i].run_s / total : 1.0 / (double)n;
 
-		if (tail_of(rc, i, p, orphans) && part > 0 &&
+		if (tail_of(rc, i, p) && part > 0 &&
 		    emit(rc, &(struct member){ .key = l->dead[i].key, .label = l->dead[i].label,
 					       .proc = -1,
 					       .exited_s = (double)ticks / rc->hz * part }) < 0)
@@ -222,29 +223,52 @@ static int64_t place_dead(struct recovery *rc, struct tproc *p, int64_t g, size_
 	return deep <= g ? g - deep : g;
 }
 
-static int reaper_cmp(const void *a, const void *b)
+/* The reaper entry of P, or NULL when its children's CPU did not grow. */
+static struct reaper *reaper_of(struct reaper *rp, size_t nrp, const struct tproc *p)
 {
-	const struct reaper *x = a, *y = b;
+	for (size_t i = 0; i < nrp; i++)
+		if (rp[i].p == p)
+			return &rp[i];
+	return NULL;
+}
 
-	if ((x->p->pid == 1) != (y->p->pid == 1))
-		return x->p->pid == 1 ? -1 : 1;
-	if ((x->ndead == 0) != (y->ndead == 0))
-		return x->ndead == 0 ? -1 : 1;
-	return (x->residual < y->residual) - (x->residual > y->residual);
+/*
+ * An orphan is reaped by the nearest ancestor that is a subreaper, or by init: its
+ * counted time comes off the first living ancestor above its last living one (up to
+ * init) whose growth has room left, which then holds its tail.
+ */
+static void credit_orphan(struct recovery *rc, struct reaper *rp, size_t nrp, size_t i)
+{
+	struct sampler *s = rc->s;
+	int64_t left = s->lin.dead[i].total;
+	/* its last living ancestor had no room for it: the reaper is above */
+	struct tproc *p = ptable_lookup(s, rc->anc[i] ? rc->anc[i]->st.ppid : 1);
+
+	for (int depth = 0; p && left > 0 && depth < 64; depth++) {
+		struct reaper *r = reaper_of(rp, nrp, p);
+
+		if (r && r->residual > 0) {
+			int64_t take = r->residual < left ? r->residual : left;
+
+			r->residual -= take;
+			left -= take;
+			if (!rc->reaper[i])
+				rc->reaper[i] = p;
+		}
+		p = p->pid == 1 ? NULL : ptable_lookup(s, p->st.ppid);
+	}
 }
 
 /*
  * The living processes whose children's CPU grew, each with what is left once the
- * dead it reaped are taken off; *ORPHANS gets the counted time of the dead that no
- * reaper is known to hold. NULL on ENOMEM.
+ * dead it reaped, and the orphans it adopted, are taken off. NULL on ENOMEM.
  */
-static struct reaper *find_reapers(struct recovery *rc, size_t *nrp, int64_t *orphans)
+static struct reaper *find_reapers(struct recovery *rc, size_t *nrp)
 {
 	struct sampler *s = rc->s;
 	struct reaper *rp = calloc(s->nprocs + 1, sizeof(*rp));
 
 	*nrp = 0;
-	*orphans = 0;
 	if (!rp)
 		return NULL;
 	for (size_t i = 0; i < s->lin.n; i++)
@@ -270,9 +294,10 @@ static struct reaper *find_reapers(struct recovery *rc, size_t *nrp, int64_t *or
 		/* anything not placed under a living ancestor was orphaned */
 		if (rc->where[i] == 0)
 			rc->where[i] = rc->anc[i] && d->ppid == rc->anc[i]->pid ? 1 : -1;
-		if (rc->where[i] == -1)
-			*orphans += s->lin.dead[i].total;
 	}
+	for (size_t i = 0; i < s->lin.n; i++)
+		if (rc->where[i] == -1)
+			credit_orphan(rc, rp, *nrp, i);
 	return rp;
 }
 
@@ -283,9 +308,9 @@ static struct reaper *find_reapers(struct recovery *rc, size_t *nrp, int64_t *or
  * and cstime, so the part not yet counted is
  *     d(parent's cutime + cstime) - sum(reaped descendants' totals at their last reading)
  * which also covers children born and ended unseen. Orphans are reaped by init or a
- * subreaper: their counted time comes off the growth of the reapers that have no dead
- * of their own (init first), so nothing is counted twice. What cannot be read: the
- * run-queue wait after the last reading (build.c estimates it), children nobody
+ * subreaper: their counted time comes off the growth of the nearest living ancestor
+ * with room for it (credit_orphan), so nothing is counted twice. What cannot be read:
+ * the run-queue wait after the last reading (build.c estimates it), children nobody
  * waited for. Tick resolution (1/HZ).
  */
 int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz)
@@ -294,12 +319,12 @@ int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *ca
 	const struct lineage *l = &s->lin;
 	struct reaper *rp = NULL;
 	size_t nrp = 0;
-	int64_t orphans;
 	int r = -ENOMEM;
 
 	rc.anc = calloc(l->n + 1, sizeof(*rc.anc));
 	rc.where = calloc(l->n + 1, sizeof(*rc.where));
-	if (!rc.anc || !rc.where)
+	rc.reaper = calloc(l->n + 1, sizeof(*rc.reaper));
+	if (!rc.anc || !rc.where || !rc.reaper)
 		goto out;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct dead *d = &l->dead[i];
@@ -310,23 +335,12 @@ int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *ca
 						.run_s = d->run_s, .wait_s = d->wait_s }) < 0)
 			goto out;
 	}
-	rp = find_reapers(&rc, &nrp, &orphans);
+	rp = find_reapers(&rc, &nrp);
 	if (!rp)
 		goto out;
-	qsort(rp, nrp, sizeof(*rp), reaper_cmp);
-	for (size_t i = 0; i < nrp; i++) {
-		bool took = false;
-
-		if (orphans > 0 && rp[i].residual > 0 && (rp[i].ndead == 0 || rp[i].p->pid == 1)) {
-			int64_t take = rp[i].residual < orphans ? rp[i].residual : orphans;
-
-			rp[i].residual -= take;
-			orphans -= take;
-			took = true;
-		}
-		if (share(&rc, rp[i].residual, rp[i].p, took) < 0)
+	for (size_t i = 0; i < nrp; i++)
+		if (share(&rc, rp[i].residual, rp[i].p) < 0)
 			goto out;
-	}
 	r = 0;
 out:
 	*m = rc.m;
@@ -334,6 +348,7 @@ out:
 	*cap = rc.cap;
 	free(rc.anc);
 	free(rc.where);
+	free(rc.reaper);
 	free(rp);
 	return r;
 }

@@ -30,6 +30,30 @@ int machine_read_procstat(struct sampler *s)
 }
 
 /*
+ * /proc/stat again once every process was read, and the middle of the two readings
+ * kept: the processes' readings stand for the middle of the scan (sampler.c), so the
+ * kernel's busy count is taken over the same span.
+ */
+void machine_read_procstat_end(struct sampler *s)
+{
+	ssize_t n = procfs_read_at(s->rootfd, "stat", s->buf, sizeof(s->buf));
+	struct procstat end = { .cpus = s->cpu_end, .cap = s->cpu_cap };
+
+	if (n <= 0 || !s->cpu_end)
+		return;
+	memset(s->cpu_end, 0, sizeof(*s->cpu_end) * (size_t)s->cpu_cap);
+	if (parse_procstat(s->buf, (size_t)n, &end) < 0 || end.all.total < s->pst.all.total)
+		return;
+	s->pst.all.busy += (end.all.busy - s->pst.all.busy) / 2;
+	s->pst.all.total += (end.all.total - s->pst.all.total) / 2;
+	for (int i = 0; i < s->cpu_cap; i++)
+		if (end.cpus[i].total >= s->cpu_now[i].total && end.cpus[i].busy >= s->cpu_now[i].busy) {
+			s->cpu_now[i].busy += (end.cpus[i].busy - s->cpu_now[i].busy) / 2;
+			s->cpu_now[i].total += (end.cpus[i].total - s->cpu_now[i].total) / 2;
+		}
+}
+
+/*
  * On a synthetic or XML topology hwloc cannot bind, and its CPUs may not match this
  * machine: what a group may use is what /proc allows within what the topology has.
  */

@@ -83,6 +83,7 @@ struct sampler *sampler_new(const struct sampler_config *cfg, int *err)
 		s->hz = 100;
 	s->cpu_now = calloc((size_t)s->cpu_cap, sizeof(*s->cpu_now));
 	s->cpu_prev = calloc((size_t)s->cpu_cap, sizeof(*s->cpu_prev));
+	s->cpu_end = calloc((size_t)s->cpu_cap, sizeof(*s->cpu_end));
 	s->win = window_new(cfg->window_s);
 	if (!s->cpu_now || !s->cpu_prev || !s->win || ptable_grow(s) < 0) {
 		*err = -ENOMEM;
@@ -116,6 +117,7 @@ void sampler_free(struct sampler *s)
 	lineage_release(&s->lin);
 	free(s->cpu_now);
 	free(s->cpu_prev);
+	free(s->cpu_end);
 	free(s->users);
 	free(s->cgroups);
 	free(s->maps);
@@ -182,6 +184,7 @@ static int scan(struct sampler *s, double now)
 		return r;
 	ptable_sweep(s);
 	recheck_children(s);
+	machine_read_procstat_end(s);
 	return 0;
 }
 
