@@ -197,7 +197,8 @@ struct judging {
 	bool potential_known;
 	long potential;
 	int nprocs;
-	const char *tune;        /* NULL: no command to name, no advice */
+	const char *tune;        /* NULL: no command to name */
+	const char *programs;    /* several programs: those with pools, in words; else NULL */
 	bool shown_known;        /* a verdict is shown: the bands apply */
 	enum verdict shown;
 };
@@ -270,17 +271,88 @@ static const struct group_pool *main_pool(const struct group *g)
 }
 
 /*
- * The group's command line for the tuner: the first member's, with the first argument
- * that differs between members turned into {}.
+ * The programs G's members run (their job labels, kernel threads aside): 1 when they
+ * all run one, with its name in ONE; else how many differ, OUT listing the ones that
+ * load pools (all, when none does), most members first ("40 × python3 job.py, 3 ×
+ * Rscript fit.R").
+ */
+static int member_programs(const struct snapshot *snap, const struct group *g, char *one,
+			   size_t one_cap, char *out, size_t cap)
+{
+	const char *name[8];
+	int count[8], pooled[8], n = 0, more = 0;
+	size_t len = 0;
+
+	out[0] = one[0] = '\0';
+	for (int k = 0; k < g->nprocs; k++) {
+		const struct proc_info *p = &snap->procs[g->procs[k]];
+		int i;
+
+		if (p->kthread || !p->program)
+			continue;
+		for (i = 0; i < n && strcmp(name[i], p->program) != 0; i++)
+			;
+		if (i == n && n == 8) {
+			more = 1;
+			continue;
+		}
+		if (i == n) {
+			name[n] = p->program;
+			count[n] = pooled[n] = 0;
+			n++;
+		}
+		count[i]++;
+		pooled[i] += p->npools > 0;
+	}
+	if (n == 1)
+		snprintf(one, one_cap, "%s", name[0]);
+	for (int i = 0, any = 0; i <= n; i++) {
+		if (i < n)
+			any |= pooled[i] > 0;
+		else if (!any) /* none loads a pool: list them all */
+			memcpy(pooled, count, sizeof(count));
+	}
+	for (int shown = 0; shown < 3; shown++) {
+		int best = -1;
+
+		for (int i = 0; i < n; i++)
+			if (pooled[i] > 0 && (best < 0 || count[i] > count[best]))
+				best = i;
+		if (best < 0)
+			break;
+		len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%d × %s",
+					shown ? ", " : "", count[best], name[best]);
+		pooled[best] = 0;
+	}
+	if (len && len < cap && (more || n > 3))
+		snprintf(out + len, cap - len, " and %s", more ? "more" : n == 4 ? "1 more" :
+			 n == 5 ? "2 more" : "others");
+	return n + more;
+}
+
+/*
+ * The group's command line for the tuner: the first member's (among those that load
+ * pools, when some do: a wrapper shell does not), with the first argument that
+ * differs between those members turned into {}.
  */
 static void tune_command(const struct snapshot *snap, const struct group *g, char *out, size_t cap)
 {
-	const char *first = snap->procs[g->procs[0]].cmdline, *other = NULL;
+	const char *first = NULL, *other = NULL;
+	bool pooled = false;
 	size_t common = 0, start;
 
-	for (int k = 1; k < g->nprocs && !other; k++)
-		if (strcmp(snap->procs[g->procs[k]].cmdline, first) != 0)
-			other = snap->procs[g->procs[k]].cmdline;
+	for (int k = 0; k < g->nprocs; k++)
+		pooled |= snap->procs[g->procs[k]].npools > 0;
+	for (int k = 0; k < g->nprocs && !other; k++) {
+		const struct proc_info *p = &snap->procs[g->procs[k]];
+
+		if (pooled && p->npools == 0)
+			continue;
+		if (!first)
+			first = p->cmdline;
+		else if (strcmp(p->cmdline, first) != 0)
+			other = p->cmdline;
+	}
 	if (!other) {
 		snprintf(out, cap, "coretop tune -- %s", first);
 		return;
@@ -296,11 +368,63 @@ static void tune_command(const struct snapshot *snap, const struct group *g, cha
 	snprintf(out, cap, "coretop tune -- %.*s{}%s", (int)start, first, first + common);
 }
 
-/* The wording is the advice's own; the figures are J's (the window's, when it has them). */
+/* What a spinning pool costs, in words: ", and its idle workers yield …". */
+static void spin_clause(const struct group *g, const struct judging *j, char *out, size_t cap)
+{
+	char rate[32];
+
+	out[0] = '\0';
+	if (g->verdict != VERDICT_SPINNING)
+		return;
+	if (j->switches_per_s > SPIN_SWITCHES) {
+		if (j->switches_per_s >= 10000)
+			snprintf(rate, sizeof(rate), "%.0f,000", j->switches_per_s / 1000);
+		else
+			snprintf(rate, sizeof(rate), "%.0f", j->switches_per_s);
+		snprintf(out, cap, ", and its idle workers yield %s times a second each waiting "
+			 "for work, CPU taken from its busy threads, which queue %.0f %% of their "
+			 "runnable time", rate, j->rate.wait_pct);
+	} else {
+		snprintf(out, cap, ", and its idle OpenMP workers spin in user space waiting for "
+			 "work, CPU taken from its busy threads, which queue %.0f %% of their "
+			 "runnable time", j->rate.wait_pct);
+	}
+}
+
+/* "a 2-thread OpenBLAS pthread pool (OPENBLAS_NUM_THREADS unset)" */
+static void pool_words(const struct group_pool *gp, char *out, size_t cap)
+{
+	char size[32], how[96] = "";
+	enum thread_var by_var = pools_primary_var(&gp->pool);
+
+	if (gp->threads_max < 0)
+		snprintf(size, sizeof(size), "an unknown-size");
+	else if (gp->threads_min == gp->threads_max)
+		snprintf(size, sizeof(size), "a %d-thread", gp->threads_max);
+	else
+		snprintf(size, sizeof(size), "a %d-%d-thread", gp->threads_min, gp->threads_max);
+	/* Name the variable a person would set, as the process saw it. */
+	if (by_var != TV_COUNT && gp->env_known && !gp->env.set[by_var])
+		snprintf(how, sizeof(how), " (%s unset)", thread_var_name(by_var));
+	else if (by_var != TV_COUNT && gp->env_known && !gp->env.value[by_var][0])
+		snprintf(how, sizeof(how), " (%s empty)", thread_var_name(by_var));
+	else if (by_var != TV_COUNT && gp->env_known)
+		snprintf(how, sizeof(how), " (%s=%s%s)", thread_var_name(by_var),
+			 gp->env.value[by_var], gp->env_varies ? ", varies" : "");
+	snprintf(out, cap, "%s %s%s%s pool%s", size, pool_lib(gp->pool.lib)->title,
+		 gp->pool.variant ? " " : "", gp->pool.variant ? gp->pool.variant : "", how);
+}
+
+/*
+ * One sentence: the cause, what it costs when a pool spins, the variables to set, and
+ * the tuner's command; for a group of several programs (by user, cgroup, parent), the
+ * programs that load pools, and no tuner command (there is no one command to tune).
+ * The figures are J's (the window's, when it has them).
+ */
 static char *make_advice(const struct group *g, const struct judging *j)
 {
 	const struct group_pool *gp = main_pool(g);
-	char cause[512] = "", fix[256] = "", *out;
+	char cause[768] = "", spin[256], fix[256] = "", pool[160], tail[600], *out;
 	unsigned vars = advice_vars(g);
 	int per = j->nprocs > 0 ? (int)(j->supply / j->nprocs) : 1;
 	size_t len;
@@ -310,28 +434,15 @@ static char *make_advice(const struct group *g, const struct judging *j)
 		return NULL;
 	if (per < 1)
 		per = 1;
+	spin_clause(g, j, spin, sizeof(spin));
 	if (gp) {
-		char size[32], how[96] = "";
-		enum thread_var by_var = pools_primary_var(&gp->pool);
-
-		if (gp->threads_max < 0)
-			snprintf(size, sizeof(size), "an unknown-size");
-		else if (gp->threads_min == gp->threads_max)
-			snprintf(size, sizeof(size), "a %d-thread", gp->threads_max);
+		pool_words(gp, pool, sizeof(pool));
+		if (j->programs)
+			snprintf(cause, sizeof(cause), "%s load thread pools (the largest: %s) on %g "
+				 "allowed cores%s", j->programs, pool, j->supply, spin);
 		else
-			snprintf(size, sizeof(size), "a %d-%d-thread", gp->threads_min, gp->threads_max);
-		/* Name the variable a person would set, as the process saw it. */
-		if (by_var != TV_COUNT && gp->env_known && !gp->env.set[by_var])
-			snprintf(how, sizeof(how), " (%s unset)", thread_var_name(by_var));
-		else if (by_var != TV_COUNT && gp->env_known && !gp->env.value[by_var][0])
-			snprintf(how, sizeof(how), " (%s empty)", thread_var_name(by_var));
-		else if (by_var != TV_COUNT && gp->env_known)
-			snprintf(how, sizeof(how), " (%s=%s%s)", thread_var_name(by_var),
-				 gp->env.value[by_var], gp->env_varies ? ", varies" : "");
-		snprintf(cause, sizeof(cause), "%d × %s each run%s %s %s%s%s pool%s on %g allowed cores",
-			 j->nprocs, g->label, j->nprocs == 1 ? "s" : "", size, pool_lib(gp->pool.lib)->title,
-			 gp->pool.variant ? " " : "", gp->pool.variant ? gp->pool.variant : "", how,
-			 j->supply);
+			snprintf(cause, sizeof(cause), "%d × %s each run%s %s on %g allowed cores%s",
+				 j->nprocs, g->label, j->nprocs == 1 ? "s" : "", pool, j->supply, spin);
 		for (int v = 0; v < TV_COUNT; v++)
 			if (vars & (1u << v)) {
 				len = strlen(fix);
@@ -342,16 +453,23 @@ static char *make_advice(const struct group *g, const struct judging *j)
 			len = strlen(fix);
 			snprintf(fix + len, sizeof(fix) - len, " OMP_WAIT_POLICY=passive");
 		}
+	} else if (j->programs) {
+		snprintf(cause, sizeof(cause), "%d processes (%s) want %.1f cores of %g",
+			 j->nprocs, j->programs, j->rate.known ? j->rate.demand : 0, j->supply);
 	} else {
 		snprintf(cause, sizeof(cause), "%d × %s want %.1f cores of %g", j->nprocs, g->label,
 			 j->rate.known ? j->rate.demand : 0, j->supply);
 		snprintf(fix, sizeof(fix), "run at most %g at once", j->supply);
 	}
-	len = strlen(cause) + strlen(fix) + strlen(j->tune) + 64;
+	if (j->tune)
+		snprintf(tail, sizeof(tail), "to measure the best split: %s", j->tune);
+	else
+		snprintf(tail, sizeof(tail), "to see each program on its own, group by job (g)");
+	len = strlen(cause) + strlen(fix) + strlen(tail) + 64;
 	out = malloc(len);
 	if (out)
-		snprintf(out, len, "%s: %s%s; to measure the best split: %s", cause,
-			 gp && fix[0] ? "set " : "", fix, j->tune);
+		snprintf(out, len, "%s: %s%s%s%s", cause, gp && fix[0] ? "set " : "", fix,
+			 fix[0] ? "; " : "", tail);
 	return out;
 }
 
@@ -448,17 +566,19 @@ static int judge_group(struct snapshot *snap, struct group *g, struct window *w,
 {
 	struct window_group *h = NULL;
 	struct judging j;
-	char tune[512];
-	bool told;
+	char tune[512], one[256], programs[512];
+	bool told, mixed;
 
 	if (gather_pools(snap, g) < 0)
 		return -ENOMEM;
 	if (g->npools > 1)
 		qsort(g->pools, (size_t)g->npools, sizeof(*g->pools), pool_cmp);
 	told = g->pools_known && g->potential_known && live_members(snap, g) > 0;
-	if (g->nprocs > 0)
+	mixed = member_programs(snap, g, one, sizeof(one), programs, sizeof(programs)) > 1;
+	if (g->nprocs > 0 && !mixed)
 		tune_command(snap, g, tune, sizeof(tune));
-	judge_interval(g, g->nprocs > 0 ? tune : NULL, &j);
+	judge_interval(g, g->nprocs > 0 && !mixed ? tune : NULL, &j);
+	j.programs = mixed ? programs : NULL;
 	if (w)
 		h = window_note(w, g, told ? g->potential : -1, now, snap->interval_s);
 	if (h && judge_window(h, g, told, now, &j) < 0)
@@ -467,9 +587,87 @@ static int judge_group(struct snapshot *snap, struct group *g, struct window *w,
 	if (h && g->window.known)
 		g->verdict = window_settle(h, g->verdict, urgent(&j, g->verdict), now, snap->time,
 					   &g->verdict_since);
-	if (j.tune)
+	if (j.tune || j.programs)
 		g->advice = make_advice(g, &j);
 	return 0;
+}
+
+/* ---- who a group waits behind ---------------------------------------------------- */
+
+static const struct rate *judged_rate(const struct group *g)
+{
+	return g->window.known ? &g->window.rate : &g->rate;
+}
+
+static bool share_cpus(const struct group *a, const struct group *b)
+{
+	struct cpumask m;
+
+	if (!a->cpus_known || !b->cpus_known)
+		return true; /* unknown: the machine's */
+	m = a->cpus;
+	cpumask_and(&m, &b->cpus);
+	return cpumask_count(&m) > 0;
+}
+
+/*
+ * A group that queues though its own demand fits its supply is not the cause: the
+ * groups on the same CPUs are. Its advice names the busiest of them.
+ */
+static int waits_behind(const struct snapshot *snap, struct group *g)
+{
+	const struct rate *r = judged_rate(g);
+	const struct group *top[3] = { NULL };
+	char who[400] = "", line[600], *joined;
+	size_t len = 0, n;
+
+	if (!r->known || g->verdict == VERDICT_OVERSUBSCRIBED || g->verdict == VERDICT_SPINNING ||
+	    r->wait_pct <= OVERSUB_WAIT_PCT || r->demand < BEHIND_MIN_DEMAND ||
+	    r->demand > g->supply_cores)
+		return 0;
+	for (size_t i = 0; i < snap->ngroups; i++) {
+		const struct group *o = &snap->groups[i];
+		const struct rate *ro = judged_rate(o);
+
+		if (o == g || !ro->known || ro->demand < BEHIND_MIN_DEMAND || !share_cpus(g, o))
+			continue;
+		for (int k = 0; k < 3; k++)
+			if (!top[k] || ro->demand > judged_rate(top[k])->demand) {
+				memmove(&top[k + 1], &top[k], (size_t)(2 - k) * sizeof(top[0]));
+				top[k] = o;
+				break;
+			}
+	}
+	if (!top[0])
+		return 0;
+	for (int k = 0; k < 3 && top[k]; k++)
+		len += (size_t)snprintf(who + len, len < sizeof(who) ? sizeof(who) - len : 0,
+					"%s%s (%.1f cores)", k ? ", " : "", top[k]->label,
+					judged_rate(top[k])->demand);
+	snprintf(line, sizeof(line), "waits %.0f %% of its runnable time though its demand "
+		 "(%.2f cores) fits its %g cores: on the same CPUs, %s want%s them",
+		 r->wait_pct, r->demand, g->supply_cores, who, top[1] ? "" : "s");
+	n = (g->advice ? strlen(g->advice) + 2 : 0) + strlen(line) + 1;
+	joined = malloc(n);
+	if (!joined)
+		return -ENOMEM;
+	snprintf(joined, n, "%s%s%s", g->advice ? g->advice : "", g->advice ? "; " : "", line);
+	free(g->advice);
+	g->advice = joined;
+	return 0;
+}
+
+/* "oversubscribed ×1.98", "spinning 41k/s": the verdict, and the figure that says why. */
+void advice_badge(const struct group *g, bool utf8, char *out, size_t cap)
+{
+	if (!g->rate.known && g->verdict != VERDICT_AT_RISK)
+		snprintf(out, cap, "?");
+	else if (g->verdict == VERDICT_SPINNING && g->switches_per_s > SPIN_SWITCHES)
+		snprintf(out, cap, "spinning %.0fk/s", g->switches_per_s / 1000);
+	else if (g->verdict == VERDICT_OVERSUBSCRIBED || g->verdict == VERDICT_SPINNING)
+		snprintf(out, cap, "%s %s%.2f", verdict_name(g->verdict), utf8 ? "×" : "x", g->ratio);
+	else
+		snprintf(out, cap, "%s", verdict_name(g->verdict));
 }
 
 int advice_judge(struct snapshot *snap)
@@ -482,6 +680,9 @@ int advice_judge_windowed(struct snapshot *snap, struct window *w, double now)
 	snap->window_s = w ? window_seconds(w) : 0;
 	for (size_t i = 0; i < snap->ngroups; i++)
 		if (judge_group(snap, &snap->groups[i], w, now) < 0)
+			return -ENOMEM;
+	for (size_t i = 0; i < snap->ngroups; i++)
+		if (waits_behind(snap, &snap->groups[i]) < 0)
 			return -ENOMEM;
 	if (w)
 		window_expire(w, now);

@@ -50,10 +50,16 @@
 #define OVERSUB_LEAVE_WAIT_PCT 12.0
 #define SPIN_LEAVE_SWITCHES    1000.0
 #define URGENT_RATIO           2.0    /* worse by a wide margin: shown at once */
+#define BEHIND_MIN_DEMAND      0.25   /* cores: a group that waits behind others is told so
+				       * (and named as the one waited behind) from here on */
 
 struct window;
 
 const char *verdict_name(enum verdict v);
+
+/* The verdict as a column shows it: "oversubscribed ×1.98", "spinning 41k/s" (its
+ * threads' switches a second: what spins), "at_risk", "?" when unknown. */
+void advice_badge(const struct group *g, bool utf8, char *out, size_t cap);
 
 /* The verdict from rates alone (issue #2's rule): idle, ok or oversubscribed. */
 enum verdict group_verdict(const struct rate *r, double supply, double *ratio);

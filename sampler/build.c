@@ -188,7 +188,7 @@ void build_key(struct sampler *s, struct tproc *p)
 		.cgroup = p->cgroup,
 		.parent_comm = parent ? parent->st.comm : NULL,
 	};
-	char key[512], label[512], buf[CMDLINE_CAP], *words[MAX_ARGS];
+	char key[512], label[512], prog[512], buf[CMDLINE_CAP], *words[MAX_ARGS];
 	int nw;
 
 	/* A zombie has no arguments left: it stays in the group it lived in. */
@@ -202,6 +202,14 @@ void build_key(struct sampler *s, struct tproc *p)
 		in.argv = words;
 	}
 	group_key(s->cfg.group_by, &in, key, sizeof(key), label, sizeof(label));
+	if (in.kthread)
+		snprintf(prog, sizeof(prog), "[%s]", p->st.comm);
+	else
+		group_job_label(&in, prog, sizeof(prog));
+	if (!p->program || strcmp(p->program, prog) != 0) {
+		free(p->program);
+		p->program = strdup(prog);
+	}
 	if (!p->key || strcmp(p->key, key) != 0) {
 		free(p->key);
 		free(p->label);
@@ -249,6 +257,7 @@ int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, 
 		if (r < 0)
 			return r;
 		build_key(s, order[i]);
+		snap->procs[i].program = xstrdup(order[i]->program);
 		snap->machine.nthreads_total += (int)order[i]->st.num_threads;
 	}
 	wrappers_join_children(s, order, n);
@@ -428,6 +437,8 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 	}
 	gr->nprocs = np;
 	estimate(gr, run_s, wait_s, unread_s, wait_per_run, rates, dt);
+	gr->cpus_known = cpus_known;
+	gr->cpus = cpus;
 	if (cpus_known) {
 		gr->supply_cores = cpumask_count(&cpus);
 		gr->supply_physical_cores = machine_physical_cores(s, &cpus);

@@ -73,6 +73,7 @@ struct tproc {
 	bool uid_known;
 	uid_t uid;
 	char *key, *label;        /* group at the last refresh */
+	char *program;            /* its job label, whatever the grouping (build_key) */
 	bool cpus_known;
 	struct cpumask cpus;      /* union of its threads' affinity */
 	int nchildren;            /* live children at this refresh */

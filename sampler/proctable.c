@@ -92,6 +92,7 @@ static void proc_free(struct sampler *s, struct tproc *p)
 	free(p->cgroup);
 	free(p->key);
 	free(p->label);
+	free(p->program);
 	free(p->pools);
 	free(p->env);
 	free(p);

@@ -211,12 +211,7 @@ int report_text(FILE *f, const struct snapshot *snap)
 		fmt_num(used, sizeof(used), g->rate.known, g->rate.used, 2);
 		fmt_num(demand, sizeof(demand), g->rate.known, g->rate.demand, 2);
 		fmt_num(wait, sizeof(wait), g->rate.known, g->rate.wait_pct, 1);
-		snprintf(verdict, sizeof(verdict), "%s", g->rate.known || g->verdict == VERDICT_AT_RISK
-								 ? verdict_name(g->verdict) : "?");
-		if (g->verdict == VERDICT_OVERSUBSCRIBED || g->verdict == VERDICT_SPINNING) {
-			size_t vl = strlen(verdict);
-			snprintf(verdict + vl, sizeof(verdict) - vl, " x%.2f", g->ratio);
-		}
+		advice_badge(g, false, verdict, sizeof(verdict));
 		report_pools_short(g, pools, sizeof(pools));
 		report_escape(pools, label, sizeof(label), ESCAPE_ASCII);
 		fprintf(f, "%-32.*s %5d %7ld %6s %6s %6s %6g  %-21s %s\n", 32, name, g->nprocs,

@@ -25,6 +25,7 @@ void snapshot_free(struct snapshot *snap)
 		struct proc_info *p = &snap->procs[i];
 		free(p->user);
 		free(p->cmdline);
+		free(p->program);
 		free(p->exe);
 		free(p->cgroup);
 		free(p->threads);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sampler/cpumask.h"
 #include "sampler/parse.h"
 #include "sampler/pools.h"
 #include "sampler/topo.h"
@@ -66,6 +67,8 @@ struct proc_info {
 	uid_t uid;
 	char *user;              /* NULL when unknown */
 	char *cmdline;           /* arguments joined by spaces, capped; comm in [] if none */
+	char *program;           /* its job label, "python3 job.py" (a wrapper's: the command
+				  * it runs), whatever the grouping; NULL when unknown */
 	char *exe;               /* NULL when unreadable */
 	char *cgroup;            /* NULL when unreadable */
 	long nthreads;
@@ -115,6 +118,8 @@ struct group {
 	double estimated_pct;    /* share of demand estimated, not read (with rate.known):
 				  * the wait of CPU time recovered after its last reading */
 	double supply_cores;     /* allowed CPUs (PUs) of its members */
+	bool cpus_known;
+	struct cpumask cpus;     /* which: the union of its members' allowed CPUs */
 	double supply_physical_cores; /* distinct cores among them; 0 when unknown */
 	double ratio;            /* the verdict's demand / supply: over the window when
 				    window.known, else the interval's; with rate.known */

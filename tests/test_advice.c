@@ -118,9 +118,12 @@ static void pthread_pool_spinning(void **state)
 	assert_int_equal(g->pools[0].threads_max, 2);
 	assert_true(g->potential_known);
 	assert_int_equal(g->potential, 4);
+	/* what spins and what it costs, then what to set */
 	assert_string_equal(g->advice,
 			    "2 × python3 job.py each run a 2-thread OpenBLAS pthread pool "
-			    "(OPENBLAS_NUM_THREADS unset) on 2 allowed cores: set "
+			    "(OPENBLAS_NUM_THREADS unset) on 2 allowed cores, and its idle workers "
+			    "yield 20,000 times a second each waiting for work, CPU taken from its "
+			    "busy threads, which queue 56 % of their runnable time: set "
 			    "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; to measure the best split: "
 			    "coretop tune -- /usr/bin/python3 job.py {}");
 	snapshot_free(snap);
@@ -267,7 +270,9 @@ static void omp_wait_policy_only_where_it_steers(void **state)
 	assert_int_equal(advice_judge(snap), 0);
 	assert_int_equal(snap->groups[0].verdict, VERDICT_SPINNING);
 	assert_non_null(strstr(snap->groups[0].advice,
-			       "OpenMP gomp pool (OMP_NUM_THREADS unset) on 2 allowed cores: "
+			       "OpenMP gomp pool (OMP_NUM_THREADS unset) on 2 allowed cores, and its "
+			       "idle OpenMP workers spin in user space waiting for work, CPU taken "
+			       "from its busy threads, which queue 50 % of their runnable time: "
 			       "set OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive;"));
 	snapshot_free(snap);
 
@@ -308,6 +313,84 @@ static void libraries_without_a_pool_size(void **state)
 	snapshot_free(snap);
 }
 
+/*
+ * A group of several programs (here by user) is told which of them load pools, and
+ * gets no tuner command: there is no one command to tune.
+ */
+static void mixed_group_names_its_programs(void **state)
+{
+	struct snapshot *snap = jobs(6, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 2.0, 6.0, 66 }, 100);
+	struct group *g = &snap->groups[0];
+	static const char *const programs[] = { "python3 job.py", "python3 job.py",
+						"python3 job.py", "Rscript fit.R", "Rscript fit.R",
+						"bash" };
+	(void)state;
+
+	free(g->key);
+	free(g->label);
+	g->key = strdup("root");
+	g->label = strdup("root");
+	for (int i = 0; i < 6; i++)
+		snap->procs[i].program = strdup(programs[i]);
+	snap->procs[5].npools = 0; /* the shell loads none */
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(g->verdict, VERDICT_OVERSUBSCRIBED);
+	assert_string_equal(g->advice,
+			    "3 × python3 job.py, 2 × Rscript fit.R load thread pools (the largest: "
+			    "a 2-thread OpenBLAS pthread pool (OPENBLAS_NUM_THREADS unset)) on 2 "
+			    "allowed cores: set OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; to see "
+			    "each program on its own, group by job (g)");
+	assert_null(strstr(g->advice, "coretop tune"));
+	snapshot_free(snap);
+}
+
+/* A group that queues though its own demand fits its cores is told who it waits behind. */
+static void waits_behind_the_groups_on_its_cpus(void **state)
+{
+	struct snapshot *snap = jobs(2, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 1.74, 3.96, 56.1 }, 100);
+	struct group *g;
+	(void)state;
+
+	snap->groups = realloc(snap->groups, 2 * sizeof(*snap->groups));
+	snap->ngroups = 2;
+	g = &snap->groups[1];
+	memset(g, 0, sizeof(*g));
+	g->key = strdup("1/make");
+	g->label = strdup("make");
+	g->rate = (struct rate){ true, 0.48, 0.80, 40 };
+	g->supply_cores = 2;
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(g->verdict, VERDICT_OK);
+	assert_string_equal(g->advice,
+			    "waits 40 % of its runnable time though its demand (0.80 cores) fits its "
+			    "2 cores: on the same CPUs, python3 job.py (4.0 cores) wants them");
+	/* the one waited behind is not told it waits behind itself */
+	assert_null(strstr(snap->groups[0].advice, "waits"));
+	snapshot_free(snap);
+}
+
+/* The verdict column: what spins shows its switches, what is oversubscribed its ratio. */
+static void badges_match_their_verdicts(void **state)
+{
+	struct snapshot *snap = jobs(2, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 1.74, 2.10, 17 }, 19579);
+	char badge[64];
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_SPINNING);
+	advice_badge(&snap->groups[0], false, badge, sizeof(badge));
+	assert_string_equal(badge, "spinning 20k/s");
+	snapshot_free(snap);
+	snap = jobs(4, &openblas_pthread, 1, NULL, (struct rate){ true, 1.98, 3.96, 50 }, 100);
+	assert_int_equal(advice_judge(snap), 0);
+	advice_badge(&snap->groups[0], true, badge, sizeof(badge));
+	assert_string_equal(badge, "oversubscribed ×1.98");
+	snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +405,9 @@ int main(void)
 		cmocka_unit_test(advice_names_the_librarys_variables),
 		cmocka_unit_test(omp_wait_policy_only_where_it_steers),
 		cmocka_unit_test(libraries_without_a_pool_size),
+		cmocka_unit_test(mixed_group_names_its_programs),
+		cmocka_unit_test(waits_behind_the_groups_on_its_cpus),
+		cmocka_unit_test(badges_match_their_verdicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

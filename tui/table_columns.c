@@ -208,13 +208,7 @@ static enum style g_verdict(const struct fmt_ctx *ctx, const void *row, char *ou
 {
 	const struct group *g = row;
 
-	if (!g->rate.known && g->verdict != VERDICT_AT_RISK)
-		snprintf(out, cap, "?");
-	else if (bad_verdict(g->verdict))
-		snprintf(out, cap, "%s %s%.2f", verdict_name(g->verdict), ctx->utf8 ? "×" : "x",
-			 g->ratio);
-	else
-		snprintf(out, cap, "%s", verdict_name(g->verdict));
+	advice_badge(g, ctx->utf8, out, cap);
 	return group_style(row);
 }
 
