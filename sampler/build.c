@@ -104,8 +104,9 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	/* A scan reads processes one after the other, and on a loaded machine it is
 	 * preempted: a process read late in this scan and early in the last one has more
 	 * than DT of run between its readings. Its rates are over its own span. */
-	if (rates && p->have_prev && span > 0 && span < 2 * dt && span > dt / 2)
+	if (rates && p->have_prev && span > dt / 4 && span < 4 * dt)
 		scale = dt / span;
+	p->scale = scale;
 	pi->pid = p->pid;
 	pi->ppid = p->st.ppid;
 	pi->start = p->start;

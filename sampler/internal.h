@@ -82,6 +82,7 @@ struct tproc {
 	double unseen_run_s;      /* CPU its stat shows that no thread read accounts for */
 	bool tick;                /* read again at sub-samples (sampler_tick) */
 	double read_at, prev_read_at; /* when its threads were read, this refresh and the last */
+	double scale;             /* interval / its span between readings (build.c) */
 	bool newborn;             /* born after the refresh before it was first seen */
 	bool reaps;               /* has dead children this refresh (lineage.c, transient) */
 	int64_t owed;             /* ticks of dead children its cutime did not show yet */

@@ -160,7 +160,7 @@ static bool tail_of(const struct recovery *rc, size_t i, const struct tproc *p)
 static int share(struct recovery *rc, int64_t ticks, const struct tproc *p)
 {
 	const struct lineage *l = &rc->s->lin;
-	double total = 0;
+	double total = 0, secs;
 	size_t n = 0;
 
 	if (ticks <= 0)
@@ -170,16 +170,16 @@ static int share(struct recovery *rc, int64_t ticks, const struct tproc *p)
 			n++;
 			total += l->dead[i].run_s;
 		}
+	/* over the reaper's own span between readings, like its own rates (build.c) */
+	secs = (double)ticks / rc->hz * (p->scale > 0 ? p->scale : 1);
 	if (n == 0)
-		return emit(rc, &(struct member){ .proc = -1, .exited_s = (double)ticks / rc->hz,
-						  .parent = p });
+		return emit(rc, &(struct member){ .proc = -1, .exited_s = secs, .parent = p });
 	for (size_t i = 0; i < l->n; i++) {
 		double part = total > 0 ? l->dead[i].run_s / total : 1.0 / (double)n;
 
 		if (tail_of(rc, i, p) && part > 0 &&
 		    emit(rc, &(struct member){ .key = l->dead[i].key, .label = l->dead[i].label,
-					       .proc = -1,
-					       .exited_s = (double)ticks / rc->hz * part }) < 0)
+					       .proc = -1, .exited_s = secs * part }) < 0)
 			return -1;
 	}
 	return 0;

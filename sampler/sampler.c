@@ -253,7 +253,8 @@ static void machine_rate(struct snapshot *snap, bool rates, double dt)
 static void mark_churn(struct sampler *s, struct snapshot *snap, struct tproc **order,
 		       double now)
 {
-	s->churn = false;
+	/* the first interval has no exits to go by: processes born during it are read */
+	s->churn = s->nrefresh == 0;
 	for (size_t i = 0; i < snap->nprocs; i++)
 		order[i]->tick = !order[i]->have_prev && s->nrefresh > 0;
 	for (size_t g = 0; g < snap->ngroups; g++) {
@@ -270,13 +271,35 @@ static void mark_churn(struct sampler *s, struct snapshot *snap, struct tproc **
 }
 
 /* This refresh's counters become the next one's baseline. */
+/*
+ * The children's CPU a process's next growth counts from. The first scan is long (it
+ * reads everything), and a child that ends during it after its parent was read, before
+ * its own turn, was never seen: its parent's cutime, read again now, holds it already.
+ */
+static uint64_t children_baseline(struct sampler *s, const struct tproc *p)
+{
+	char path[64];
+	struct pstat st;
+	ssize_t n;
+
+	if (s->nrefresh > 0)
+		return p->st.cutime + p->st.cstime;
+	snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
+	n = fds_reread(s, p->stat_fd, path);
+	if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || st.starttime != p->start)
+		return p->st.cutime + p->st.cstime;
+	return st.cutime + st.cstime;
+}
+
 static void remember(struct sampler *s, struct tproc **order, size_t n, double now)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct tproc *p = order[i];
-		p->prev_children = p->st.cutime + p->st.cstime;
+		uint64_t own = p->st.utime + p->st.stime;
+
+		p->prev_children = children_baseline(s, p);
 		p->prev_read_at = p->read_at;
-		p->prev_total = p->st.utime + p->st.stime + p->prev_children;
+		p->prev_total = own + p->prev_children;
 		p->have_prev = true;
 	}
 	s->prev_time = now;
