@@ -45,7 +45,8 @@ for i, s in enumerate(rated):
         total = sum(g["used_cores"] or 0 for g in groups)
         margin = m["busy_cores"] + SUM_SLACK - total
         top = sorted(groups, key=lambda g: -(g["used_cores"] or 0))[:3]
-        what = (f"sample {i}: Σused {total:.2f} vs busy {m['busy_cores']:.2f}; top "
+        exited = sum(g["exited_cores"] or 0 for g in groups)
+        what = (f"sample {i}: Σused {total:.2f} (exited {exited:.2f}) vs busy {m['busy_cores']:.2f}; top "
                 + ", ".join(f'{g["key"]} {g["used_cores"]:.2f} (exited {g["exited_cores"] or 0:.2f})' for g in top))
         note("sum", margin, what)
         if margin < 0:
