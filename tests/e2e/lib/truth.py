@@ -15,9 +15,10 @@
 #
 # coretop. The groups summed are those that hold the jobs: any group with a live job
 # (or a wrapper the launcher put between it and a job) among its pids; any group keyed
-# under the launcher ("PID/…": coretop names a job group by its launcher's pid,
-# wrappers skipped); and the time of exited processes coretop files by their parent
-# ("exited/PID" for the launcher, a wrapper or a job). Nothing else on the box: groups
+# under the launcher, a wrapper or a job ("PID/…": coretop names a job group by its
+# parent's pid, wrappers it recognises skipped, and files an exited job's time under
+# the key it last had); and the time of exited processes coretop files by their
+# parent ("exited/PID" for the launcher, a wrapper or a job). Nothing else on the box: groups
 # that name the job script but match none of these are listed, not summed. Each
 # sample's used_cores and demand_cores are multiplied by its interval_s and summed.
 #
@@ -82,10 +83,13 @@ exited_keys = {f"exited/{p}" for p in ours_pids | {launcher}}
 script = "truthjob.py"
 
 
+under_keys = tuple(f"{p}/" for p in ours_pids | {launcher})
+
+
 def ours(g):
     return (
         bool(ours_pids & set(g.get("pids") or []))
-        or g["key"].startswith(f"{launcher}/")
+        or g["key"].startswith(under_keys)
         or g["key"] in exited_keys
     )
 
