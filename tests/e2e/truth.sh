@@ -53,7 +53,7 @@ case_run() { # name seconds threads(default|1)
 		ok "$name: coretop within the margins"
 	else
 		cat "$tmp/$name.out"
-		fail "$name: $(tail -n 1 "$tmp/$name.out")"
+		fail "$(tail -n 1 "$tmp/$name.out")"
 	fi
 }
 
