@@ -1,7 +1,7 @@
 # Verdicts over coretop's window (tests/e2e/steady.sh), for the jobs a launcher started:
 # their group is the one keyed under the launcher ("PID/…") whose label names the job
 # script. Only the samples whose window is full count (window.seconds ≥ 90 % of
-# --window).
+# --window, and window.samples as many as that takes at the sample's interval).
 #   steady   one verdict, oversubscribed or spinning, in all of them (at least
 #            MIN-SAMPLES), and verdict_since that does not move (a time: constant; a
 #            duration: growing)
@@ -22,7 +22,14 @@ for i, s in enumerate(samples):
         continue
     g = max(mine, key=lambda g: (g.get("window") or {}).get("demand_cores") or 0)
     rows.append((i, g))
-full = [(i, g) for i, g in rows if g is None or ((g.get("window") or {}).get("seconds") or 0) >= 0.9 * window]
+def is_full(i, g):
+    """The window spans 90 % of --window, and holds as many samples as that takes."""
+    w = g.get("window") or {}
+    dt = samples[i].get("interval_s") or 1
+    return (w.get("seconds") or 0) >= 0.9 * window and (w.get("samples") or 0) >= int(0.9 * window / dt)
+
+
+full = [(i, g) for i, g in rows if g is None or is_full(i, g)]
 # the group must be there in every sample once one has shown a full window
 first = next((k for k, (i, g) in enumerate(full) if g is not None), None)
 full = full[first:] if first is not None else []
