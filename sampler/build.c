@@ -93,6 +93,10 @@ static double unseen_run(const struct sampler *s, const struct tproc *p, double 
 		return 0;
 	own_s = (double)(own - prev_own) / (double)s->hz;
 	gap = own_s - read_s;
+	/* a zombie's threads have ended: nothing lags, and its stat, rounded down, is
+	 * final; its tail is counted now, not when it is reaped */
+	if (p->st.state == 'Z')
+		return gap > 0 ? gap : 0;
 	return gap > UNSEEN_TICKS / (double)s->hz && gap > UNSEEN_SHARE * own_s ? gap : 0;
 }
 

@@ -83,6 +83,7 @@ struct tproc {
 	bool tick;                /* read again at sub-samples (sampler_tick) */
 	double read_at, prev_read_at; /* when its threads were read, this refresh and the last */
 	double scale;             /* interval / its span between readings (build.c) */
+	double children_at;       /* when its cutime + cstime were last read */
 	bool newborn;             /* born after the refresh before it was first seen */
 	bool reaps;               /* has dead children this refresh (lineage.c, transient) */
 	int64_t owed;             /* ticks of dead children its cutime did not show yet */
@@ -214,6 +215,8 @@ int machine_fill_cpus(const struct sampler *s, struct snapshot *snap);
 
 /* Forget the dead of the interval just built. */
 void lineage_reset(struct sampler *s);
+/* Read again the parents whose cutime does not yet hold their dead children. */
+void lineage_settle(struct sampler *s);
 /* Remember P, which is going away; it takes P's key and label. */
 void lineage_remember(struct sampler *s, struct tproc *p);
 void lineage_release(struct lineage *l);

@@ -113,6 +113,40 @@ static struct tproc *living_ancestor(struct sampler *s, const struct dead *d)
 
 /* ---- recovering the time of exited processes ------------------------------------ */
 
+/*
+ * A child leaves /proc only once its parent has reaped it, and its CPU is in the
+ * parent's cutime by then; but the parent may have been read before that, earlier in
+ * the scan. Parents whose growth does not yet hold their dead children are read again
+ * (their children's CPU only), so the tails land in this interval, not the next.
+ */
+void lineage_settle(struct sampler *s)
+{
+	for (size_t i = 0; i < s->lin.n; i++) {
+		struct tproc *p = ptable_lookup(s, s->lin.dead[i].ppid);
+		int64_t due = 0;
+		struct pstat st;
+		char path[64];
+		ssize_t n;
+
+		if (!p || !p->have_prev || p->reaps)
+			continue;
+		p->reaps = true; /* once per parent; cleared by lineage_recover */
+		for (size_t k = i; k < s->lin.n; k++)
+			if (s->lin.dead[k].ppid == p->pid)
+				due += s->lin.dead[k].total;
+		if ((int64_t)(p->st.cutime + p->st.cstime - p->prev_children) >= due + p->owed)
+			continue;
+		snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
+		n = fds_reread(s, p->stat_fd, path);
+		if (n > 0 && parse_stat(s->buf, (size_t)n, &st) == 0 && st.starttime == p->start &&
+		    st.cutime + st.cstime >= p->st.cutime + p->st.cstime) {
+			p->st.cutime = st.cutime;
+			p->st.cstime = st.cstime;
+			p->children_at = s->cfg.clock(s->cfg.clock_ctx);
+		}
+	}
+}
+
 /* Where each dead process's time went, and the growth of each living reaper. */
 struct reaper {
 	struct tproc *p;

@@ -428,7 +428,7 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 	scan_threads(s, p);
 	if (p->pools_stale)
 		read_pools(s, p, now);
-	p->read_at = s->cfg.clock(s->cfg.clock_ctx);
+	p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
 }
 
 /* Call FN on every process directory of the proc root. 0 or -errno. */

@@ -141,9 +141,10 @@ void sampler_fd_usage(const struct sampler *s, int *used, int *budget)
 }
 
 /*
- * A child read alive early in the scan may end, and be reaped, before its parent is
- * read: the parent's cutime then holds the child's whole life, which the child's
- * readings counted too (pids wrap: a parent may come after its child). Such children
+ * A child read alive early in the scan may end, and be reaped, before its parent's
+ * cutime is read (pids wrap: a parent may come after its child; lineage_settle reads
+ * some parents again): the parent's cutime then holds the child's whole life, which the
+ * child's readings counted too. Such children
  * of parents whose cutime grew are read again: the gone are buried now, with their
  * last readings, so that lineage.c takes them off the parent's growth.
  */
@@ -159,7 +160,7 @@ static void recheck_children(struct sampler *s)
 			next = p->next;
 			if (p->gen != s->gen || !parent || !parent->have_prev ||
 			    parent->st.cutime + parent->st.cstime <= parent->prev_children ||
-			    p->read_at >= parent->read_at)
+			    p->read_at >= parent->children_at)
 				continue;
 			snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
 			n = fds_reread(s, p->stat_fd, path);
@@ -183,6 +184,7 @@ static int scan(struct sampler *s, double now)
 	if (r < 0)
 		return r;
 	ptable_sweep(s);
+	lineage_settle(s);
 	recheck_children(s);
 	machine_read_procstat_end(s);
 	return 0;

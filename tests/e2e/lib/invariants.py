@@ -1,7 +1,11 @@
 # Invariants every sample of coretop -b --json must keep (tests/e2e/churn.sh), whatever
 # comes and goes between two readings:
 #   sum   Σ groups' used_cores ≤ machine.busy_cores + 0.05 (the kernel's own count of
-#         busy CPUs over the same interval: nothing is counted twice)
+#         busy CPUs over the same interval: nothing is counted twice), plus one clock
+#         tick per group with recovered time (exited, or threads never seen): that part
+#         is read from cutime + cstime or utime + stime, which the kernel gives in whole
+#         ticks, rounded down at each reading (±1 tick per interval)
+#   mean  the mean of Σused - busy over the run ≤ +0.03: no time counted twice on average
 #   order every group's demand_cores ≥ used_cores (1e-6 for rounding)
 #   range every group's 0 ≤ wait_pct ≤ 100
 #   null  with rates (interval_s), no group or machine rate is null
@@ -10,9 +14,12 @@
 #
 #   python3 invariants.py CORETOP.jsonl MIN-SAMPLES
 import json
+import os
 import sys
 
 SUM_SLACK = 0.05
+MEAN_SLACK = 0.03
+TICK = 1.0 / os.sysconf("SC_CLK_TCK")
 ORDER_SLACK = 1e-6
 samples = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 need = int(sys.argv[2])
@@ -43,7 +50,9 @@ for i, s in enumerate(rated):
         examples.append(f"sample {i}: null {', '.join(missing[:4])}")
     if m.get("busy_cores") is not None:
         total = sum(g["used_cores"] or 0 for g in groups)
-        margin = m["busy_cores"] + SUM_SLACK - total
+        ticks = sum(1 for g in groups
+                    if (g.get("exited_cores") or 0) > 0 or (g.get("estimated_pct") or 0) > 0)
+        margin = m["busy_cores"] + SUM_SLACK + ticks * TICK / s["interval_s"] - total
         top = sorted(groups, key=lambda g: -(g["used_cores"] or 0))[:3]
         exited = sum(g["exited_cores"] or 0 for g in groups)
         what = (f"sample {i}: Σused {total:.2f} (exited {exited:.2f}) vs busy {m['busy_cores']:.2f}; top "
@@ -75,6 +84,11 @@ busy = [s["machine"]["busy_cores"] for s in rated if s["machine"].get("busy_core
 used = [sum(g["used_cores"] or 0 for g in s["groups"]) for s in rated]
 print(f"{len(rated)} samples with rates; machine busy {min(busy, default=0):.2f}..{max(busy, default=0):.2f} cores,"
       f" Σ groups' used {min(used, default=0):.2f}..{max(used, default=0):.2f}")
+pairs = [(sum(g["used_cores"] or 0 for g in s["groups"]), s["machine"]["busy_cores"])
+         for s in rated if s["machine"].get("busy_cores") is not None]
+mean = sum(u - b for u, b in pairs) / len(pairs) if pairs else 0.0
+mean_ok = mean <= MEAN_SLACK
+print(f"  {'mean Σused - busy':<20} {mean:+.4f} (at most {MEAN_SLACK:+.2f}){'' if mean_ok else '  BROKEN'}")
 labels = {"sum": "Σused ≤ busy + 0.05", "order": "demand ≥ used", "range": "0 ≤ wait% ≤ 100"}
 for k in ("sum", "order", "range"):
     w = "-" if worst[k] is None else f"{worst[k]:+.4f}"
@@ -85,4 +99,4 @@ for e in examples[:8]:
 if len(rated) < need:
     print(f"only {len(rated)} samples with rates, expected {need}")
     sys.exit(1)
-sys.exit(1 if any(broken.values()) else 0)
+sys.exit(1 if any(broken.values()) or not mean_ok else 0)
