@@ -72,6 +72,8 @@ static int proc_potential(const struct proc_info *p)
 {
 	int best = 1;
 
+	if (p->wrapper && p->npools == 0)
+		return 0; /* it waits for its job, which is counted itself */
 	if (!p->pools_known)
 		return -1;
 	for (int i = 0; i < p->npools; i++) {

@@ -263,6 +263,7 @@ int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, 
 			return r;
 		build_key(s, order[i]);
 		snap->procs[i].program = xstrdup(order[i]->program);
+		snap->procs[i].wrapper = lineage_is_wrapper(order[i]);
 		snap->machine.nthreads_total += (int)order[i]->st.num_threads;
 	}
 	wrappers_join_children(s, order, n);

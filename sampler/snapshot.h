@@ -69,6 +69,7 @@ struct proc_info {
 	char *cmdline;           /* arguments joined by spaces, capped; comm in [] if none */
 	char *program;           /* its job label, "python3 job.py" (a wrapper's: the command
 				  * it runs), whatever the grouping; NULL when unknown */
+	bool wrapper;            /* only runs one command and waits for it: sh -c, timeout */
 	char *exe;               /* NULL when unreadable */
 	char *cgroup;            /* NULL when unreadable */
 	long nthreads;

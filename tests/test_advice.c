@@ -391,6 +391,25 @@ static void badges_match_their_verdicts(void **state)
 	snapshot_free(snap);
 }
 
+/* The `sh -c 'python3 job.py N'` wrappers in a job's group start no pool of their own. */
+static void wrappers_add_no_potential(void **state)
+{
+	struct snapshot *snap = jobs(4, &openblas_pthread, 1, "1",
+				     (struct rate){ true, 1.98, 2.0, 1 }, 100);
+	const struct group *g = &snap->groups[0];
+	(void)state;
+
+	for (int i = 2; i < 4; i++) {
+		snap->procs[i].wrapper = true;
+		snap->procs[i].npools = 0;
+	}
+	assert_int_equal(advice_judge(snap), 0);
+	assert_true(g->potential_known);
+	assert_int_equal(g->potential, 2);
+	assert_int_equal(g->verdict, VERDICT_OK);
+	snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +427,7 @@ int main(void)
 		cmocka_unit_test(mixed_group_names_its_programs),
 		cmocka_unit_test(waits_behind_the_groups_on_its_cpus),
 		cmocka_unit_test(badges_match_their_verdicts),
+		cmocka_unit_test(wrappers_add_no_potential),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
