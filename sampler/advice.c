@@ -273,19 +273,18 @@ static const struct group_pool *main_pool(const struct group *g)
 }
 
 /*
- * The programs G's members run (their job labels, kernel threads aside): 1 when they
- * all run one, with its name in ONE; else how many differ, OUT listing the ones that
- * load pools (all, when none does), most members first ("40 × python3 job.py, 3 ×
- * Rscript fit.R").
+ * The programs G's members run (their job labels, kernel threads aside): how many
+ * differ, OUT listing those that load pools (all, when none does), most members first
+ * ("40 × python3 job.py, 3 × Rscript fit.R").
  */
-static int member_programs(const struct snapshot *snap, const struct group *g, char *one,
-			   size_t one_cap, char *out, size_t cap)
+static int member_programs(const struct snapshot *snap, const struct group *g, char *out,
+			   size_t cap)
 {
 	const char *name[8];
 	int count[8], pooled[8], n = 0, more = 0;
 	size_t len = 0;
 
-	out[0] = one[0] = '\0';
+	out[0] = '\0';
 	for (int k = 0; k < g->nprocs; k++) {
 		const struct proc_info *p = &snap->procs[g->procs[k]];
 		int i;
@@ -306,8 +305,6 @@ static int member_programs(const struct snapshot *snap, const struct group *g, c
 		count[i]++;
 		pooled[i] += p->npools > 0;
 	}
-	if (n == 1)
-		snprintf(one, one_cap, "%s", name[0]);
 	for (int i = 0, any = 0; i <= n; i++) {
 		if (i < n)
 			any |= pooled[i] > 0;
@@ -568,7 +565,7 @@ static int judge_group(struct snapshot *snap, struct group *g, struct window *w,
 {
 	struct window_group *h = NULL;
 	struct judging j;
-	char tune[512], one[256], programs[512];
+	char tune[512], programs[512];
 	bool told, mixed;
 
 	if (gather_pools(snap, g) < 0)
@@ -576,7 +573,7 @@ static int judge_group(struct snapshot *snap, struct group *g, struct window *w,
 	if (g->npools > 1)
 		qsort(g->pools, (size_t)g->npools, sizeof(*g->pools), pool_cmp);
 	told = g->pools_known && g->potential_known && live_members(snap, g) > 0;
-	mixed = member_programs(snap, g, one, sizeof(one), programs, sizeof(programs)) > 1;
+	mixed = member_programs(snap, g, programs, sizeof(programs)) > 1;
 	if (g->nprocs > 0 && !mixed)
 		tune_command(snap, g, tune, sizeof(tune));
 	judge_interval(g, g->nprocs > 0 && !mixed ? tune : NULL, &j);

@@ -15,21 +15,12 @@ command -v cc >/dev/null || skip "no C compiler"
 /usr/bin/python3 -c 'import json' 2>/dev/null || skip "no /usr/bin/python3"
 samples=${CHURN_SAMPLES:-40}
 delay=${CHURN_DELAY:-0.5}
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do pkill -KILL -s "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
-trap 'exit 1' INT TERM
+live_scratch
 cc -O1 -pthread -o "$tmp/churn" tests/e2e/lib/churn.c || skip "cannot build tests/e2e/lib/churn.c"
 
 start() { # command… — in a session of its own (setsid execs: $! is the session)
 	setsid "$@" >/dev/null 2>&1 &
-	pids="$pids $!"
+	sessions="$sessions $!"
 }
 leash=$tmp/leash # the burners stop when it is gone: a daemon is out of our sessions
 touch "$leash"
@@ -47,7 +38,7 @@ for c in ${CHURN_MIX:-short orphans daemons threads}; do
 done
 sleep 1
 "$CORETOP" -b --json -d "$delay" -n "$samples" >"$tmp/churn.jsonl" || fail "coretop exited $?"
-for p in $pids; do
+for p in $sessions; do
 	kill -0 "$p" 2>/dev/null || fail "churner $p ended before sampling did"
 done
 if /usr/bin/python3 tests/e2e/lib/invariants.py "$tmp/churn.jsonl" "$samples" >"$tmp/out"; then

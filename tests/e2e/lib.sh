@@ -27,3 +27,13 @@ expect_exit() {
 json_get() {
 	/usr/bin/python3 -c "import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; print($2)" "$1"
 }
+# live_scratch — a scratch folder in $tmp, and $sessions: pids of launchers started
+# under setsid. On exit or Ctrl-C every process of those sessions is killed (daemons a
+# job left behind included) and $tmp goes.
+sessions=""
+live_scratch() {
+	tmp=$(mktemp -d)
+	trap 'for s in $sessions; do pkill -KILL -s "$s" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+	# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
+	trap 'exit 1' INT TERM
+}

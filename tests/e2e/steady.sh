@@ -12,16 +12,8 @@ command -v parallel >/dev/null || skip "GNU parallel not installed"
 "$CORETOP" --help | grep -q -- --window || skip "coretop has no --window yet"
 ncpu=$(nproc)
 window=5
-tmp=$(mktemp -d)
+live_scratch
 launcher=""
-cleanup() {
-	[ -n "$launcher" ] && pkill -KILL -s "$launcher" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
-trap 'exit 1' INT TERM
 cp tests/e2e/lib/truthjob.py "$tmp/"
 
 check() { # name seconds-per-job steady|flagged
@@ -30,7 +22,7 @@ check() { # name seconds-per-job steady|flagged
 	n=$(/usr/bin/python3 -c "print(int(30 * $ncpu / $len) + 2 * $ncpu)")
 	(cd "$tmp" && exec setsid env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS \
 		parallel -j "$ncpu" /usr/bin/python3 truthjob.py "$len" "$tmp/$name" ::: $(seq "$n") >/dev/null 2>&1) &
-	launcher=$!
+	launcher=$! sessions=$!
 	sleep 1
 	# the window fills after 10 samples; 12 more after it
 	"$CORETOP" -b --json -d 0.5 --window "$window" -n $((2 * window + 12)) >"$tmp/$name.jsonl" \
@@ -38,7 +30,7 @@ check() { # name seconds-per-job steady|flagged
 	pid=$launcher
 	pkill -KILL -s "$launcher" 2>/dev/null
 	wait 2>/dev/null
-	launcher=""
+	launcher="" sessions=""
 	if /usr/bin/python3 tests/e2e/lib/verdicts.py "$mode" "$tmp/$name.jsonl" "$pid" truthjob.py "$window" 10 >"$tmp/$name.out"; then
 		cat "$tmp/$name.out"
 		ok "$name: $(tail -n 1 "$tmp/$name.out")"

@@ -12,16 +12,8 @@ command -v parallel >/dev/null || skip "GNU parallel not installed"
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || skip "Debian's python3-numpy not installed"
 ncpu=$(nproc)
 samples=${TRUTH_SAMPLES:-11}
-tmp=$(mktemp -d)
+live_scratch
 launcher=""
-cleanup() {
-	[ -n "$launcher" ] && pkill -KILL -s "$launcher" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-# dash runs an INT or TERM trap and carries on: leave, and let the EXIT trap clean up
-trap 'exit 1' INT TERM
 cp tests/e2e/lib/truthjob.py "$tmp/"
 
 case_run() { # name seconds threads(default|1)
@@ -35,7 +27,7 @@ case_run() { # name seconds threads(default|1)
 	# $! is parallel, and the session is every job; the EXIT trap kills it whole
 	(cd "$tmp" && exec setsid "$@" parallel -j "$ncpu" /usr/bin/python3 truthjob.py "$len" "$tmp/$name" \
 		::: $(seq "$n") >/dev/null 2>&1) &
-	launcher=$!
+	launcher=$! sessions=$!
 	# warm-up: the first jobs have reported (the slots have turned over once), at least 2 s
 	i=0
 	while [ $i -lt 20 ] || { [ "$(ls "$tmp/$name" | wc -l)" -lt "$ncpu" ] && [ $i -lt 100 ]; }; do
@@ -46,7 +38,7 @@ case_run() { # name seconds threads(default|1)
 	# SIGHUP: parallel starts nothing more and waits for the running jobs, which report
 	kill -HUP "$launcher"
 	wait "$launcher"
-	pid=$launcher launcher=""
+	pid=$launcher launcher="" sessions=""
 	if /usr/bin/python3 tests/e2e/lib/truth.py "$name" "$tmp/$name.jsonl" "$tmp/$name" "$pid" \
 		${TRUTH_VERBOSE:+-v} >"$tmp/$name.out"; then
 		cat "$tmp/$name.out"
