@@ -110,6 +110,7 @@ static int gather_pools(const struct snapshot *snap, struct group *g)
 			struct group_pool *gp = NULL;
 			enum thread_var by;
 			int n = pools_expected_threads(&p->pools[i], p->env, p->cpus_allowed, &by);
+			long live = pools_live_threads(p->pools, p->npools, &p->pools[i], p->nthreads);
 
 			for (int j = 0; j < g->npools; j++)
 				if (same_pool(&g->pools[j].pool, &p->pools[i]))
@@ -123,6 +124,7 @@ static int gather_pools(const struct snapshot *snap, struct group *g)
 				memset(gp, 0, sizeof(*gp));
 				gp->pool = p->pools[i];
 				gp->threads_min = gp->threads_max = n;
+				gp->live_max = -1;
 				if (p->env) {
 					gp->env_known = true;
 					gp->env = *p->env;
@@ -143,6 +145,8 @@ static int gather_pools(const struct snapshot *snap, struct group *g)
 					gp->env = *p->env;
 				}
 			}
+			if (live > gp->live_max)
+				gp->live_max = live;
 			gp->nprocs++;
 		}
 	}

@@ -11,6 +11,8 @@
  *                by fds_drop();
  *   procscan.c   reading one process and its threads (identity, pools, task list,
  *                schedstat), the cgroup cache and the user names;
+ *   libid.c      which pool library a mapped file is, from its ELF, cached by
+ *                (device, inode);
  *   machine.c    machine-wide files: /proc/stat, loadavg, PSI, the allowed CPUs;
  *   lineage.c    who a process's time belongs to: exited processes and job ancestry;
  *   build.c      the snapshot's processes and groups from the table (rates, grouping);
@@ -150,6 +152,8 @@ struct sampler {
 	struct cg_entry *cgroups;
 	size_t ncgroups;
 	struct window *win;       /* the groups' past, for the verdicts (window.h) */
+	struct libid_entry *libid; /* mapped files told by their contents (libid.c) */
+	size_t nlibid;
 	char *maps;               /* MAPS_CAP + 1 bytes, for the rare large read */
 	char buf[65536];
 };
@@ -200,6 +204,19 @@ void procscan_thread_gone(struct tproc *p, const struct tthread *t);
 const struct cgroup_limits *cgcache_limits(struct sampler *s, int idx, double now);
 /* A user's name (or the number), cached; NULL on ENOMEM. */
 const char *users_name(struct sampler *s, uid_t uid);
+
+/* ---- libid.c ---- */
+
+/* Whose maps libid_ident() is asked about: the CTX of pools_parse_maps(). */
+struct libid_req {
+	struct sampler *s;
+	pid_t pid;
+};
+
+/* A pools_ident_fn: the library mapped file F is, from its ELF, read once per
+ * (device, inode); a file that cannot be opened is not remembered. */
+int libid_ident(void *ctx, const struct maps_file *f, struct pool_id *id);
+void libid_release(struct sampler *s);
 
 /* ---- machine.c ---- */
 

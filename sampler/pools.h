@@ -7,7 +7,15 @@
  * pool_lib_desc, one row per enum pool_lib, in pools.c): its names, how each of its
  * builds sizes its pool, which variables steer it, whether it is or uses an OpenMP
  * runtime. Expected sizes, the advice and the tuner's environment all read that table;
- * adding a library is adding a row (and its file names to the maps rules in pools.c).
+ * adding a library is adding a row (and how to recognise it to the rules in pools.c).
+ *
+ * A mapped library is recognised by its contents first (elf.h: the symbols it defines,
+ * its SONAME, the OpenMP runtime it needs, and what openblas_get_parallel() or BLIS's
+ * bli_info_get_enable_*() return), because names lie: Debian names both of its
+ * threaded OpenBLAS builds libopenblasp-r0.3.21.so, conda and pip rename them. The
+ * caller reads the file (it knows where: /proc/PID/map_files, /proc/PID/root) and
+ * hands the answer to pools_parse_maps() through a callback; the file's name and
+ * folder decide only when its contents could not be read or say nothing.
  *
  * Pure parsers over buffers: nothing here reads files or allocates. Every struct is a
  * plain value owned by the caller; the table and the lists it hands out are static and
@@ -20,6 +28,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "sampler/elf.h"
 
 /* BLAS libraries first: a group's pools are listed in this order. */
 enum pool_lib {
@@ -39,6 +50,7 @@ struct pool {
 	 * mkl: "gomp", "intel", "sequential", "tbb"; blis: "pthread", "openmp",
 	 * "serial"; NULL when the file does not say. Static strings. */
 	const char *variant;
+	bool by_contents;       /* told by the library's own ELF, not by its file name */
 	char path[POOL_PATH_MAX];
 };
 
@@ -47,8 +59,52 @@ struct pool_set {
 	struct pool p[POOLS_MAX];
 };
 
-/* Every pool library mapped in a /proc/PID/maps buffer, each once. 0 or -EINVAL. */
-int pools_parse_maps(const char *buf, size_t len, struct pool_set *out);
+/* One file mapped executable, as a line of /proc/PID/maps names it. */
+struct maps_file {
+	const char *range;      /* "7f12a000-7f12b000": its name under map_files/ */
+	size_t range_len;
+	unsigned dev_major, dev_minor;
+	uint64_t inode;
+	const char *path;       /* without " (deleted)"; not NUL-terminated */
+	size_t path_len;
+	bool deleted;
+};
+
+/* What a library's contents say (pools_identify): LIB and VARIANT (static or NULL). */
+struct pool_id {
+	enum pool_lib lib;
+	const char *variant;
+};
+
+/*
+ * Tells a mapped file by its contents: 1 with *ID set, 0 when its contents name no
+ * pool library, < 0 (an errno) when they could not be read. Called once per file
+ * mapped executable in one maps buffer.
+ */
+typedef int (*pools_ident_fn)(void *ctx, const struct maps_file *f, struct pool_id *id);
+
+/*
+ * Every pool library mapped in a /proc/PID/maps buffer, each once: told by IDENT where
+ * it can (NULL: by names alone), else by the file's name and folder. 0 or -EINVAL.
+ */
+int pools_parse_maps(const char *buf, size_t len, pools_ident_fn ident, void *ctx,
+		     struct pool_set *out);
+
+/* The symbols a library is asked for, to be told by pools_identify(). Static. */
+const struct elf_query *pools_elf_query(void);
+
+/* The pool library INFO (answering pools_elf_query()) shows itself to be: 1 with *ID
+ * set, 0 when none. */
+int pools_identify(const struct elf_info *info, struct pool_id *id);
+
+/*
+ * The threads P's library runs in a process with NTHREADS threads and the pools
+ * POOLS[0..N): the process's threads when no other pool there starts threads of its
+ * own (a library built on OpenMP and its runtime share theirs), the calling thread
+ * included as in pools_expected_threads(); -1 when that cannot be told (two pools
+ * with threads of their own, a library with no size of its own).
+ */
+long pools_live_threads(const struct pool *pools, int n, const struct pool *p, long nthreads);
 
 /* The pool of LIB in SET, or NULL. */
 const struct pool *pools_find(const struct pool_set *set, enum pool_lib lib);
@@ -94,6 +150,7 @@ int pools_parse_environ(const char *buf, size_t len, struct thread_env *out);
 struct pool_variant_desc {
 	const char *variant;    /* as struct pool's; NULL: any other build, or not known */
 	bool serial;            /* one thread whatever the variables say */
+	bool on_omp;            /* its threads are the OpenMP runtime's it maps beside it */
 	bool capped;
 	const enum thread_var *size_vars;   /* in the order the library reads them */
 	int default_max;
@@ -115,6 +172,9 @@ struct pool_lib_desc {
 	 * size is always unknown, and that does not make a group's potential unknown,
 	 * nor is it the pool the advice names. */
 	bool unsized;
+	/* Starts no threads of its own (FlexiBLAS: its backend does), so the threads a
+	 * process runs can still be told apart from it. */
+	bool threadless;
 	/* Its builds; the last one has variant NULL and serves any build not listed. */
 	const struct pool_variant_desc *variants;
 };

@@ -179,6 +179,7 @@ static void read_identity(struct sampler *s, struct tproc *p)
  */
 static void read_pools(struct sampler *s, struct tproc *p, double now)
 {
+	struct libid_req req = { s, p->pid };
 	char path[64];
 	ssize_t n;
 
@@ -199,7 +200,7 @@ static void read_pools(struct sampler *s, struct tproc *p, double now)
 	}
 	if (!p->pools && !(p->pools = malloc(sizeof(*p->pools))))
 		return;
-	pools_parse_maps(s->maps, (size_t)n, p->pools);
+	pools_parse_maps(s->maps, (size_t)n, libid_ident, &req, p->pools);
 }
 
 /* ---- threads -------------------------------------------------------------------- */

@@ -148,6 +148,9 @@ size_t report_pools_short(const struct group *g, char *out, size_t cap)
 				      gp->pool.variant ? gp->pool.variant : "", gp->nprocs);
 		if (o < cap && gp->threads_max > 0)
 			o += (size_t)snprintf(out + o, cap - o, " %dthr", gp->threads_max);
+		/* a pool that runs another size than its rules give (sized from inside) */
+		if (o < cap && gp->threads_max > 0 && gp->live_max > 0 && gp->live_max != gp->threads_max)
+			o += (size_t)snprintf(out + o, cap - o, "(%ld live)", gp->live_max);
 		/* the first variable that steers it: set or unset */
 		for (int v = 0; v < TV_COUNT && o < cap; v++)
 			if (v == (int)pools_primary_var(&gp->pool) && (vars & (1u << v))) {
@@ -267,12 +270,18 @@ static json_t *json_env(const struct pool *pool, const struct thread_env *env)
 	return o;
 }
 
-static json_t *json_pool(const struct pool *p, int threads, const struct thread_env *env)
+/* A pool: its size by its library's rules (`threads`, and the same as
+ * `expected_threads`), the threads it runs (LIVE, -1 unknown) and how it was told. */
+static json_t *json_pool(const struct pool *p, int threads, long live, const struct thread_env *env)
 {
-	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "lib", pool_lib_name(p->lib),
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "lib", pool_lib_name(p->lib),
 			 "variant", p->variant ? json_string(p->variant) : json_null(),
 			 "threads", threads >= 0 ? json_integer(threads) : json_null(),
-			 "env", json_env(p, env), "path", jstr(p->path));
+			 "expected_threads", threads >= 0 ? json_integer(threads) : json_null(),
+			 "live_threads", live >= 0 ? json_integer(live) : json_null(),
+			 "env", json_env(p, env),
+			 "identified_by", p->by_contents ? "elf" : "name",
+			 "path", jstr(p->path));
 }
 
 static json_t *json_proc_pools(const struct proc_info *p)
@@ -285,7 +294,9 @@ static json_t *json_proc_pools(const struct proc_info *p)
 	for (int i = 0; i < p->npools; i++) {
 		enum thread_var by;
 		int n = pools_expected_threads(&p->pools[i], p->env, p->cpus_allowed, &by);
-		json_array_append_new(a, json_pool(&p->pools[i], n, p->env));
+		long live = pools_live_threads(p->pools, p->npools, &p->pools[i], p->nthreads);
+
+		json_array_append_new(a, json_pool(&p->pools[i], n, live, p->env));
 	}
 	return a;
 }
@@ -296,7 +307,8 @@ static json_t *json_group_pools(const struct group *g)
 
 	for (int i = 0; i < g->npools; i++) {
 		const struct group_pool *gp = &g->pools[i];
-		json_t *o = json_pool(&gp->pool, gp->threads_max, gp->env_known ? &gp->env : NULL);
+		json_t *o = json_pool(&gp->pool, gp->threads_max, gp->live_max,
+				      gp->env_known ? &gp->env : NULL);
 
 		json_object_set_new(o, "procs", json_integer(gp->nprocs));
 		json_object_set_new(o, "env_varies", json_boolean(gp->env_varies));

@@ -121,6 +121,7 @@ void sampler_free(struct sampler *s)
 	free(s->users);
 	free(s->cgroups);
 	free(s->maps);
+	libid_release(s);
 	window_free(s->win);
 	if (s->rootfd >= 0)
 		close(s->rootfd);

@@ -102,6 +102,8 @@ struct group_pool {
 	struct pool pool;
 	int nprocs;              /* members that loaded it */
 	int threads_min, threads_max; /* expected pool size; -1 when unknown */
+	long live_max;           /* threads it runs in the member that runs most
+				  * (pools_live_threads); -1 when no member can tell */
 	bool env_known;
 	bool env_varies;         /* members started with different thread variables */
 	struct thread_env env;   /* the first member's (when known) */

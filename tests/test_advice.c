@@ -41,12 +41,12 @@ static void verdicts(void **state)
 }
 
 static const struct pool openblas_pthread = {
-	POOL_OPENBLAS, "pthread", "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"
+	.lib = POOL_OPENBLAS, .variant = "pthread", .path = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"
 };
 static const struct pool openblas_openmp = {
-	POOL_OPENBLAS, "openmp", "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so"
+	.lib = POOL_OPENBLAS, .variant = "openmp", .path = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so"
 };
-static const struct pool gomp = { POOL_OPENMP, "gomp", "/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0" };
+static const struct pool gomp = { .lib = POOL_OPENMP, .variant = "gomp", .path = "/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0" };
 
 /*
  * NPROCS `python3 job.py N` under one parent on 2 cores, each with the pools given and
@@ -225,16 +225,16 @@ static void advice_names_the_librarys_variables(void **state)
 		struct pool pool;
 		const char *cause, *fix;
 	} cases[] = {
-		{ { POOL_MKL, "gomp", "/opt/conda/lib/libmkl_gnu_thread.so.2" },
+		{ { .lib = POOL_MKL, .variant = "gomp", .path = "/opt/conda/lib/libmkl_gnu_thread.so.2" },
 		  "a 2-thread MKL gomp pool (MKL_NUM_THREADS unset)",
 		  "set OMP_NUM_THREADS=1 MKL_NUM_THREADS=1;" },
-		{ { POOL_BLIS, "openmp", "/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4" },
+		{ { .lib = POOL_BLIS, .variant = "openmp", .path = "/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4" },
 		  "a 1-thread BLIS openmp pool (BLIS_NUM_THREADS unset)",
 		  "set BLIS_NUM_THREADS=1;" },
-		{ { POOL_NUMEXPR, NULL, "/venv/numexpr/interpreter.so" },
+		{ { .lib = POOL_NUMEXPR, .path = "/venv/numexpr/interpreter.so" },
 		  "a 2-thread numexpr pool (NUMEXPR_NUM_THREADS unset)",
 		  "set NUMEXPR_NUM_THREADS=1;" },
-		{ { POOL_POLARS, NULL, "/venv/polars/polars.abi3.so" },
+		{ { .lib = POOL_POLARS, .path = "/venv/polars/polars.abi3.so" },
 		  "a 2-thread Polars pool (POLARS_MAX_THREADS unset)",
 		  "set POLARS_MAX_THREADS=1;" },
 	};
@@ -262,7 +262,7 @@ static void advice_names_the_librarys_variables(void **state)
  */
 static void omp_wait_policy_only_where_it_steers(void **state)
 {
-	const struct pool mkl = { POOL_MKL, "gomp", "/opt/conda/lib/libmkl_gnu_thread.so.2" };
+	const struct pool mkl = { .lib = POOL_MKL, .variant = "gomp", .path = "/opt/conda/lib/libmkl_gnu_thread.so.2" };
 	const struct pool both[] = { mkl, gomp };
 	struct snapshot *snap = jobs(2, &gomp, 1, NULL, (struct rate){ true, 2.0, 4.0, 50 }, 100);
 	(void)state;
@@ -295,8 +295,8 @@ static void omp_wait_policy_only_where_it_steers(void **state)
 static void libraries_without_a_pool_size(void **state)
 {
 	const struct pool pools[] = {
-		{ POOL_FLEXIBLAS, NULL, "/usr/lib/x86_64-linux-gnu/libflexiblas.so.3" },
-		{ POOL_BLOSC, NULL, "/usr/lib/x86_64-linux-gnu/libblosc.so.1" },
+		{ .lib = POOL_FLEXIBLAS, .path = "/usr/lib/x86_64-linux-gnu/libflexiblas.so.3" },
+		{ .lib = POOL_BLOSC, .path = "/usr/lib/x86_64-linux-gnu/libblosc.so.1" },
 	};
 	struct snapshot *snap = jobs(3, pools, 2, NULL, (struct rate){ true, 2.0, 6.0, 66 }, 100);
 	const struct group *g = &snap->groups[0];

@@ -42,7 +42,7 @@ static void load(const char *name, struct seen *s)
 	size_t len;
 	char *b = slurp(name, ".maps", &len);
 
-	assert_int_equal(pools_parse_maps(b, len, &s->pools), 0);
+	assert_int_equal(pools_parse_maps(b, len, NULL, NULL, &s->pools), 0);
 	free(b);
 	b = slurp(name, ".environ", &len);
 	assert_int_equal(pools_parse_environ(b, len, &s->env), 0);
@@ -233,7 +233,7 @@ static void maps_by_name(void **state)
 	struct pool_set s;
 	(void)state;
 
-	assert_int_equal(pools_parse_maps(maps, sizeof(maps) - 1, &s), 0);
+	assert_int_equal(pools_parse_maps(maps, sizeof(maps) - 1, NULL, NULL, &s), 0);
 	assert_string_equal(pools_find(&s, POOL_MKL)->variant, "gomp");
 	assert_string_equal(pools_find(&s, POOL_BLIS)->variant, "openmp");
 	assert_non_null(pools_find(&s, POOL_TBB));
@@ -258,9 +258,9 @@ static void garbage_is_harmless(void **state)
 	struct thread_env e;
 	(void)state;
 
-	assert_int_equal(pools_parse_maps("", 0, &s), 0);
+	assert_int_equal(pools_parse_maps("", 0, NULL, NULL, &s), 0);
 	assert_int_equal(s.n, 0);
-	assert_int_equal(pools_parse_maps("/libopenblas", 12, &s), 0);
+	assert_int_equal(pools_parse_maps("/libopenblas", 12, NULL, NULL, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(pools_parse_environ("OMP_NUM_THREADS", 15, &e), 0);
 	assert_false(e.set[TV_OMP_NUM_THREADS]);

@@ -23,7 +23,7 @@
 #define KEY   "100/python3 job.py"
 
 static const struct pool openblas_pthread = {
-	POOL_OPENBLAS, "pthread", "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"
+	.lib = POOL_OPENBLAS, .variant = "pthread", .path = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"
 };
 
 /* How the live members of a group look at one refresh. */

@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 11: {
 		struct pool_set ps;
-		pools_parse_maps(buf, len, &ps);
+		pools_parse_maps(buf, len, NULL, NULL, &ps);
 		break;
 	}
 	case 12: {
