@@ -118,10 +118,15 @@ $(BUILD)/tests/test_tui_%: $(BUILD)/tests/test_tui_%.o $(LIBTUI) $(LIBTUNER) $(L
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
 
+# Stand-in libraries for tests/test_elf.c (MKL, Polars, pip's OpenBLAS naming).
+ELF_FIXTURES := $(BUILD)/fixtures/elf/.built
+$(ELF_FIXTURES): tests/fixtures/elf/fake.c tests/fixtures/elf/build.sh
+	@CC=$(CC) sh tests/fixtures/elf/build.sh $(dir $@) && touch $@
+
 run: all
 	$(CORETOP) $(ARGS)
 
-test: test-deps all hdr-check rooms $(TESTS)
+test: test-deps all hdr-check rooms $(TESTS) $(ELF_FIXTURES)
 	@BUILD=$(BUILD) CORETOP=$(CORETOP) CORETOP_BENCH=$(CORETOP_BENCH) sh tests/run.sh
 
 check:
@@ -134,7 +139,7 @@ fuzz: deps
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-o build-fuzz/fuzz_parse tests/fuzz/fuzz_parse.c sampler/parse.c sampler/report.c sampler/advice.c \
 		sampler/window.c sampler/snapshot.c \
-		sampler/pools.c sampler/cgroup.c sampler/procfs.c \
+		sampler/pools.c sampler/elf.c sampler/cgroup.c sampler/procfs.c \
 		$(call pc,--libs,jansson) -lm -lpthread
 	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build-fuzz/corpus tests/fuzz/corpus

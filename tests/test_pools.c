@@ -429,6 +429,33 @@ static void table_thread_vars(void **state)
 	assert_ptr_equal(pools_thread_vars(), got);
 }
 
+/* The threads a pool runs: the process's, when no other pool has threads of its own. */
+static void live_threads(void **state)
+{
+	struct pool ob = { .lib = POOL_OPENBLAS, .variant = "openmp" },
+		    gomp = { .lib = POOL_OPENMP, .variant = "gomp" },
+		    pth = { .lib = POOL_OPENBLAS, .variant = "pthread" },
+		    ser = { .lib = POOL_OPENBLAS, .variant = "serial" },
+		    ne = { .lib = POOL_NUMEXPR }, fb = { .lib = POOL_FLEXIBLAS },
+		    bl = { .lib = POOL_BLOSC };
+	struct pool two[2];
+	(void)state;
+
+	assert_int_equal(pools_live_threads(&pth, 1, &pth, 4), 4);
+	two[0] = ob, two[1] = gomp; /* the OpenMP build runs on libgomp's threads */
+	assert_int_equal(pools_live_threads(two, 2, &two[0], 3), 3);
+	assert_int_equal(pools_live_threads(two, 2, &two[1], 3), 3);
+	two[0] = pth, two[1] = ne;  /* two pools of threads: which is which is not known */
+	assert_int_equal(pools_live_threads(two, 2, &two[0], 5), -1);
+	two[0] = ser, two[1] = ne;  /* a serial BLAS starts none */
+	assert_int_equal(pools_live_threads(two, 2, &two[1], 5), 5);
+	two[0] = fb, two[1] = pth;  /* FlexiBLAS's threads are its backend's */
+	assert_int_equal(pools_live_threads(two, 2, &two[1], 2), 2);
+	assert_int_equal(pools_live_threads(two, 2, &two[0], 2), -1);
+	two[0] = bl, two[1] = pth;  /* Blosc starts threads of a size coretop cannot tell */
+	assert_int_equal(pools_live_threads(two, 2, &two[1], 4), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +471,7 @@ int main(void)
 		cmocka_unit_test(table_openmp),
 		cmocka_unit_test(table_size_vars),
 		cmocka_unit_test(table_thread_vars),
+		cmocka_unit_test(live_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

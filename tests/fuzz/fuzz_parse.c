@@ -8,12 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
 #include "sampler/cgroup.h"
+#include "sampler/elf.h"
 #include "sampler/parse.h"
 #include "sampler/pools.h"
 #include "sampler/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An ELF file in memory, read as the sampler reads a mapped library. */
+struct mem_file {
+	const unsigned char *p;
+	size_t len;
+};
+
+static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct mem_file *m = ctx;
+
+	if (off >= m->len)
+		return 0;
+	if (len > m->len - off)
+		len = (size_t)(m->len - off);
+	memcpy(buf, m->p + off, len);
+	return (int)len;
+}
+
+/* Some mapped files told by their "contents": every line's fields are used. */
+static int fuzz_ident(void *ctx, const struct maps_file *f, struct pool_id *id)
+{
+	(void)ctx;
+	if (f->range_len == 0 || (f->inode & 3) == 0)
+		return -ENOENT;
+	id->lib = (enum pool_lib)(f->inode % POOL_NLIBS);
+	id->variant = f->deleted ? "openmp" : NULL;
+	return (f->inode & 3) == 1;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		return 0;
 	memcpy(buf, data + 1, len);
-	switch (data[0] % 15) {
+	switch (data[0] % 16) {
 	case 0: {
 		struct pstat st;
 		parse_stat(buf, len, &st);
@@ -80,11 +112,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 11: {
 		struct pool_set ps;
 		pools_parse_maps(buf, len, NULL, NULL, &ps);
+		pools_parse_maps(buf, len, fuzz_ident, NULL, &ps);
+		break;
+	}
+	case 15: {
+		struct mem_file m = { (const unsigned char *)buf, len };
+		struct elf_src src = { mem_read, &m };
+		struct elf_info info;
+		struct pool_id id;
+		if (elf_inspect(&src, pools_elf_query(), &info) == 0)
+			pools_identify(&info, &id);
 		break;
 	}
 	case 12: {
 		struct thread_env env;
-		struct pool p = { POOL_OPENBLAS, "pthread", "" };
+		struct pool p = { .lib = POOL_OPENBLAS, .variant = "pthread" };
 		enum thread_var by;
 		pools_parse_environ(buf, len, &env);
 		pools_expected_threads(&p, &env, 4, &by);
