@@ -80,6 +80,9 @@ static int proc_potential(const struct proc_info *p)
 		enum thread_var by;
 		int n = pools_expected_threads(&p->pools[i], p->env, p->cpus_allowed, &by);
 
+		/* the size it says it runs at, read from inside, beats its rules */
+		if (p->pools[i].live_size > 0)
+			n = p->pools[i].live_size;
 		if (n < 0 && !pool_lib(p->pools[i].lib)->unsized)
 			return -1;
 		if (n > best)

@@ -18,6 +18,7 @@
 #define SYM_SIZE     24
 #define PHNUM_MAX    64
 #define DYN_MAX      (64u << 10)
+#define BLOOM_MAX    8192 /* bytes of bloom filter read at once (libopenblas: 4 KiB) */
 #define CHAIN_MAX    4096 /* chain entries walked for one name: a real chain has a few */
 
 /* The file is little-endian whatever the host is. */
@@ -288,17 +289,24 @@ static int sym_is(struct reader *r, uint64_t idx, const char *name, struct elf_s
 	return strcmp(got, name) == 0;
 }
 
-/* Look NAME up through the GNU hash table H at file offset AT. 1 found (in *S), 0 not. */
+/*
+ * Look NAME up through the GNU hash table H at file offset AT, whose bloom filter is in
+ * BLOOM when it was small enough to read at once (else NULL: read word by word). 1
+ * found (in *S), 0 not.
+ */
 static int gnu_lookup(struct reader *r, const struct elf_gnu_hash *h, uint64_t at,
-		      const char *name, struct elf_sym *s)
+		      const unsigned char *bloom, const char *name, struct elf_sym *s)
 {
-	uint32_t hash = elf_gnu_hash_of(name), idx;
+	uint32_t hash = elf_gnu_hash_of(name), idx, word = elf_gnu_bloom_word(h, hash);
 	uint64_t buckets = at + 16 + (uint64_t)h->bloom_size * 8;
 	uint64_t chains = buckets + (uint64_t)h->nbuckets * 4;
 	unsigned char w[8], c[64];
 
-	if (rd(r, at + 16 + (uint64_t)elf_gnu_bloom_word(h, hash) * 8, w, 8) < 0 ||
-	    !elf_gnu_bloom_maybe(h, le64(w), hash))
+	if (bloom)
+		memcpy(w, bloom + (size_t)word * 8, 8);
+	else if (rd(r, at + 16 + (uint64_t)word * 8, w, 8) < 0)
+		return 0;
+	if (!elf_gnu_bloom_maybe(h, le64(w), hash))
 		return 0;
 	if (rd(r, buckets + (uint64_t)(hash % h->nbuckets) * 4, w, 4) < 0)
 		return 0;
@@ -338,20 +346,26 @@ static int probe(struct reader *r, uint64_t value)
 static void read_symbols(struct reader *r, const struct elf_query *q, struct elf_info *out)
 {
 	int64_t at = r->d.gnu_hash ? elf_offset_of(&r->f, r->d.gnu_hash) : -1;
-	unsigned char head[16];
+	unsigned char head[16], bloom[BLOOM_MAX];
 	struct elf_gnu_hash h;
+	bool whole;
 
 	if (at < 0 || r->symtab < 0 || r->strtab < 0)
 		return;
 	if (rd(r, (uint64_t)at, head, sizeof(head)) < 0 || elf_parse_gnu_hash(head, sizeof(head), &h) < 0)
 		return;
+	/* one read for the whole filter, which most names stop at */
+	whole = h.bloom_size <= sizeof(bloom) / 8 &&
+		rd(r, (uint64_t)at + 16, bloom, (size_t)h.bloom_size * 8) == 0;
 	out->symbols_read = true;
 	for (int i = 0; i < q->nsymbols && i < ELF_SYMS_MAX; i++) {
 		struct elf_sym s;
 
-		if (gnu_lookup(r, &h, (uint64_t)at, q->symbols[i], &s) != 1 || s.shndx == 0)
+		if (gnu_lookup(r, &h, (uint64_t)at, whole ? bloom : NULL, q->symbols[i], &s) != 1 ||
+		    s.shndx == 0)
 			continue;
 		out->defined |= 1u << i;
+		out->values[i] = s.value;
 		if (q->probe & (1u << i))
 			out->returns[i] = probe(r, s.value);
 	}
@@ -376,6 +390,7 @@ int elf_inspect(const struct elf_src *src, const struct elf_query *q, struct elf
 	if ((e = rd(&r, r.f.phoff, phdrs, (size_t)r.f.phnum * PHDR_SIZE)) < 0 ||
 	    (e = elf_parse_phdrs(phdrs, (size_t)r.f.phnum * PHDR_SIZE, &r.f)) < 0)
 		return e;
+	out->first_vaddr = r.f.nloads ? r.f.load[0].vaddr & ~(uint64_t)0xfff : 0;
 	/* the entries that matter come first; a big dynamic section is read in part */
 	dlen = r.f.dyn_size < sizeof(dyn) ? (size_t)r.f.dyn_size : sizeof(dyn);
 	if ((e = rd(&r, r.f.dyn_off, dyn, dlen)) < 0)

@@ -53,6 +53,9 @@ struct elf_info {
 	char needed[ELF_NEEDED_MAX][ELF_NAME_MAX];
 	bool symbols_read;      /* a hash table was found and read: `defined` means it */
 	uint32_t defined;       /* bit i: symbols[i] is defined here (not an import) */
+	uint64_t values[ELF_SYMS_MAX]; /* for defined symbols: st_value, a link-time address */
+	uint64_t first_vaddr;   /* of the first PT_LOAD: run-time address - link-time one
+				 * = where offset 0 is mapped - first_vaddr */
 	int returns[ELF_SYMS_MAX]; /* for probed, defined symbols: the constant, or -1 */
 };
 

@@ -93,6 +93,7 @@ struct tproc {
 				   * seen (0 for a newborn), then every reading of its threads */
 	struct pool_set *pools;   /* NULL: maps not read or unreadable */
 	double pools_read_at;
+	double sizes_read_at;     /* when the pools' live sizes were read; < 0: due */
 	bool pools_stale;         /* thread count changed since maps were read */
 	struct thread_env *env;   /* NULL: environ unreadable */
 	int cg;                   /* index into sampler.cgroups; -1 unknown */

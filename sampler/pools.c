@@ -197,7 +197,7 @@ enum {
 	SYM_OB_PARALLEL, SYM_OB_CONFIG = SYM_OB_PARALLEL + 4, SYM_OB_THREAD_INIT = SYM_OB_CONFIG + 4,
 	SYM_BLI_OPENMP, SYM_BLI_PTHREADS, SYM_MKL, SYM_MKL_UPPER, SYM_KMPC_FORK,
 	SYM_GOMP_PARALLEL, SYM_FLEXIBLAS, SYM_TBB, SYM_TBB_OLD, SYM_BLOSC, SYM_BLOSC2,
-	SYM_NUMEXPR, SYM_POLARS, SYM_COUNT
+	SYM_NUMEXPR, SYM_POLARS, SYM_OB_CPU_NUMBER, SYM_COUNT
 };
 
 static const char *const elf_symbols[SYM_COUNT] = {
@@ -216,6 +216,8 @@ static const char *const elf_symbols[SYM_COUNT] = {
 	[SYM_BLOSC] = "blosc_set_nthreads", [SYM_BLOSC2] = "blosc2_set_nthreads",
 	[SYM_NUMEXPR] = "NumExprType",            /* numexpr's interpreter module */
 	[SYM_POLARS] = "PyInit_polars",
+	/* the size OpenBLAS's threaded builds run at now (memory.c, blas_server*.c) */
+	[SYM_OB_CPU_NUMBER] = "blas_cpu_number",
 };
 
 #define BIT(i) (1u << (i))
@@ -308,6 +310,11 @@ int pools_identify(const struct elf_info *info, struct pool_id *id)
 			continue;
 		id->lib = r->lib;
 		id->variant = r->build ? r->build(info) : r->variant;
+		id->first_vaddr = info->first_vaddr;
+		id->size_sym = 0;
+		if (r->lib == POOL_OPENBLAS && (info->defined & BIT(SYM_OB_CPU_NUMBER)) &&
+		    !(id->variant && strcmp(id->variant, "serial") == 0))
+			id->size_sym = info->values[SYM_OB_CPU_NUMBER];
 		return 1;
 	}
 	return 0;
@@ -388,8 +395,8 @@ static const struct lib_rule *match(const char *path, size_t len)
 	return NULL;
 }
 
-static void add_pool(struct pool_set *out, const struct pool_id *id, bool by_contents,
-		     const char *path, size_t len)
+static struct pool *add_pool(struct pool_set *out, const struct pool_id *id, bool by_contents,
+			     const char *path, size_t len)
 {
 	struct pool *p = NULL;
 
@@ -406,20 +413,22 @@ static void add_pool(struct pool_set *out, const struct pool_id *id, bool by_con
 				p->variant = id->variant;
 				break;
 			}
-			return;
+			return NULL;
 		}
 	if (!p) {
 		if (out->n == POOLS_MAX)
-			return;
+			return NULL;
 		p = &out->p[out->n++];
 		p->lib = id->lib;
 		p->variant = id->variant;
+		p->live_size = -1;
 	}
 	p->by_contents = by_contents;
 	if (len >= sizeof(p->path))
 		len = sizeof(p->path) - 1;
 	memcpy(p->path, path, len);
 	p->path[len] = '\0';
+	return p;
 }
 
 /* A hex or decimal number at *P (up to END), which moves past it. */
@@ -462,7 +471,7 @@ static bool parse_maps_fields(const char *p, const char *eol, struct maps_file *
 	uint64_t v, major, minor;
 
 	f->range = p;
-	if (!scan_num(&p, eol, 16, &v) || !skip_char(&p, eol, '-') || !scan_num(&p, eol, 16, &v))
+	if (!scan_num(&p, eol, 16, &f->start) || !skip_char(&p, eol, '-') || !scan_num(&p, eol, 16, &v))
 		return false;
 	f->range_len = (size_t)(p - f->range);
 	if (eol - p < 6 || p[0] != ' ')
@@ -470,7 +479,7 @@ static bool parse_maps_fields(const char *p, const char *eol, struct maps_file *
 	*exec = p[3] == 'x';
 	p += 5;
 	skip_blanks(&p, eol);
-	if (!scan_num(&p, eol, 16, &v) || !skip_char(&p, eol, ' ') ||
+	if (!scan_num(&p, eol, 16, &f->offset) || !skip_char(&p, eol, ' ') ||
 	    !scan_num(&p, eol, 16, &major) || !skip_char(&p, eol, ':') ||
 	    !scan_num(&p, eol, 16, &minor) || !skip_char(&p, eol, ' ') ||
 	    !scan_num(&p, eol, 10, &f->inode) || major > UINT32_MAX || minor > UINT32_MAX)
@@ -514,7 +523,13 @@ static bool parse_maps_line(const char *p, const char *eol, struct maps_file *f,
 /* The files of one maps buffer that their contents named. */
 struct told {
 	int n;
-	struct { unsigned major, minor; uint64_t inode; struct pool_id id; bool added; } f[TOLD_MAX];
+	struct {
+		unsigned major, minor;
+		uint64_t inode;
+		struct pool_id id;
+		struct pool *pool;        /* where it was added; NULL not yet, or merged */
+		bool added;
+	} f[TOLD_MAX];
 };
 
 static int told_find(struct told *t, const struct maps_file *f)
@@ -545,6 +560,7 @@ static void tell_contents(const char *buf, const char *end, pools_ident_fn ident
 			t->f[t->n].minor = f.dev_minor;
 			t->f[t->n].inode = f.inode;
 			t->f[t->n].id = id;
+			t->f[t->n].pool = NULL;
 			t->f[t->n++].added = false;
 		}
 		p = eol + 1;
@@ -572,10 +588,15 @@ int pools_parse_maps(const char *buf, size_t len, pools_ident_fn ident, void *ct
 		if (parse_maps_line(p, eol, &f, &exec)) {
 			if ((k = told_find(&t, &f)) >= 0) {
 				if (!t.f[k].added)
-					add_pool(out, &t.f[k].id, true, f.path, f.path_len);
+					t.f[k].pool = add_pool(out, &t.f[k].id, true, f.path, f.path_len);
 				t.f[k].added = true;
+				/* where offset 0 is mapped places its variables */
+				if (t.f[k].pool && t.f[k].id.size_sym && f.offset == 0 &&
+				    f.start >= t.f[k].id.first_vaddr)
+					t.f[k].pool->size_addr = f.start - t.f[k].id.first_vaddr +
+								 t.f[k].id.size_sym;
 			} else if ((r = match(f.path, f.path_len)) && r->lib != POOL_NLIBS) {
-				struct pool_id id = { r->lib, r->variant };
+				struct pool_id id = { .lib = r->lib, .variant = r->variant };
 				add_pool(out, &id, false, f.path, f.path_len);
 			}
 		}
@@ -717,6 +738,8 @@ static bool share_threads(const struct pool *a, const struct pool *b)
 
 long pools_live_threads(const struct pool *pools, int n, const struct pool *p, long nthreads)
 {
+	if (p->live_size > 0)
+		return p->live_size;
 	if (libs[p->lib].unsized || nthreads < 1)
 		return -1;
 	for (int i = 0; i < n; i++)

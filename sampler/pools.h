@@ -52,6 +52,11 @@ struct pool {
 	const char *variant;
 	bool by_contents;       /* told by the library's own ELF, not by its file name */
 	char path[POOL_PATH_MAX];
+	/* Where in the process the library keeps the size its pool runs at now
+	 * (OpenBLAS's blas_cpu_number, what openblas_get_num_threads() returns): an int
+	 * at this address of /proc/PID/mem; 0 when it has none or it is not known. */
+	uint64_t size_addr;
+	int live_size;          /* read there by the caller; <= 0 when not read */
 };
 
 struct pool_set {
@@ -63,6 +68,7 @@ struct pool_set {
 struct maps_file {
 	const char *range;      /* "7f12a000-7f12b000": its name under map_files/ */
 	size_t range_len;
+	uint64_t start, offset; /* where it is mapped, from which offset of the file */
 	unsigned dev_major, dev_minor;
 	uint64_t inode;
 	const char *path;       /* without " (deleted)"; not NUL-terminated */
@@ -74,6 +80,8 @@ struct maps_file {
 struct pool_id {
 	enum pool_lib lib;
 	const char *variant;
+	uint64_t size_sym;      /* link-time address of its current pool size; 0 none */
+	uint64_t first_vaddr;   /* elf_info's */
 };
 
 /*
@@ -99,10 +107,11 @@ int pools_identify(const struct elf_info *info, struct pool_id *id);
 
 /*
  * The threads P's library runs in a process with NTHREADS threads and the pools
- * POOLS[0..N): the process's threads when no other pool there starts threads of its
- * own (a library built on OpenMP and its runtime share theirs), the calling thread
- * included as in pools_expected_threads(); -1 when that cannot be told (two pools
- * with threads of their own, a library with no size of its own).
+ * POOLS[0..N): the size it says it runs at (P->live_size, read from the process), else
+ * the process's threads when no other pool there starts threads of its own (a library
+ * built on OpenMP and its runtime share theirs), the calling thread included as in
+ * pools_expected_threads(); -1 when that cannot be told (two pools with threads of
+ * their own, a library with no size of its own).
  */
 long pools_live_threads(const struct pool *pools, int n, const struct pool *p, long nthreads);
 

@@ -19,7 +19,9 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sampler/procfs.h"
 
@@ -201,6 +203,41 @@ static void read_pools(struct sampler *s, struct tproc *p, double now)
 	if (!p->pools && !(p->pools = malloc(sizeof(*p->pools))))
 		return;
 	pools_parse_maps(s->maps, (size_t)n, libid_ident, &req, p->pools);
+	p->sizes_read_at = -1;
+}
+
+/*
+ * The size a pool runs at now, where its library keeps one (OpenBLAS's
+ * blas_cpu_number): read from the process's memory, as threadpoolctl reads it from
+ * inside, so a pool limited from inside (threadpool_limits, openblas_set_num_threads)
+ * shows, though its idle workers stay. Needs the right to ptrace the process (root, or
+ * the same user under ptrace_scope 0); else the size stays unknown. Every MAPS_EVERY
+ * seconds, and only for processes that map such a library.
+ */
+static void read_pool_sizes(struct sampler *s, struct tproc *p, double now)
+{
+	char path[64];
+	int fd = -1;
+
+	if (!p->pools || (p->sizes_read_at >= 0 && now - p->sizes_read_at < MAPS_EVERY))
+		return;
+	p->sizes_read_at = now;
+	for (int i = 0; i < p->pools->n; i++) {
+		struct pool *pl = &p->pools->p[i];
+		int32_t v;
+
+		if (!pl->size_addr)
+			continue;
+		if (fd < 0) {
+			snprintf(path, sizeof(path), "%d/mem", (int)p->pid);
+			if ((fd = procfs_open(s->rootfd, path)) < 0)
+				return;
+		}
+		pl->live_size = pread(fd, &v, sizeof(v), (off_t)pl->size_addr) == (ssize_t)sizeof(v) &&
+					v > 0 && v < 100000 ? v : -1;
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* ---- threads -------------------------------------------------------------------- */
@@ -429,6 +466,7 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 	scan_threads(s, p);
 	if (p->pools_stale)
 		read_pools(s, p, now);
+	read_pool_sizes(s, p, now);
 	p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
 }
 
