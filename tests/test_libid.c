@@ -16,13 +16,17 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
 
+#include "sampler/elf.h"
+#include "sampler/pools.h"
 #include "sampler/procfs.h"
 #include "sampler/sampler.h"
 #include "proctree.h"
 
 #define LIBDIR "/usr/lib/x86_64-linux-gnu/"
 #define OB_OPENMP LIBDIR "openblas-openmp/libopenblasp-r0.3.21.so"
+#define OB_PTHREAD LIBDIR "openblas-pthread/libopenblasp-r0.3.21.so"
 
 static int opens; /* of mapped files, through map_files/ or root/ */
 
@@ -207,11 +211,65 @@ static void live_threads_of_one_pool(void **state)
 	sampler_free(s);
 }
 
+static int fd_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	ssize_t n = pread(*(int *)ctx, buf, len, (off_t)off);
+
+	return n < 0 ? -errno : (int)n;
+}
+
+/* Limited from inside (threadpool_limits(1)) while its environment says 2: the size
+ * OpenBLAS keeps in blas_cpu_number is read from the process's memory, at the address
+ * its mapping puts it. */
+static void size_read_from_inside(void **state)
+{
+	struct tree *t = *state;
+	struct sampler_config cfg = { .proc_root = t->root, .clock = tree_clock, .clock_ctx = t,
+				      .detail = SAMPLE_THREAD_STAT };
+	int err = 0, fd = open(OB_PTHREAD, O_RDONLY | O_CLOEXEC), one = 1;
+	struct elf_src src = { fd_read, &fd };
+	struct elf_info info;
+	struct pool_id id;
+	struct sampler *s;
+	struct snapshot *snap;
+	const struct proc_info *p;
+	char maps[512], mem[600];
+
+	assert_true(fd >= 0);
+	assert_int_equal(elf_inspect(&src, pools_elf_query(), &info), 0);
+	close(fd);
+	assert_int_equal(pools_identify(&info, &id), 1);
+	assert_true(id.size_sym > 0);
+	snprintf(maps, sizeof(maps),
+		 "10000000-10400000 r--p 00000000 fe:00 %llu /opt/x/libopenblas.so.0\n"
+		 "10400000-10800000 r-xp 00400000 fe:00 %llu /opt/x/libopenblas.so.0\n",
+		 inode_of(OB_PTHREAD), inode_of(OB_PTHREAD));
+	put(t, "301/maps", "%s", maps);
+	root_file(t, 301, "/opt/x/libopenblas.so.0", OB_PTHREAD);
+	snprintf(mem, sizeof(mem), "%s/301/mem", t->root);
+	fd = open(mem, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, &one, sizeof(one), (off_t)(0x10000000 + id.size_sym)), sizeof(one));
+	close(fd);
+	s = sampler_new(&cfg, &err);
+	assert_non_null(s);
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	p = find_proc(snap, 301);
+	assert_int_equal(p->npools, 1);
+	assert_string_equal(p->pools[0].variant, "pthread");
+	assert_int_equal(p->pools[0].live_size, 1);
+	/* its rules say 2 (2 CPUs, nothing set); it runs 1, and would start no more */
+	assert_int_equal(pools_live_threads(p->pools, p->npools, &p->pools[0], p->nthreads), 1);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(told_by_contents, setup, teardown),
 		cmocka_unit_test_setup_teardown(live_threads_of_one_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(size_read_from_inside, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
