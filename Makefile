@@ -139,7 +139,7 @@ fuzz: deps
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-o build-fuzz/fuzz_parse tests/fuzz/fuzz_parse.c sampler/parse.c sampler/report.c sampler/advice.c \
 		sampler/window.c sampler/snapshot.c \
-		sampler/pools.c sampler/elf.c sampler/cgroup.c sampler/procfs.c \
+		sampler/pools.c sampler/pools_maps.c sampler/elf.c sampler/cgroup.c sampler/procfs.c \
 		$(call pc,--libs,jansson) -lm -lpthread
 	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build-fuzz/corpus tests/fuzz/corpus

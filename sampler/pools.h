@@ -7,7 +7,8 @@
  * pool_lib_desc, one row per enum pool_lib, in pools.c): its names, how each of its
  * builds sizes its pool, which variables steer it, whether it is or uses an OpenMP
  * runtime. Expected sizes, the advice and the tuner's environment all read that table;
- * adding a library is adding a row (and how to recognise it to the rules in pools.c).
+ * adding a library is adding a row (and how to recognise it to the rules in
+ * pools_maps.c: its symbols or SONAME, and its file names).
  *
  * A mapped library is recognised by its contents first (elf.h: the symbols it defines,
  * its SONAME, the OpenMP runtime it needs, and what openblas_get_parallel() or BLIS's
