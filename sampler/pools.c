@@ -18,6 +18,7 @@ static const char *const var_names[TV_COUNT] = {
 	[TV_NUMEXPR_MAX_THREADS] = "NUMEXPR_MAX_THREADS",
 	[TV_POLARS_MAX_THREADS] = "POLARS_MAX_THREADS",
 	[TV_RAYON_NUM_THREADS] = "RAYON_NUM_THREADS",
+	[TV_BLOSC_NTHREADS] = "BLOSC_NTHREADS",
 	[TV_OMP_WAIT_POLICY] = "OMP_WAIT_POLICY",
 	[TV_OPENBLAS_THREAD_TIMEOUT] = "OPENBLAS_THREAD_TIMEOUT",
 	[TV_GOMP_SPINCOUNT] = "GOMP_SPINCOUNT",
@@ -96,20 +97,24 @@ static const struct pool_lib_desc libs[POOL_NLIBS] = {
 	/* one thread per CPU, whatever the environment */
 	[POOL_TBB] = { .lib = POOL_TBB, .name = "tbb", .title = "TBB",
 		.variants = VARIANTS({ .variant = NULL }) },
-	/* numexpr's default: the detected cores, at most NUMEXPR_MAX_THREADS (itself 64
-	 * when unset), and at most 16 without it */
+	/* numexpr's default (utils.py _init_num_threads, 2.7 to 2.8.4): the detected
+	 * cores, at most NUMEXPR_MAX_THREADS when set, and at most 8 when not */
 	[POOL_NUMEXPR] = { .lib = POOL_NUMEXPR, .name = "numexpr", .title = "numexpr",
 		.variants = VARIANTS(
 		{ .variant = NULL, .size_vars = VARS(TV_NUMEXPR_NUM_THREADS, TV_OMP_NUM_THREADS),
-		  .default_max = 16, .default_max_vars = VARS(TV_NUMEXPR_MAX_THREADS),
+		  .default_max = 8, .default_max_vars = VARS(TV_NUMEXPR_MAX_THREADS),
 		  .advice_vars = VARS(TV_NUMEXPR_NUM_THREADS) }) },
 	[POOL_POLARS] = { .lib = POOL_POLARS, .name = "polars", .title = "Polars",
 		.variants = VARIANTS(
 		{ .variant = NULL, .size_vars = VARS(TV_POLARS_MAX_THREADS, TV_RAYON_NUM_THREADS),
 		  .advice_vars = VARS(TV_POLARS_MAX_THREADS) }) },
-	/* no size coretop can tell from outside */
+	/* c-blosc reads BLOSC_NTHREADS at every call (blosc.c); python-blosc sets the
+	 * detected cores, at most 8, at import (blosc/__init__.py): its workers are that
+	 * many threads beside the caller */
 	[POOL_BLOSC] = { .lib = POOL_BLOSC, .name = "blosc", .title = "Blosc",
-		.unsized = true, .variants = VARIANTS({ .variant = NULL }) },
+		.variants = VARIANTS(
+		{ .variant = NULL, .size_vars = VARS(TV_BLOSC_NTHREADS), .default_max = 8,
+		  .advice_vars = VARS(TV_BLOSC_NTHREADS) }) },
 };
 
 static const enum thread_var no_vars[] = { TV_COUNT };

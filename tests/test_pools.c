@@ -204,7 +204,7 @@ static void other_libraries(void **state)
 
 	assert_int_equal(pools_expected_threads(&blis, &env, 8, &by), 1);
 	assert_int_equal(pools_expected_threads(&mkl, &env, 8, &by), 8);
-	assert_int_equal(pools_expected_threads(&ne, &env, 64, &by), 16);
+	assert_int_equal(pools_expected_threads(&ne, &env, 64, &by), 8); /* its "safe limit" */
 	assert_int_equal(pools_expected_threads(&pl, &env, 8, &by), 8);
 	SET(TV_OMP_NUM_THREADS, "2,1");  /* nested list: the outer level */
 	assert_int_equal(pools_expected_threads(&blis, &env, 8, &by), 2);
@@ -416,7 +416,7 @@ static void table_thread_vars(void **state)
 	static const char *const want[] = {
 		"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "MKL_NUM_THREADS",
 		"BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS",
-		"POLARS_MAX_THREADS", "RAYON_NUM_THREADS", NULL,
+		"POLARS_MAX_THREADS", "RAYON_NUM_THREADS", "BLOSC_NTHREADS", NULL,
 	};
 	const char *const *got = pools_thread_vars();
 	(void)state;

@@ -170,7 +170,7 @@ static void candidate_fields(void **state)
 
 	c = by_name(cands, "2x1");
 	env = json_object_get(c, "env");
-	assert_int_equal(json_object_size(env), 9);
+	assert_int_equal(json_object_size(env), 10);
 	assert_string_equal(json_string_value(json_object_get(env, "OMP_NUM_THREADS")), "1");
 	assert_string_equal(json_string_value(json_object_get(env, "RAYON_NUM_THREADS")), "1");
 	assert_int_equal(json_integer_value(json_object_get(c, "threads")), 1);

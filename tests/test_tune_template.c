@@ -143,10 +143,10 @@ static void env_sets_every_thread_variable(void **state)
 	assert_int_equal(tune_env_build(&env, base, 2, NULL), 0);
 	for (const char *const *v = pools_thread_vars(); *v; v++, n++)
 		assert_string_equal(env_get(&env, *v), "2");
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 	assert_string_equal(env_get(&env, "PATH"), "/usr/bin");
 	assert_string_equal(env_get(&env, "HOME"), "/root");
-	assert_int_equal(env.n, 2 + 9);
+	assert_int_equal(env.n, 2 + 10);
 	assert_null(env.v[env.n]);
 	/* The caller's environment is left alone. */
 	assert_string_equal(base[1], "OMP_NUM_THREADS=32");
