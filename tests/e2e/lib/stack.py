@@ -146,6 +146,7 @@ if kind in ("blas", "limited", "scipy", "numexpr", "blosc"):
         c = blosc.compress(x.tobytes(), typesize=8)
         blosc.decompress(c)
         steps["blosc"] = tasks()
+        python_nthreads = blosc.nthreads
         # c-blosc has no getter: set_nthreads returns the value it replaces
         now = blosc.set_nthreads(1)
         blosc.set_nthreads(now)
@@ -154,7 +155,7 @@ if kind in ("blas", "limited", "scipy", "numexpr", "blosc"):
         # blosc_decompress then read BLOSC_NTHREADS at every call, and it wins
         pools.append({"lib": "blosc", "variant": None, "threads": now, "expected": now,
                       "at_import": at_import,
-                      "live": steps["blosc"] - steps["blas"], "python_nthreads": blosc.nthreads,
+                      "live": steps["blosc"] - steps["blas"], "python_nthreads": python_nthreads,
                       "path": blosc.blosc_extension.__file__,
                       "source": "blosc.set_nthreads() return, blosc.nthreads at import"})
 elif kind == "blis":
