@@ -31,7 +31,7 @@ stacks_missing() {
 	command -v gcc >/dev/null || echo "gcc"
 	command -v clang >/dev/null || echo "clang"
 	# clang -fopenmp links LLVM's libomp
-	[ -e "$ARCH_LIB/libomp.so.5" ] || echo "libomp-dev"
+	ls /usr/lib/llvm-*/lib/libomp.so >/dev/null 2>&1 || echo "libomp-dev"
 }
 
 stacks_prepare() {
