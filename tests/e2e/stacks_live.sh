@@ -8,6 +8,16 @@
 # expected_threads, live_threads). Then 2 busy processes of the stacks where the name
 # misleads or the variable is not OPENBLAS_NUM_THREADS, on the 2 cores: the verdict is
 # oversubscribed or spinning, the advice sets the variable that sizes that pool.
+#
+# What the inside report holds per pool (tests/e2e/lib/stack.py): `threads` what the
+# library uses now (threadpoolctl's num_threads, numexpr.get_num_threads(), …),
+# `expected` what it took from the environment by its own rules, `live` its threads
+# alive now (the caller counted where it computes in the pool: OpenBLAS, OpenMP, BLIS;
+# not for numexpr and Blosc, whose callers wait). They differ where it matters: after
+# threadpool_limits(1) OpenBLAS uses 1, the environment said 2 and its worker stays
+# (the process keeps computing on one thread, so that shows from outside); BLIS's
+# pthread build starts its threads for each call and joins them (live 1); the libgomp
+# under BLIS says 2 but BLIS asks it for 1.
 . tests/e2e/lib.sh
 . tests/e2e/lib/stacks.sh
 missing=$(stacks_missing)
