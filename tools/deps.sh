@@ -32,6 +32,21 @@ if [ "${1:-}" = "--test" ]; then
 	# the second Debian build the live tests run numpy on
 	/usr/bin/python3 -c 'import threadpoolctl' >/dev/null 2>&1 || missing="$missing python3-threadpoolctl"
 	ls /usr/lib/*/openblas-openmp/libblas.so.3 >/dev/null 2>&1 || missing="$missing libopenblas0-openmp"
+	# stacks_live.sh runs every thread-pool stack a Debian machine has: the other
+	# builds of OpenBLAS and BLIS (numpy on BLIS takes the reference LAPACK), an OpenMP
+	# program from clang (LLVM's libomp) and from gcc, numexpr, Blosc, scipy
+	for v in pthread serial; do
+		ls /usr/lib/*/openblas-$v/libblas.so.3 >/dev/null 2>&1 || missing="$missing libopenblas0-$v"
+	done
+	for v in pthread openmp serial; do
+		ls /usr/lib/*/blis-$v/libblis.so.4 >/dev/null 2>&1 || missing="$missing libblis4-$v"
+	done
+	ls /usr/lib/*/lapack/liblapack.so.3 >/dev/null 2>&1 || missing="$missing liblapack3"
+	# what clang -fopenmp links (libomp-dev brings the runtime too)
+	ls /usr/lib/llvm-*/lib/libomp.so >/dev/null 2>&1 || missing="$missing libomp-dev"
+	for m in scipy numexpr blosc; do
+		/usr/bin/python3 -c "import $m" >/dev/null 2>&1 || missing="$missing python3-$m"
+	done
 	# the exported Slurm script runs on a private single-node Slurm
 	[ -x /usr/sbin/slurmctld ] || missing="$missing slurmctld"
 	[ -x /usr/sbin/slurmd ] || missing="$missing slurmd"
