@@ -264,7 +264,8 @@ static unsigned advice_vars(const struct group *g)
 	return vars;
 }
 
-/* The pool that matters most: the biggest known one, BLAS first on ties. */
+/* The pool that matters most: the biggest known one; on ties BLAS first, and a
+ * library before the OpenMP runtime it runs on (BLIS's OpenMP build beside libgomp). */
 static const struct group_pool *main_pool(const struct group *g)
 {
 	const struct group_pool *best = NULL;
@@ -273,7 +274,9 @@ static const struct group_pool *main_pool(const struct group *g)
 		const struct group_pool *gp = &g->pools[i];
 		if (pool_lib(gp->pool.lib)->unsized)
 			continue;
-		if (!best || gp->threads_max > best->threads_max)
+		if (!best || gp->threads_max > best->threads_max ||
+		    (gp->threads_max == best->threads_max && pool_lib(best->pool.lib)->omp_runtime &&
+		     !pool_lib(gp->pool.lib)->omp_runtime))
 			best = gp;
 	}
 	return best;

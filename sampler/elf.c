@@ -15,6 +15,9 @@
 #define DT_GNU_HASH_ 0x6ffffef5
 #define EHDR_SIZE    64
 #define PHDR_SIZE    56
+#define SHDR_SIZE    64
+#define SHNUM_MAX    256
+#define SCAN_CHUNK   (16u << 10)
 #define SYM_SIZE     24
 #define PHNUM_MAX    64
 #define DYN_MAX      (64u << 10)
@@ -56,6 +59,22 @@ int elf_parse_ehdr(const void *buf, size_t len, struct elf_file *f)
 	f->phnum = le16(b + 56);
 	if (f->phentsize != PHDR_SIZE || f->phnum == 0 || f->phnum > PHNUM_MAX)
 		return -EINVAL;
+	f->shoff = le64(b + 40);
+	f->shnum = le16(b + 58) == SHDR_SIZE ? le16(b + 60) : 0; /* no table, or another kind */
+	f->shstrndx = le16(b + 62);
+	return 0;
+}
+
+int elf_parse_shdr(const void *buf, size_t len, struct elf_shdr *sh)
+{
+	const unsigned char *b = buf;
+
+	if (len < SHDR_SIZE)
+		return -EINVAL;
+	sh->name = le32(b);
+	sh->type = le32(b + 4);
+	sh->offset = le64(b + 24);
+	sh->size = le64(b + 32);
 	return 0;
 }
 
@@ -374,6 +393,61 @@ static void read_symbols(struct reader *r, const struct elf_query *q, struct elf
 		out->symbols_read = false;
 }
 
+/* Where .rodata is: through the section headers and their names. 0 or < 0. */
+static int find_rodata(struct reader *r, uint64_t *off, uint64_t *size)
+{
+	unsigned char sh[SHDR_SIZE];
+	struct elf_shdr names, cur;
+	char name[16];
+
+	if (!r->f.shnum || r->f.shnum > SHNUM_MAX || r->f.shstrndx >= r->f.shnum)
+		return -ENOENT;
+	if (rd(r, r->f.shoff + (uint64_t)r->f.shstrndx * SHDR_SIZE, sh, sizeof(sh)) < 0)
+		return -EINVAL;
+	elf_parse_shdr(sh, sizeof(sh), &names);
+	for (uint16_t i = 1; i < r->f.shnum; i++) {
+		int n;
+
+		if (rd(r, r->f.shoff + (uint64_t)i * SHDR_SIZE, sh, sizeof(sh)) < 0)
+			return -EINVAL;
+		elf_parse_shdr(sh, sizeof(sh), &cur);
+		if (cur.name >= names.size || (n = rd_some(r, names.offset + cur.name, name, 8)) < 8)
+			continue;
+		if (memcmp(name, ".rodata", 8) == 0) {
+			*off = cur.offset;
+			*size = cur.size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Which of Q's strings .rodata holds, in overlapping chunks within ELF_SCAN_MAX. */
+static void read_strings(struct reader *r, const struct elf_query *q, struct elf_info *out)
+{
+	static const size_t overlap = 64; /* longer than any string asked */
+	unsigned char chunk[SCAN_CHUNK];
+	uint64_t off, size, done = 0;
+
+	if (!q->nstrings || !(out->defined & q->strings_if) || find_rodata(r, &off, &size) < 0 ||
+	    size > ELF_SCAN_MAX)
+		return;
+	while (done < size) {
+		size_t want = size - done < sizeof(chunk) ? (size_t)(size - done) : sizeof(chunk);
+		int n = r->src->read(r->src->ctx, off + done, chunk, want);
+
+		if (n <= 0 || (size_t)n > want)
+			return;
+		for (int i = 0; i < q->nstrings && i < 32; i++)
+			if (memmem(chunk, (size_t)n, q->strings[i], strlen(q->strings[i])))
+				out->has_string |= 1u << i;
+		if ((size_t)n < want || done + (uint64_t)n >= size)
+			break;
+		done += (uint64_t)n > overlap ? (uint64_t)n - overlap : (uint64_t)n;
+	}
+	out->strings_read = true;
+}
+
 int elf_inspect(const struct elf_src *src, const struct elf_query *q, struct elf_info *out)
 {
 	struct reader r = { .src = src, .strtab = -1, .symtab = -1 };
@@ -400,5 +474,6 @@ int elf_inspect(const struct elf_src *src, const struct elf_query *q, struct elf
 	r.symtab = r.d.symtab ? elf_offset_of(&r.f, r.d.symtab) : -1;
 	read_names(&r, out);
 	read_symbols(&r, q, out);
+	read_strings(&r, q, out);
 	return 0;
 }

@@ -12,7 +12,8 @@
  *
  * Bounds: at most ELF_READ_MAX bytes and ELF_READS_MAX reads per library (past them
  * the symbol lookups fail, the SONAME and DT_NEEDED still count); a library with no
- * GNU hash table (DT_HASH alone: toolchains before 2006) has no symbols read. Only 64-bit little-endian objects are read (x86-64,
+ * GNU hash table (DT_HASH alone: toolchains before 2006) has no symbols read; a
+ * search of .rodata, when asked, reads at most ELF_SCAN_MAX more. Only 64-bit little-endian objects are read (x86-64,
  * aarch64, ppc64le, riscv64, …): anything else is -ENOTSUP, and the caller falls back
  * to the file's name.
  *
@@ -30,6 +31,7 @@
 #define ELF_SYMS_MAX   32   /* symbols one query may ask for */
 #define ELF_NEEDED_MAX 16   /* DT_NEEDED entries kept */
 #define ELF_NAME_MAX   64   /* SONAME and DT_NEEDED names kept, truncated */
+#define ELF_SCAN_MAX   (1u << 20) /* bytes of .rodata searched for strings */
 
 /* Read LEN bytes at OFF into BUF: returns the bytes read (short at the end of the
  * file), or a negative errno. */
@@ -44,6 +46,12 @@ struct elf_query {
 	const char *const *symbols;
 	int nsymbols;           /* at most ELF_SYMS_MAX */
 	uint32_t probe;
+	/* Strings to look for in .rodata, only when one of the symbols in STRINGS_IF is
+	 * defined (a build that says which it is in no symbol: BLIS inside Debian's
+	 * libblas.so.3 reads BLIS_NUM_THREADS only when threaded). At most 32. */
+	const char *const *strings;
+	int nstrings;
+	uint32_t strings_if;
 };
 
 struct elf_info {
@@ -54,6 +62,8 @@ struct elf_info {
 	bool symbols_read;      /* a hash table was found and read: `defined` means it */
 	uint32_t defined;       /* bit i: symbols[i] is defined here (not an import) */
 	uint64_t values[ELF_SYMS_MAX]; /* for defined symbols: st_value, a link-time address */
+	bool strings_read;      /* .rodata was searched: `has_string` means it */
+	uint32_t has_string;    /* bit i: strings[i] is in .rodata */
 	uint64_t first_vaddr;   /* of the first PT_LOAD: run-time address - link-time one
 				 * = where offset 0 is mapped - first_vaddr */
 	int returns[ELF_SYMS_MAX]; /* for probed, defined symbols: the constant, or -1 */
@@ -75,8 +85,8 @@ bool elf_needs(const struct elf_info *info, const char *prefix);
 
 struct elf_file {
 	uint16_t machine;
-	uint64_t phoff;
-	uint16_t phnum, phentsize;
+	uint64_t phoff, shoff;
+	uint16_t phnum, phentsize, shnum, shstrndx;
 	int nloads;
 	struct { uint64_t vaddr, offset, filesz; } load[ELF_LOADS_MAX];
 	uint64_t dyn_off, dyn_size;     /* PT_DYNAMIC */
@@ -87,6 +97,14 @@ int elf_parse_ehdr(const void *buf, size_t len, struct elf_file *f);
 
 /* The program headers (phnum entries of phentsize at phoff): PT_LOAD and PT_DYNAMIC. */
 int elf_parse_phdrs(const void *buf, size_t len, struct elf_file *f);
+
+/* A section header (64 bytes): its name's offset in the section names, type, place. */
+struct elf_shdr {
+	uint32_t name, type;
+	uint64_t offset, size;
+};
+
+int elf_parse_shdr(const void *buf, size_t len, struct elf_shdr *sh);
 
 /* The file offset of virtual address VADDR (a PT_LOAD's file bytes), or -1. */
 int64_t elf_offset_of(const struct elf_file *f, uint64_t vaddr);

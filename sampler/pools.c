@@ -97,12 +97,12 @@ static const struct pool_lib_desc libs[POOL_NLIBS] = {
 	/* one thread per CPU, whatever the environment */
 	[POOL_TBB] = { .lib = POOL_TBB, .name = "tbb", .title = "TBB",
 		.variants = VARIANTS({ .variant = NULL }) },
-	/* numexpr's default (utils.py _init_num_threads, 2.7 to 2.8.4): the detected
-	 * cores, at most NUMEXPR_MAX_THREADS when set, and at most 8 when not */
+	/* numexpr's default (utils.py _init_num_threads, 2.7 to 2.8.4): NUMEXPR_MAX_THREADS
+	 * when set, else the detected cores, at most 8 */
 	[POOL_NUMEXPR] = { .lib = POOL_NUMEXPR, .name = "numexpr", .title = "numexpr",
-		.variants = VARIANTS(
+		.caller_waits = true, .variants = VARIANTS(
 		{ .variant = NULL, .size_vars = VARS(TV_NUMEXPR_NUM_THREADS, TV_OMP_NUM_THREADS),
-		  .default_max = 8, .default_max_vars = VARS(TV_NUMEXPR_MAX_THREADS),
+		  .default_max = 8, .default_vars = VARS(TV_NUMEXPR_MAX_THREADS),
 		  .advice_vars = VARS(TV_NUMEXPR_NUM_THREADS) }) },
 	[POOL_POLARS] = { .lib = POOL_POLARS, .name = "polars", .title = "Polars",
 		.variants = VARIANTS(
@@ -112,7 +112,7 @@ static const struct pool_lib_desc libs[POOL_NLIBS] = {
 	 * detected cores, at most 8, at import (blosc/__init__.py): its workers are that
 	 * many threads beside the caller */
 	[POOL_BLOSC] = { .lib = POOL_BLOSC, .name = "blosc", .title = "Blosc",
-		.variants = VARIANTS(
+		.caller_waits = true, .variants = VARIANTS(
 		{ .variant = NULL, .size_vars = VARS(TV_BLOSC_NTHREADS), .default_max = 8,
 		  .advice_vars = VARS(TV_BLOSC_NTHREADS) }) },
 };
@@ -283,22 +283,22 @@ int pools_expected_threads(const struct pool *p, const struct thread_env *env, i
 		return 1;
 	if (!env) {
 		/* only a build that reads no variable has a size without them */
-		if (vars_mask(v->size_vars) | vars_mask(v->default_max_vars))
+		if (vars_mask(v->size_vars) | vars_mask(v->default_vars))
 			return -1;
 		return default_threads(v->default_max, cpus);
 	}
 	n = first_count(env, v->size_vars, by);
 	if (n > 0)
 		return v->capped && n > cpus ? cpus : n;
-	n = first_count(env, v->default_max_vars, by);
-	return default_threads(n > 0 ? n : v->default_max, cpus);
+	n = first_count(env, v->default_vars, by);
+	return n > 0 ? n : default_threads(v->default_max, cpus);
 }
 
 unsigned pools_relevant_vars(const struct pool *p)
 {
 	const struct pool_variant_desc *v = pool_variant(p);
 
-	return vars_mask(v->size_vars) | vars_mask(v->default_max_vars) | vars_mask(v->wait_vars);
+	return vars_mask(v->size_vars) | vars_mask(v->default_vars) | vars_mask(v->wait_vars);
 }
 
 bool pool_waits_by_omp_policy(const struct pool *p)
@@ -329,7 +329,9 @@ long pools_live_threads(const struct pool *pools, int n, const struct pool *p, l
 		return -1;
 	for (int i = 0; i < n; i++)
 		if (!libs[pools[i].lib].threadless && !pool_variant(&pools[i])->serial &&
-		    !share_threads(&pools[i], p))
+		    pools[i].live_size != 1 && !share_threads(&pools[i], p))
 			return -1;
+	if (libs[p->lib].caller_waits)
+		return nthreads > 1 ? nthreads - 1 : 1;
 	return nthreads;
 }

@@ -109,10 +109,10 @@ int pools_identify(const struct elf_info *info, struct pool_id *id);
 /*
  * The threads P's library runs in a process with NTHREADS threads and the pools
  * POOLS[0..N): the size it says it runs at (P->live_size, read from the process), else
- * the process's threads when no other pool there starts threads of its own (a library
- * built on OpenMP and its runtime share theirs), the calling thread included as in
- * pools_expected_threads(); -1 when that cannot be told (two pools with threads of
- * their own, a library with no size of its own).
+ * the process's threads when no other pool there runs threads of its own (a library
+ * built on OpenMP and its runtime share theirs; one that says it runs 1 has none),
+ * counted as pools_expected_threads() counts (the computing caller included); -1 when
+ * that cannot be told (two pools with threads of their own, a library with no size).
  */
 long pools_live_threads(const struct pool *pools, int n, const struct pool *p, long nthreads);
 
@@ -153,8 +153,9 @@ int pools_parse_environ(const char *buf, size_t len, struct thread_env *out);
  *
  * Size when the environment is known: 1 for a serial build; else the first variable of
  * size_vars that holds a positive count (capped at the allowed CPUs when `capped`);
- * else one thread per allowed CPU, at most default_max (when > 0) or, when it holds a
- * count, the first variable of default_max_vars. A build that reads no variable has
+ * else the first of default_vars that holds one, as it is (numexpr starts
+ * NUMEXPR_MAX_THREADS threads when that is set, whatever the cores); else one thread
+ * per allowed CPU, at most default_max (when > 0). A build that reads no variable has
  * its size even when the environment is unknown.
  */
 struct pool_variant_desc {
@@ -164,7 +165,7 @@ struct pool_variant_desc {
 	bool capped;
 	const enum thread_var *size_vars;   /* in the order the library reads them */
 	int default_max;
-	const enum thread_var *default_max_vars;
+	const enum thread_var *default_vars;
 	const enum thread_var *advice_vars; /* what the advice tells a person to set */
 	const enum thread_var *wait_vars;   /* steer how its idle workers wait */
 };
@@ -185,6 +186,9 @@ struct pool_lib_desc {
 	/* Starts no threads of its own (FlexiBLAS: its backend does), so the threads a
 	 * process runs can still be told apart from it. */
 	bool threadless;
+	/* Its pool of N is N workers beside a caller that waits (numexpr, Blosc), not
+	 * N - 1 beside one that computes (OpenBLAS, OpenMP). */
+	bool caller_waits;
 	/* Its builds; the last one has variant NULL and serves any build not listed. */
 	const struct pool_variant_desc *variants;
 };

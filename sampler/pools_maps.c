@@ -23,7 +23,7 @@ enum {
 	SYM_OB_PARALLEL, SYM_OB_CONFIG = SYM_OB_PARALLEL + 4, SYM_OB_THREAD_INIT = SYM_OB_CONFIG + 4,
 	SYM_BLI_OPENMP, SYM_BLI_PTHREADS, SYM_MKL, SYM_MKL_UPPER, SYM_KMPC_FORK,
 	SYM_GOMP_PARALLEL, SYM_FLEXIBLAS, SYM_TBB, SYM_TBB_OLD, SYM_BLOSC, SYM_BLOSC2,
-	SYM_NUMEXPR, SYM_POLARS, SYM_OB_CPU_NUMBER, SYM_COUNT
+	SYM_NUMEXPR, SYM_POLARS, SYM_OB_CPU_NUMBER, SYM_GEMM_BATCH, SYM_COUNT
 };
 
 static const char *const elf_symbols[SYM_COUNT] = {
@@ -44,7 +44,13 @@ static const char *const elf_symbols[SYM_COUNT] = {
 	[SYM_POLARS] = "PyInit_polars",
 	/* the size OpenBLAS's threaded builds run at now (memory.c, blas_server*.c) */
 	[SYM_OB_CPU_NUMBER] = "blas_cpu_number",
+	/* BLIS's BLAS interface: Debian's blis-pthread/libblas.so.3 and its kin
+	 * export no bli_ symbol. MKL has it too, and is told first. */
+	[SYM_GEMM_BATCH] = "dgemm_batch_",
 };
+
+/* What a threaded BLIS reads and a serial one does not (frame/thread/bli_thread.c). */
+static const char *const elf_strings[] = { "BLIS_NUM_THREADS" };
 
 #define BIT(i) (1u << (i))
 #define BITS4(i) (BIT(i) | BIT((i) + 1) | BIT((i) + 2) | BIT((i) + 3))
@@ -52,6 +58,7 @@ static const char *const elf_symbols[SYM_COUNT] = {
 static const struct elf_query elf_query = {
 	.symbols = elf_symbols, .nsymbols = SYM_COUNT,
 	.probe = BITS4(SYM_OB_PARALLEL) | BIT(SYM_BLI_OPENMP) | BIT(SYM_BLI_PTHREADS),
+	.strings = elf_strings, .nstrings = 1, .strings_if = BIT(SYM_GEMM_BATCH),
 };
 
 const struct elf_query *pools_elf_query(void)
@@ -91,10 +98,22 @@ static const char *blis_build(const struct elf_info *e)
 	return needs_omp_runtime(e) ? "openmp" : NULL;
 }
 
+/* BLIS built into a BLAS interface library: the OpenMP runtime it needs, else whether
+ * it reads BLIS_NUM_THREADS at all. */
+static const char *blis_blas_build(const struct elf_info *e)
+{
+	if (needs_omp_runtime(e))
+		return "openmp";
+	if (!e->strings_read)
+		return NULL;
+	return e->has_string & 1 ? "pthread" : "serial";
+}
+
 /*
  * Tried in order; a row matches when the library defines one of `syms` (none asked:
- * any) and its SONAME starts with `soname` (NULL: any). The variant is `variant`, or
- * what `build` reads from the library.
+ * any), its SONAME starts with `soname` (NULL: any) and it does not need `not_needed`
+ * (a wrapper around another library, which is mapped beside it and told itself). The
+ * variant is `variant`, or what `build` reads from the library.
  */
 struct elf_rule {
 	enum pool_lib lib;
@@ -102,25 +121,28 @@ struct elf_rule {
 	const char *soname;
 	const char *variant;
 	const char *(*build)(const struct elf_info *e);
+	const char *not_needed;
 };
 
 static const struct elf_rule elf_rules[] = {
-	{ POOL_OPENBLAS, BITS4(SYM_OB_PARALLEL) | BITS4(SYM_OB_CONFIG), NULL, NULL, openblas_build },
-	{ POOL_BLIS, BIT(SYM_BLI_OPENMP) | BIT(SYM_BLI_PTHREADS), NULL, NULL, blis_build },
+	{ POOL_OPENBLAS, BITS4(SYM_OB_PARALLEL) | BITS4(SYM_OB_CONFIG), NULL, NULL, openblas_build, NULL },
+	{ POOL_BLIS, BIT(SYM_BLI_OPENMP) | BIT(SYM_BLI_PTHREADS), NULL, NULL, blis_build, NULL },
 	/* MKL's threading layers are libraries of their own (Intel's link line advisor) */
-	{ POOL_MKL, 0, "libmkl_gnu_thread", "gomp", NULL },
-	{ POOL_MKL, 0, "libmkl_intel_thread", "intel", NULL },
-	{ POOL_MKL, 0, "libmkl_sequential", "sequential", NULL },
-	{ POOL_MKL, 0, "libmkl_tbb_thread", "tbb", NULL },
-	{ POOL_MKL, BIT(SYM_MKL) | BIT(SYM_MKL_UPPER), NULL, NULL, NULL },
-	{ POOL_OPENMP, BIT(SYM_KMPC_FORK), "libiomp5", "intel", NULL },
-	{ POOL_OPENMP, BIT(SYM_KMPC_FORK), NULL, "llvm", NULL },
-	{ POOL_OPENMP, BIT(SYM_GOMP_PARALLEL), NULL, "gomp", NULL },
-	{ POOL_FLEXIBLAS, BIT(SYM_FLEXIBLAS), NULL, NULL, NULL },
-	{ POOL_TBB, BIT(SYM_TBB) | BIT(SYM_TBB_OLD), NULL, NULL, NULL },
-	{ POOL_BLOSC, BIT(SYM_BLOSC) | BIT(SYM_BLOSC2), NULL, NULL, NULL },
-	{ POOL_NUMEXPR, BIT(SYM_NUMEXPR), NULL, NULL, NULL },
-	{ POOL_POLARS, BIT(SYM_POLARS), NULL, NULL, NULL },
+	{ POOL_MKL, 0, "libmkl_gnu_thread", "gomp", NULL, NULL },
+	{ POOL_MKL, 0, "libmkl_intel_thread", "intel", NULL, NULL },
+	{ POOL_MKL, 0, "libmkl_sequential", "sequential", NULL, NULL },
+	{ POOL_MKL, 0, "libmkl_tbb_thread", "tbb", NULL, NULL },
+	{ POOL_MKL, BIT(SYM_MKL) | BIT(SYM_MKL_UPPER), NULL, NULL, NULL, NULL },
+	{ POOL_MKL, 0, "libmkl_", NULL, NULL, NULL },
+	{ POOL_BLIS, BIT(SYM_GEMM_BATCH), NULL, NULL, blis_blas_build, "libopenblas" },
+	{ POOL_OPENMP, BIT(SYM_KMPC_FORK), "libiomp5", "intel", NULL, NULL },
+	{ POOL_OPENMP, BIT(SYM_KMPC_FORK), NULL, "llvm", NULL, NULL },
+	{ POOL_OPENMP, BIT(SYM_GOMP_PARALLEL), NULL, "gomp", NULL, NULL },
+	{ POOL_FLEXIBLAS, BIT(SYM_FLEXIBLAS), NULL, NULL, NULL, NULL },
+	{ POOL_TBB, BIT(SYM_TBB) | BIT(SYM_TBB_OLD), NULL, NULL, NULL, NULL },
+	{ POOL_BLOSC, BIT(SYM_BLOSC) | BIT(SYM_BLOSC2), NULL, NULL, NULL, NULL },
+	{ POOL_NUMEXPR, BIT(SYM_NUMEXPR), NULL, NULL, NULL, NULL },
+	{ POOL_POLARS, BIT(SYM_POLARS), NULL, NULL, NULL, NULL },
 };
 
 int pools_identify(const struct elf_info *info, struct pool_id *id)
@@ -133,6 +155,8 @@ int pools_identify(const struct elf_info *info, struct pool_id *id)
 		if (!r->syms && !r->soname)
 			continue;
 		if (r->soname && strncmp(info->soname, r->soname, strlen(r->soname)) != 0)
+			continue;
+		if (r->not_needed && elf_needs(info, r->not_needed))
 			continue;
 		id->lib = r->lib;
 		id->variant = r->build ? r->build(info) : r->variant;
@@ -428,6 +452,13 @@ int pools_parse_maps(const char *buf, size_t len, pools_ident_fn ident, void *ct
 		}
 		p = eol + 1;
 	}
+	/* in enum order, as every list of pools is shown; the maps' order stays for ties */
+	for (int i = 1; i < out->n; i++)
+		for (int k = i; k > 0 && out->p[k - 1].lib > out->p[k].lib; k--) {
+			struct pool tmp = out->p[k];
+			out->p[k] = out->p[k - 1];
+			out->p[k - 1] = tmp;
+		}
 	return 0;
 }
 

@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include "sampler/elf.h"
 #include "sampler/pools.h"
 
 #define FIX "tests/fixtures/pools/"
@@ -319,14 +322,14 @@ static void table_rows(void **state)
 			for (const struct pool_variant_desc *w = d->variants; w < v && v->variant; w++)
 				assert_string_not_equal(w->variant, v->variant);
 			list_len(v->size_vars);
-			list_len(v->default_max_vars);
+			list_len(v->default_vars);
 			list_len(v->wait_vars);
 			/* what the advice names sizes the pool */
 			for (int k = 0; k < list_len(v->advice_vars); k++)
 				assert_true(in_list(v->size_vars, v->advice_vars[k]));
 			if (d->unsized)
 				assert_int_equal(list_len(v->size_vars) + list_len(v->advice_vars) +
-						 list_len(v->default_max_vars) + list_len(v->wait_vars), 0);
+						 list_len(v->default_vars) + list_len(v->wait_vars), 0);
 			if (!v->variant)
 				break;
 		}
@@ -447,13 +450,117 @@ static void live_threads(void **state)
 	assert_int_equal(pools_live_threads(two, 2, &two[1], 3), 3);
 	two[0] = pth, two[1] = ne;  /* two pools of threads: which is which is not known */
 	assert_int_equal(pools_live_threads(two, 2, &two[0], 5), -1);
-	two[0] = ser, two[1] = ne;  /* a serial BLAS starts none */
-	assert_int_equal(pools_live_threads(two, 2, &two[1], 5), 5);
+	two[0] = ser, two[1] = ne;  /* a serial BLAS starts none; numexpr's caller waits */
+	assert_int_equal(pools_live_threads(two, 2, &two[1], 5), 4);
+	assert_int_equal(pools_live_threads(two, 2, &two[1], 1), 1);
+	two[0] = pth, two[1] = ne;  /* nor does a threaded one that says it runs 1 */
+	two[0].live_size = 1;
+	assert_int_equal(pools_live_threads(two, 2, &two[1], 3), 2);
+	assert_int_equal(pools_live_threads(two, 2, &two[0], 3), 1);
 	two[0] = fb, two[1] = pth;  /* FlexiBLAS's threads are its backend's */
 	assert_int_equal(pools_live_threads(two, 2, &two[1], 2), 2);
 	assert_int_equal(pools_live_threads(two, 2, &two[0], 2), -1);
 	two[0] = bl, two[1] = pth;  /* Blosc starts threads of a size coretop cannot tell */
 	assert_int_equal(pools_live_threads(two, 2, &two[1], 4), -1);
+}
+
+/* ---- every captured stack ---------------------------------------------------- */
+
+static int src_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	ssize_t n = pread(*(int *)ctx, buf, len, (off_t)off);
+
+	return n < 0 ? -errno : (int)n;
+}
+
+/*
+ * A capture's libraries told by their contents, read from this machine: Debian's own
+ * where the capture mapped them, and for the copies (/tmp/coretop-stacks/…, gone since)
+ * the Debian files they were copied from: the OpenMP build of OpenBLAS and its
+ * libblas.so.3 and liblapack.so.3.
+ */
+static int ident_here(void *ctx, const struct maps_file *f, struct pool_id *id)
+{
+	char path[512];
+	struct elf_info info;
+	struct elf_src src = { src_read, NULL };
+	const char *base = f->path + f->path_len;
+	int fd, r;
+
+	(void)ctx;
+	while (base > f->path && base[-1] != '/')
+		base--;
+	if (f->path_len > 18 && memcmp(f->path, "/tmp/coretop-stacks", 19) == 0)
+		snprintf(path, sizeof(path), "/usr/lib/x86_64-linux-gnu/openblas-openmp/%s",
+			 strncmp(base, "libblas", 7) == 0 ? "libblas.so.3" :
+			 strncmp(base, "liblapack", 9) == 0 ? "liblapack.so.3" : "libopenblasp-r0.3.21.so");
+	else
+		snprintf(path, sizeof(path), "%.*s", (int)f->path_len, f->path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	src.ctx = &fd;
+	r = elf_inspect(&src, pools_elf_query(), &info);
+	close(fd);
+	return r < 0 ? r : pools_identify(&info, id);
+}
+
+/* The captures that have an inside report (tests/fixtures/pools/README.md). */
+static const char *const captured[] = {
+	"openblas-openmp-omp1", "openblas-openmp-ob1", "openblas-serial", "copy-own", "copy-conda",
+	"copy-conda-omp1", "copy-conda-ob1", "copy-pip", "copy-pip-omp1", "blis-pthread",
+	"blis-pthread-2", "blis-openmp", "blis-openmp-2", "omp-clang", "omp-clang-3", "omp-gcc",
+	"numexpr", "numexpr-max4", "numexpr-omp1", "blosc", "blosc-nt1", "scipy",
+	"openblas-limited",
+};
+
+/* Every pool the subject reported from inside is one coretop tells from outside,
+ * with its library, build and size by the library's rules; and no other. */
+static void captured_stacks(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(captured) / sizeof(*captured); k++) {
+		char path[256], *b;
+		size_t len, i;
+		struct pool_set ps;
+		struct thread_env env;
+		json_error_t err;
+		json_t *j, *w;
+
+		b = slurp(captured[k], ".maps", &len);
+		assert_int_equal(pools_parse_maps(b, len, ident_here, NULL, &ps), 0);
+		free(b);
+		b = slurp(captured[k], ".environ", &len);
+		pools_parse_environ(b, len, &env);
+		free(b);
+		snprintf(path, sizeof(path), FIX "%s.inside.json", captured[k]);
+		j = json_load_file(path, 0, &err);
+		assert_non_null(j);
+		if ((int)json_array_size(json_object_get(j, "pools")) != ps.n)
+			fail_msg("%s: %d pools, inside %zu", captured[k], ps.n,
+				 json_array_size(json_object_get(j, "pools")));
+		json_array_foreach(json_object_get(j, "pools"), i, w) {
+			const char *lib = json_string_value(json_object_get(w, "lib"));
+			const char *var = json_string_value(json_object_get(w, "variant"));
+			const struct pool *p = NULL;
+			enum thread_var by;
+			int n;
+
+			for (int q = 0; q < ps.n; q++)
+				if (strcmp(pool_lib_name(ps.p[q].lib), lib) == 0)
+					p = &ps.p[q];
+			if (!p)
+				fail_msg("%s: no %s pool", captured[k], lib);
+			if (var ? !p->variant || strcmp(p->variant, var) : p->variant != NULL)
+				fail_msg("%s: %s variant %s, inside %s", captured[k], lib,
+					 p->variant ? p->variant : "null", var ? var : "null");
+			/* captured on 2 CPUs */
+			n = pools_expected_threads(p, &env, 2, &by);
+			if (n != (int)json_integer_value(json_object_get(w, "expected")))
+				fail_msg("%s: %s expected %d threads, inside %d", captured[k], lib, n,
+					 (int)json_integer_value(json_object_get(w, "expected")));
+		}
+		json_decref(j);
+	}
 }
 
 int main(void)
@@ -472,6 +579,7 @@ int main(void)
 		cmocka_unit_test(table_size_vars),
 		cmocka_unit_test(table_thread_vars),
 		cmocka_unit_test(live_threads),
+		cmocka_unit_test(captured_stacks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

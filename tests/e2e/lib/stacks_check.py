@@ -13,6 +13,7 @@
 #       the group of PID is oversubscribed or spinning, has a LIB pool of that VARIANT
 #       (what the advice speaks of), and its advice sets VAR
 import json
+import os
 import re
 import sys
 
@@ -40,6 +41,33 @@ def show(v):
 def row(p, keys):
     return "(" + ",".join([p.get("lib") or "?", show(p.get("variant"))] +
                           [show(p[k]) if k in p else "-" for k in keys]) + ")"
+
+
+def family(p):
+    """Pools that share threads: a library built on OpenMP and its runtime."""
+    return "openmp" if p["lib"] == "openmp" or p["variant"] == "openmp" else p["lib"]
+
+
+def want_counts(w, pools):
+    """What coretop's counts of pool W must be, from the inside report of its process:
+    `threads` and `expected_threads` are the size by the library's rules (the inside
+    `expected`); `live_threads` is the size it runs at now: for OpenBLAS's threaded
+    builds the one it says (coretop reads blas_cpu_number from the process, as root),
+    else the threads it has alive, counted with a computing caller (numexpr's and
+    Blosc's wait, so at least 1) -- and unknown (null) where another pool of the
+    process runs threads of its own."""
+    out = [("threads", w["expected"], "the library's rules"),
+           ("expected_threads", w["expected"], "the library's rules")]
+    others = [p for p in pools if family(p) != family(w) and (p["threads"] or 0) > 1]
+    if w["lib"] == "openblas" and w["variant"] in ("pthread", "openmp") and os.getuid() == 0:
+        out.append(("live_threads", w["threads"], "OpenBLAS's own count"))
+    elif others:
+        out.append(("live_threads", None, "another pool has threads of its own"))
+    elif w["lib"] in ("numexpr", "blosc"):
+        out.append(("live_threads", max(w["live"], 1), "its workers"))
+    else:
+        out.append(("live_threads", w["live"], "its threads alive"))
+    return out
 
 
 def check_pools(sample, d, names):
@@ -85,11 +113,11 @@ def check_stack(sample, d, name, fails):
         if c.get("variant") != w["variant"]:
             fails.append(f"{what} variant {c.get('variant')}, inside {w['variant']} ({w['path']})")
         for k in FIELDS:
-            v = w[INSIDE[k]]
             if k not in c:
                 absent.add(k)
-            elif v is not None and c[k] != v:
-                fails.append(f"{what} {k} {show(c[k])}, inside {v}")
+        for k, v, why in want_counts(w, want):
+            if k in c and c[k] != v and not (v is None and c[k] is None):
+                fails.append(f"{what} {k} {show(c[k])}, inside {show(v)} ({why})")
     for c in left:
         fails.append(f"{name}: coretop shows a {c.get('lib')} {c.get('variant')} pool"
                      f" ({c.get('path')}) the process does not have")
