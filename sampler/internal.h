@@ -94,6 +94,8 @@ struct tproc {
 	struct pool_set *pools;   /* NULL: maps not read or unreadable */
 	double pools_read_at;
 	double sizes_read_at;     /* when the pools' live sizes were read; < 0: due */
+	bool sizes_denied;        /* its memory may not be read: not asked again (an LSM
+				   * would log every refusal) */
 	bool pools_stale;         /* thread count changed since maps were read */
 	struct thread_env *env;   /* NULL: environ unreadable */
 	int cg;                   /* index into sampler.cgroups; -1 unknown */

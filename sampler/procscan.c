@@ -219,7 +219,8 @@ static void read_pool_sizes(struct sampler *s, struct tproc *p, double now)
 	char path[64];
 	int fd = -1;
 
-	if (!p->pools || (p->sizes_read_at >= 0 && now - p->sizes_read_at < MAPS_EVERY))
+	if (!p->pools || p->sizes_denied ||
+	    (p->sizes_read_at >= 0 && now - p->sizes_read_at < MAPS_EVERY))
 		return;
 	p->sizes_read_at = now;
 	for (int i = 0; i < p->pools->n; i++) {
@@ -230,8 +231,10 @@ static void read_pool_sizes(struct sampler *s, struct tproc *p, double now)
 			continue;
 		if (fd < 0) {
 			snprintf(path, sizeof(path), "%d/mem", (int)p->pid);
-			if ((fd = procfs_open(s->rootfd, path)) < 0)
+			if ((fd = procfs_open(s->rootfd, path)) < 0) {
+				p->sizes_denied = fd == -EACCES || fd == -EPERM;
 				return;
+			}
 		}
 		pl->live_size = pread(fd, &v, sizeof(v), (off_t)pl->size_addr) == (ssize_t)sizeof(v) &&
 					v > 0 && v < 100000 ? v : -1;
