@@ -356,10 +356,12 @@ static int probe(struct reader *r, uint64_t value)
 {
 	unsigned char code[16];
 	int64_t off = elf_offset_of(&r->f, value);
+	int n;
 
-	if (off < 0 || rd(r, (uint64_t)off, code, sizeof(code)) < 0)
+	/* a short function may end the file: what there is can still be read */
+	if (off < 0 || (n = rd_some(r, (uint64_t)off, code, sizeof(code))) <= 0)
 		return -1;
-	return elf_const_return(r->f.machine, code, sizeof(code));
+	return elf_const_return(r->f.machine, code, (size_t)n);
 }
 
 static void read_symbols(struct reader *r, const struct elf_query *q, struct elf_info *out)
