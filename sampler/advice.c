@@ -468,11 +468,6 @@ static void fewer_procs(const struct judging *j, int threads, char *out, size_t 
 		snprintf(out, cap, "run at most %d at once", n);
 }
 
-static bool vars_named(const char *fix)
-{
-	return strncmp(fix, "set ", 4) == 0;
-}
-
 /*
  * What to change: the variables to set to PER threads, but never one the members run
  * with already (joblib's loky backend sets them in its workers); when all are, fewer
@@ -483,17 +478,19 @@ static void fix_words(const struct group *g, const struct judging *j,
 {
 	unsigned vars = advice_vars(g);
 	size_t len = 0;
+	bool named;
 
 	fix[0] = '\0';
 	for (int v = 0; v < TV_COUNT; v++)
 		if ((vars & (1u << v)) && !already_within(g, (enum thread_var)v, per))
 			len += (size_t)snprintf(fix + len, len < cap ? cap - len : 0, "%s%s=%d",
 						len ? " " : "set ", thread_var_name(v), per);
-	if (len == 0)
+	named = len > 0;
+	if (!named)
 		fewer_procs(j, gp->threads_max, fix, cap);
 	len = strlen(fix);
 	if (g->verdict == VERDICT_SPINNING && omp_waiting_pool(g) && !passive_wait(g))
-		snprintf(fix + len, cap - len, "%s", vars_named(fix) ? " OMP_WAIT_POLICY=passive"
+		snprintf(fix + len, cap - len, "%s", named ? " OMP_WAIT_POLICY=passive"
 				     : ", and set OMP_WAIT_POLICY=passive");
 }
 
