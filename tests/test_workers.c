@@ -76,29 +76,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct sampler *open_tree(struct tree *t, enum group_by by)
-{
-	struct sampler_config cfg = { .proc_root = t->root, .clock = tree_clock, .clock_ctx = t,
-				      .detail = SAMPLE_THREAD_STAT, .group_by = by };
-	int err = 0;
-	struct sampler *s = sampler_new(&cfg, &err);
-
-	assert_non_null(s);
-	return s;
-}
-
-static const struct proc_info *find_proc(const struct snapshot *snap, pid_t pid)
-{
-	for (size_t i = 0; i < snap->nprocs; i++)
-		if (snap->procs[i].pid == pid)
-			return &snap->procs[i];
-	return NULL;
-}
-
 /* The group of PID, by key. */
 static const char *key_of(const struct snapshot *snap, pid_t pid)
 {
-	const struct proc_info *p = find_proc(snap, pid);
+	const struct proc_info *p = tree_proc(snap, pid);
 
 	assert_non_null(p);
 	return snap->groups[p->group].key;
@@ -125,7 +106,7 @@ static struct snapshot *one_group(struct sampler *s, const char *key, int nprocs
 static void fork_workers_join_their_job(void **state)
 {
 	struct tree *t = *state;
-	struct sampler *s = open_tree(t, GROUP_JOB);
+	struct sampler *s = tree_sampler(t, GROUP_JOB);
 	struct snapshot *snap;
 	const struct group *g;
 	char path[128];
@@ -134,9 +115,9 @@ static void fork_workers_join_their_job(void **state)
 	PROC(t, 302, 300, "python3", PY, RUN_PY);
 	snap = one_group(s, JOB, 3, (const int[]){ 300, 301, 302, 0 });
 	assert_null(snapshot_group(snap, "300/python3 run.py"));
-	assert_int_equal(find_proc(snap, 300)->nworkers, 2);
-	assert_int_equal(find_proc(snap, 300)->worker, WORKER_NONE);
-	assert_int_equal(find_proc(snap, 301)->worker, WORKER_FORK);
+	assert_int_equal(tree_proc(snap, 300)->nworkers, 2);
+	assert_int_equal(tree_proc(snap, 300)->worker, WORKER_NONE);
+	assert_int_equal(tree_proc(snap, 301)->worker, WORKER_FORK);
 	snapshot_free(snap);
 	/* the workers compute: their CPU is the job's */
 	t->now += 2;
@@ -168,16 +149,16 @@ static void fork_workers_join_their_job(void **state)
 static void spawn_workers_and_their_tracker(void **state)
 {
 	struct tree *t = *state;
-	struct sampler *s = open_tree(t, GROUP_JOB);
+	struct sampler *s = tree_sampler(t, GROUP_JOB);
 	struct snapshot *snap;
 
 	PROC(t, 310, 300, "python3", PY, TRACKER);
 	PROC(t, 311, 300, "python3", PY, SPAWN);
 	PROC(t, 312, 300, "python3", PY, SPAWN);
 	snap = one_group(s, JOB, 4, (const int[]){ 300, 310, 311, 312, 0 });
-	assert_int_equal(find_proc(snap, 300)->nworkers, 2);
-	assert_int_equal(find_proc(snap, 310)->worker, WORKER_TRACKER);
-	assert_int_equal(find_proc(snap, 311)->worker, WORKER_SPAWN);
+	assert_int_equal(tree_proc(snap, 300)->nworkers, 2);
+	assert_int_equal(tree_proc(snap, 310)->worker, WORKER_TRACKER);
+	assert_int_equal(tree_proc(snap, 311)->worker, WORKER_SPAWN);
 	assert_null(snapshot_group(snap, "300/python3.11 -c"));
 	snapshot_free(snap);
 	sampler_free(s);
@@ -187,7 +168,7 @@ static void spawn_workers_and_their_tracker(void **state)
 static void forkserver_and_its_forks(void **state)
 {
 	struct tree *t = *state;
-	struct sampler *s = open_tree(t, GROUP_JOB);
+	struct sampler *s = tree_sampler(t, GROUP_JOB);
 	struct snapshot *snap;
 
 	PROC(t, 320, 300, "python3", PY, TRACKER);
@@ -195,11 +176,11 @@ static void forkserver_and_its_forks(void **state)
 	PROC(t, 322, 321, "python3", PY, FORKSERVER);
 	PROC(t, 323, 321, "python3", PY, FORKSERVER);
 	snap = one_group(s, JOB, 5, (const int[]){ 300, 320, 321, 322, 323, 0 });
-	assert_int_equal(find_proc(snap, 321)->worker, WORKER_FORKSERVER);
-	assert_int_equal(find_proc(snap, 322)->worker, WORKER_FORK);
+	assert_int_equal(tree_proc(snap, 321)->worker, WORKER_FORKSERVER);
+	assert_int_equal(tree_proc(snap, 322)->worker, WORKER_FORK);
 	/* the workers work for the job, not for the server */
-	assert_int_equal(find_proc(snap, 300)->nworkers, 2);
-	assert_int_equal(find_proc(snap, 321)->nworkers, 0);
+	assert_int_equal(tree_proc(snap, 300)->nworkers, 2);
+	assert_int_equal(tree_proc(snap, 321)->nworkers, 0);
 	snapshot_free(snap);
 	sampler_free(s);
 }
@@ -208,7 +189,7 @@ static void forkserver_and_its_forks(void **state)
 static void loky_workers_and_trackers(void **state)
 {
 	struct tree *t = *state;
-	struct sampler *s = open_tree(t, GROUP_JOB);
+	struct sampler *s = tree_sampler(t, GROUP_JOB);
 	struct snapshot *snap;
 
 	PROC(t, 330, 300, "python3", PY, LOKY_TRACKER);
@@ -216,11 +197,11 @@ static void loky_workers_and_trackers(void **state)
 	PROC(t, 332, 300, "python3", PY, LOKY(1));
 	PROC(t, 333, 300, "python3", PY, LOKY(2));
 	snap = one_group(s, JOB, 5, (const int[]){ 300, 330, 331, 332, 333, 0 });
-	assert_int_equal(find_proc(snap, 332)->worker, WORKER_LOKY);
-	assert_int_equal(find_proc(snap, 330)->worker, WORKER_TRACKER);
-	assert_int_equal(find_proc(snap, 300)->nworkers, 2);
+	assert_int_equal(tree_proc(snap, 332)->worker, WORKER_LOKY);
+	assert_int_equal(tree_proc(snap, 330)->worker, WORKER_TRACKER);
+	assert_int_equal(tree_proc(snap, 300)->nworkers, 2);
 	/* a worker's program is its job's: the group is one program */
-	assert_string_equal(find_proc(snap, 333)->program, "python3 run.py");
+	assert_string_equal(tree_proc(snap, 333)->program, "python3 run.py");
 	snapshot_free(snap);
 	sampler_free(s);
 }
@@ -245,11 +226,11 @@ static void workers_of_jobs_under_a_launcher(void **state)
 	PROC(t, 411, 410, "python3", PY, SPAWN);
 	PROC(t, 412, 410, "python3", PY, SPAWN);
 	PROC(t, 413, 410, "python3", PY, TRACKER);
-	s = open_tree(t, GROUP_JOB);
+	s = tree_sampler(t, GROUP_JOB);
 	snap = one_group(s, JOB, 8, (const int[]){ 400, 401, 402, 403, 410, 411, 412, 413, 0 });
-	assert_int_equal(find_proc(snap, 401)->nworkers, 2);
-	assert_int_equal(find_proc(snap, 410)->nworkers, 2);
-	assert_int_equal(find_proc(snap, 400)->nworkers, 0);
+	assert_int_equal(tree_proc(snap, 401)->nworkers, 2);
+	assert_int_equal(tree_proc(snap, 410)->nworkers, 2);
+	assert_int_equal(tree_proc(snap, 400)->nworkers, 0);
 	snapshot_free(snap);
 	sampler_free(s);
 }
@@ -261,7 +242,7 @@ static void workers_of_jobs_under_a_launcher(void **state)
 static void orphaned_workers_keep_their_group(void **state)
 {
 	struct tree *t = *state;
-	struct sampler *s = open_tree(t, GROUP_JOB);
+	struct sampler *s = tree_sampler(t, GROUP_JOB);
 	struct snapshot *snap;
 	char path[128];
 
@@ -276,9 +257,9 @@ static void orphaned_workers_keep_their_group(void **state)
 	PROC(t, 312, 1, "python3", PY, RUN_PY);
 	PROC(t, 350, 1, "python3", PY, SPAWN);
 	snap = one_group(s, JOB, 2, (const int[]){ 311, 312, 0 });
-	assert_int_equal(find_proc(snap, 311)->worker, WORKER_SPAWN);
+	assert_int_equal(tree_proc(snap, 311)->worker, WORKER_SPAWN);
 	assert_string_equal(key_of(snap, 350), "1/python3.11 -c");
-	assert_int_equal(find_proc(snap, 350)->worker, WORKER_NONE);
+	assert_int_equal(tree_proc(snap, 350)->worker, WORKER_NONE);
 	snapshot_free(snap);
 	sampler_free(s);
 }
@@ -290,7 +271,7 @@ static void orphaned_workers_keep_their_group(void **state)
 static void not_workers(void **state)
 {
 	struct tree *t = *state;
-	struct sampler *s = open_tree(t, GROUP_JOB);
+	struct sampler *s = tree_sampler(t, GROUP_JOB);
 	struct snapshot *snap;
 
 	PROC(t, 360, 100, "python3", NULL, SPAWN);
@@ -304,7 +285,7 @@ static void not_workers(void **state)
 	sampler_set_group_by(s, GROUP_PARENT);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
 	assert_string_equal(key_of(snap, 362), "300");
-	assert_int_equal(find_proc(snap, 362)->worker, WORKER_SPAWN);
+	assert_int_equal(tree_proc(snap, 362)->worker, WORKER_SPAWN);
 	snapshot_free(snap);
 	sampler_free(s);
 }
@@ -313,7 +294,7 @@ static void not_workers(void **state)
 static void fork_copies_of_any_program(void **state)
 {
 	struct tree *t = *state;
-	struct sampler *s = open_tree(t, GROUP_JOB);
+	struct sampler *s = tree_sampler(t, GROUP_JOB);
 	struct snapshot *snap;
 
 	PROC(t, 500, 100, "stress", "/usr/bin/stress", "stress\0--cpu\0" "2");
