@@ -67,13 +67,24 @@ static bool same_env(const struct thread_env *a, const struct thread_env *b)
 	return true;
 }
 
+/*
+ * A member whose pools are not the group's: a job whose workers do its work (it hands
+ * them tasks and waits for them: a pool it loaded itself sleeps meanwhile), and the
+ * forkserver and trackers that only serve them. Their pools show in their own process
+ * rows; the group's pools and potential are the workers'.
+ */
+static bool serves_workers(const struct proc_info *p)
+{
+	return p->nworkers > 0 || p->worker == WORKER_FORKSERVER || p->worker == WORKER_TRACKER;
+}
+
 /* The size of the largest pool a process would start: its potential. -1 unknown. */
 static int proc_potential(const struct proc_info *p)
 {
 	int best = 1;
 
-	if (p->wrapper && p->npools == 0)
-		return 0; /* it waits for its job, which is counted itself */
+	if ((p->wrapper && p->npools == 0) || serves_workers(p))
+		return 0; /* it waits for its job, or its workers, which are counted themselves */
 	if (!p->pools_known)
 		return -1;
 	for (int i = 0; i < p->npools; i++) {
@@ -109,7 +120,7 @@ static int gather_pools(const struct snapshot *snap, struct group *g)
 			g->potential_known = false;
 		else
 			g->potential += pot;
-		for (int i = 0; i < p->npools; i++) {
+		for (int i = 0; i < (serves_workers(p) ? 0 : p->npools); i++) {
 			struct group_pool *gp = NULL;
 			enum thread_var by;
 			int n = pools_expected_threads(&p->pools[i], p->env, p->cpus_allowed, &by);
@@ -206,6 +217,7 @@ struct judging {
 	bool potential_known;
 	long potential;
 	int nprocs;
+	int workers, jobs;       /* worker processes (workers.c) and the jobs they work for */
 	const char *tune;        /* NULL: no command to name */
 	const char *programs;    /* several programs: those with pools, in words; else NULL */
 	bool shown_known;        /* a verdict is shown: the bands apply */
@@ -341,21 +353,27 @@ static int member_programs(const struct snapshot *snap, const struct group *g, c
 
 /*
  * The group's command line for the tuner: the first member's (among those that load
- * pools, when some do: a wrapper shell does not), with the first argument that
+ * pools, when some do: a wrapper shell does not; among the jobs, when some are: a
+ * worker's command line is its pool's, not one to run), with the first argument that
  * differs between those members turned into {}.
  */
 static void tune_command(const struct snapshot *snap, const struct group *g, char *out, size_t cap)
 {
 	const char *first = NULL, *other = NULL;
-	bool pooled = false;
+	bool pooled = false, jobs = false;
 	size_t common = 0, start;
 
-	for (int k = 0; k < g->nprocs; k++)
-		pooled |= snap->procs[g->procs[k]].npools > 0;
+	for (int k = 0; k < g->nprocs; k++) {
+		const struct proc_info *p = &snap->procs[g->procs[k]];
+
+		jobs |= p->worker == WORKER_NONE;
+		pooled |= (p->npools > 0 || p->nworkers > 0) && p->worker == WORKER_NONE;
+	}
 	for (int k = 0; k < g->nprocs && !other; k++) {
 		const struct proc_info *p = &snap->procs[g->procs[k]];
 
-		if (pooled && p->npools == 0)
+		if ((jobs && p->worker != WORKER_NONE) ||
+		    (pooled && p->npools == 0 && p->nworkers == 0))
 			continue;
 		if (!first)
 			first = p->cmdline;
@@ -424,18 +442,93 @@ static void pool_words(const struct group_pool *gp, char *out, size_t cap)
 		 gp->pool.variant ? " " : "", gp->pool.variant ? gp->pool.variant : "", how);
 }
 
+/* V is set, in every member whose pools the group counts, to at most PER threads. */
+static bool already_within(const struct group *g, enum thread_var v, int per)
+{
+	for (int i = 0; i < g->npools; i++) {
+		const struct group_pool *gp = &g->pools[i];
+		const char *val = gp->env.value[v];
+		char *end;
+		long n;
+
+		if (!gp->env_known || gp->env_varies || !gp->env.set[v])
+			return false;
+		n = strtol(val, &end, 10);
+		if (end == val || *end || n < 1 || n > per)
+			return false;
+	}
+	return g->npools > 0;
+}
+
+/*
+ * How many processes (worker processes, for a group with workers: per job) would fit
+ * at THREADS threads each, as words: "start at most 2 worker processes (n_jobs=2,
+ * Pool(processes=2))", "run at most 2 at once".
+ */
+static void fewer_procs(const struct judging *j, int threads, char *out, size_t cap)
+{
+	int n = (int)(j->supply / (threads > 1 ? threads : 1) / (j->jobs > 1 ? j->jobs : 1));
+
+	if (n < 1)
+		n = 1;
+	if (j->workers > 0)
+		snprintf(out, cap, "start at most %d worker processes%s (n_jobs=%d, "
+			 "Pool(processes=%d))", n, j->jobs > 1 ? " per job" : "", n, n);
+	else
+		snprintf(out, cap, "run at most %d at once", n);
+}
+
+/*
+ * What to change: the variables to set to PER threads, but never one the members run
+ * with already (joblib's loky backend sets them in its workers); when all are, fewer
+ * processes (fewer_procs); OMP_WAIT_POLICY=passive when an OpenMP pool spins.
+ */
+static void fix_words(const struct group *g, const struct judging *j,
+		      const struct group_pool *gp, int per, char *fix, size_t cap)
+{
+	unsigned vars = advice_vars(g);
+	size_t len = 0;
+	bool named;
+
+	fix[0] = '\0';
+	for (int v = 0; v < TV_COUNT; v++)
+		if ((vars & (1u << v)) && !already_within(g, (enum thread_var)v, per))
+			len += (size_t)snprintf(fix + len, len < cap ? cap - len : 0, "%s%s=%d",
+						len ? " " : "set ", thread_var_name(v), per);
+	named = len > 0;
+	if (!named)
+		fewer_procs(j, gp->threads_max, fix, cap);
+	len = strlen(fix);
+	if (g->verdict == VERDICT_SPINNING && omp_waiting_pool(g) && !passive_wait(g))
+		snprintf(fix + len, cap - len, "%s", named ? " OMP_WAIT_POLICY=passive"
+				     : ", and set OMP_WAIT_POLICY=passive");
+}
+
+/* "2 worker processes of python3 run.py", "6 worker processes of 3 × python3 run.py" */
+static void workers_words(const struct group *g, const struct judging *j, char *out,
+			  size_t cap)
+{
+	char jobs[32] = "";
+
+	if (j->jobs > 1)
+		snprintf(jobs, sizeof(jobs), "%d × ", j->jobs);
+	snprintf(out, cap, "%d worker process%s of %s%s", j->workers, j->workers == 1 ? "" : "es",
+		 jobs, g->label);
+}
+
 /*
  * One sentence: the cause, what it costs when a pool spins, the variables to set, and
  * the tuner's command; for a group of several programs (by user, cgroup, parent), the
  * programs that load pools, and no tuner command (there is no one command to tune).
- * The figures are J's (the window's, when it has them).
+ * A job's worker processes are named as such: they run its pools, and their number is
+ * what to change when the pools are small already. The figures are J's (the window's,
+ * when it has them).
  */
 static char *make_advice(const struct group *g, const struct judging *j)
 {
 	const struct group_pool *gp = main_pool(g);
-	char cause[768] = "", spin[256], fix[256] = "", pool[160], tail[600], *out;
-	unsigned vars = advice_vars(g);
-	int per = j->nprocs > 0 ? (int)(j->supply / j->nprocs) : 1;
+	char cause[768] = "", spin[256], fix[256] = "", pool[160], who[300], tail[600], *out;
+	int per = j->nprocs > 0 ? (int)(j->supply / (j->workers > 0 ? j->workers : j->nprocs)) : 1;
 	size_t len;
 
 	if (g->verdict != VERDICT_OVERSUBSCRIBED && g->verdict != VERDICT_SPINNING &&
@@ -444,31 +537,30 @@ static char *make_advice(const struct group *g, const struct judging *j)
 	if (per < 1)
 		per = 1;
 	spin_clause(g, j, spin, sizeof(spin));
+	if (j->workers > 0)
+		workers_words(g, j, who, sizeof(who));
+	else
+		snprintf(who, sizeof(who), "%d × %s", j->nprocs, g->label);
 	if (gp) {
 		pool_words(gp, pool, sizeof(pool));
 		if (j->programs)
 			snprintf(cause, sizeof(cause), "%s load thread pools (the largest: %s) on %g "
 				 "allowed cores%s", j->programs, pool, j->supply, spin);
 		else
-			snprintf(cause, sizeof(cause), "%d × %s each run%s %s on %g allowed cores%s",
-				 j->nprocs, g->label, j->nprocs == 1 ? "s" : "", pool, j->supply, spin);
-		for (int v = 0; v < TV_COUNT; v++)
-			if (vars & (1u << v)) {
-				len = strlen(fix);
-				snprintf(fix + len, sizeof(fix) - len, "%s%s=%d", len ? " " : "",
-					 thread_var_name(v), per);
-			}
-		if (g->verdict == VERDICT_SPINNING && omp_waiting_pool(g)) {
-			len = strlen(fix);
-			snprintf(fix + len, sizeof(fix) - len, " OMP_WAIT_POLICY=passive");
-		}
+			snprintf(cause, sizeof(cause), "%s each run%s %s on %g allowed cores%s", who,
+				 (j->workers > 0 ? j->workers : j->nprocs) == 1 ? "s" : "", pool,
+				 j->supply, spin);
+		fix_words(g, j, gp, per, fix, sizeof(fix));
 	} else if (j->programs) {
 		snprintf(cause, sizeof(cause), "%d processes (%s) want %.1f cores of %g",
 			 j->nprocs, j->programs, j->rate.known ? j->rate.demand : 0, j->supply);
 	} else {
-		snprintf(cause, sizeof(cause), "%d × %s want %.1f cores of %g", j->nprocs, g->label,
+		snprintf(cause, sizeof(cause), "%s want %.1f cores of %g", who,
 			 j->rate.known ? j->rate.demand : 0, j->supply);
-		snprintf(fix, sizeof(fix), "run at most %g at once", j->supply);
+		if (j->workers > 0)
+			fewer_procs(j, 1, fix, sizeof(fix));
+		else
+			snprintf(fix, sizeof(fix), "run at most %g at once", j->supply);
 	}
 	if (j->tune)
 		snprintf(tail, sizeof(tail), "to measure the best split: %s", j->tune);
@@ -477,8 +569,7 @@ static char *make_advice(const struct group *g, const struct judging *j)
 	len = strlen(cause) + strlen(fix) + strlen(tail) + 64;
 	out = malloc(len);
 	if (out)
-		snprintf(out, len, "%s: %s%s%s%s", cause, gp && fix[0] ? "set " : "", fix,
-			 fix[0] ? "; " : "", tail);
+		snprintf(out, len, "%s: %s%s%s", cause, fix, fix[0] ? "; " : "", tail);
 	return out;
 }
 
@@ -497,6 +588,19 @@ static int live_members(const struct snapshot *snap, const struct group *g)
 	for (int k = 0; k < g->nprocs; k++)
 		n += !snap->procs[g->procs[k]].kthread;
 	return n;
+}
+
+/* The worker processes among G's members (not the helpers), and the jobs they work for. */
+static void count_workers(const struct snapshot *snap, const struct group *g,
+			  struct judging *j)
+{
+	for (int k = 0; k < g->nprocs; k++) {
+		const struct proc_info *p = &snap->procs[g->procs[k]];
+
+		j->workers += p->worker == WORKER_FORK || p->worker == WORKER_SPAWN ||
+			      p->worker == WORKER_LOKY;
+		j->jobs += p->nworkers > 0;
+	}
 }
 
 /* G's own figures: its interval's, its live members'. */
@@ -588,6 +692,7 @@ static int judge_group(struct snapshot *snap, struct group *g, struct window *w,
 		tune_command(snap, g, tune, sizeof(tune));
 	judge_interval(g, g->nprocs > 0 && !mixed ? tune : NULL, &j);
 	j.programs = mixed ? programs : NULL;
+	count_workers(snap, g, &j);
 	if (w)
 		h = window_note(w, g, told ? g->potential : -1, now, snap->interval_s);
 	if (h && judge_window(h, g, told, now, &j) < 0)

@@ -33,6 +33,15 @@
  * So a steady workload keeps one verdict, and one that really changes gets its new
  * verdict within the window.
  *
+ * A job's worker processes (sampler/workers.c: multiprocessing, joblib, Dask) are in
+ * its group. Its pools and potential are then the workers': the job that hands them
+ * work and waits, and the forkserver and trackers that serve them, add none (their
+ * pools show in their own process rows). The advice names the worker processes, sizes
+ * the thread variables at the cores per worker, and never names a variable at a value
+ * the members run with already (joblib's loky backend starts its workers with them at
+ * cpu_count // n_jobs); when every one is, it names how many worker processes fit
+ * (n_jobs, Pool(processes=…)) instead; for jobs without workers, how many fit at once.
+ *
  * advice_judge() and advice_judge_windowed() fill in snapshot groups in place; strings
  * they set are owned by the snapshot (freed by snapshot_free).
  */

@@ -196,8 +196,10 @@ void build_key(struct sampler *s, struct tproc *p)
 	char key[512], label[512], prog[512], buf[CMDLINE_CAP], *words[MAX_ARGS];
 	int nw;
 
-	/* A zombie has no arguments left: it stays in the group it lived in. */
-	if (p->st.state == 'Z' && p->key)
+	/* A zombie has no arguments left: it stays in the group it lived in; so does a
+	 * worker whose job died (workers.c). */
+	if ((p->st.state == 'Z' || (s->cfg.group_by == GROUP_JOB && workers_orphaned(p))) &&
+	    p->key)
 		return;
 	/* A wrapper is in the group of the job it runs: `sh -c 'python3 job.py 3'` with
 	 * python3 job.py's siblings. */
@@ -221,9 +223,11 @@ void build_key(struct sampler *s, struct tproc *p)
 		p->key = strdup(key);
 		p->label = strdup(label);
 	}
+	workers_join(s, p);
 }
 
-/* A wrapper whose command is not plain words takes its one child's group. */
+/* A wrapper whose command is not plain words takes its one child's group (not a copy
+ * of itself: a subshell is the wrapper's own work). */
 static void wrappers_join_children(struct sampler *s, struct tproc **order, size_t n)
 {
 	char buf[8], *words[1];
@@ -233,7 +237,8 @@ static void wrappers_join_children(struct sampler *s, struct tproc **order, size
 	for (size_t i = 0; i < n; i++) {
 		struct tproc *parent = ptable_lookup(s, order[i]->st.ppid);
 
-		if (!parent || !order[i]->key || !lineage_is_wrapper(parent) ||
+		if (!parent || !order[i]->key || order[i]->worker != WORKER_NONE ||
+		    !lineage_is_wrapper(parent) ||
 		    lineage_wrapped(parent, buf, sizeof(buf), words, 1) > 0)
 			continue;
 		free(parent->key);
@@ -262,11 +267,16 @@ int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, 
 		if (r < 0)
 			return r;
 		build_key(s, order[i]);
-		snap->procs[i].program = xstrdup(order[i]->program);
-		snap->procs[i].wrapper = lineage_is_wrapper(order[i]);
 		snap->machine.nthreads_total += (int)order[i]->st.num_threads;
 	}
 	wrappers_join_children(s, order, n);
+	workers_join_all(s, order, n);
+	for (size_t i = 0; i < n; i++) {
+		snap->procs[i].program = xstrdup(order[i]->program);
+		snap->procs[i].wrapper = lineage_is_wrapper(order[i]);
+		snap->procs[i].worker = order[i]->worker;
+		snap->procs[i].nworkers = order[i]->nworkers;
+	}
 	return 0;
 }
 

@@ -143,6 +143,55 @@ void group_job_label(const struct group_input *in, char *out, size_t cap)
 	snprintf(out, cap, "%s", prog);
 }
 
+/*
+ * How Python starts the processes that work for a job, as joblib 1.2 and Python
+ * 3.11's multiprocessing write them (seen in ps): `-c CODE` with the code's start, or
+ * `-m MODULE`. The interpreter's own flags (-B, -s, -E, -I, -O, -W …, -X …) come first.
+ */
+static const struct worker_rule {
+	enum worker_kind kind;
+	const char *opt;   /* "-c": CODE starts with WHAT; "-m": MODULE is WHAT */
+	const char *what;
+} worker_rules[] = {
+	{ WORKER_SPAWN, "-c", "from multiprocessing.spawn import spawn_main" },
+	{ WORKER_FORKSERVER, "-c", "from multiprocessing.forkserver import main" },
+	{ WORKER_TRACKER, "-c", "from multiprocessing.resource_tracker import main" },
+	{ WORKER_TRACKER, "-c", "from joblib.externals.loky.backend.resource_tracker import main" },
+	{ WORKER_TRACKER, "-c", "from loky.backend.resource_tracker import main" },
+	{ WORKER_LOKY, "-m", "joblib.externals.loky.backend.popen_loky_posix" },
+	{ WORKER_LOKY, "-m", "loky.backend.popen_loky_posix" },
+};
+
+enum worker_kind group_worker_kind(const struct group_input *in)
+{
+	char prog[128];
+	int i = 1;
+
+	group_program(in, prog, sizeof(prog));
+	if (strncmp(prog, "python", 6) != 0 || !group_is_interpreter(prog))
+		return WORKER_NONE;
+	while (i + 1 < in->argc && in->argv[i][0] == '-' && strcmp(in->argv[i], "-c") != 0 &&
+	       strcmp(in->argv[i], "-m") != 0)
+		i += takes_value(in->argv[i]) ? 2 : 1;
+	if (i + 1 >= in->argc)
+		return WORKER_NONE;
+	for (size_t r = 0; r < sizeof(worker_rules) / sizeof(worker_rules[0]); r++) {
+		const struct worker_rule *w = &worker_rules[r];
+
+		if (strcmp(in->argv[i], w->opt) != 0)
+			continue;
+		if (w->opt[1] == 'c' ? strncmp(in->argv[i + 1], w->what, strlen(w->what)) == 0
+				     : strcmp(in->argv[i + 1], w->what) == 0)
+			return w->kind;
+	}
+	return WORKER_NONE;
+}
+
+int group_worker_works(enum worker_kind k)
+{
+	return k == WORKER_FORK || k == WORKER_SPAWN || k == WORKER_LOKY;
+}
+
 void group_key(enum group_by by, const struct group_input *in, char *key, size_t kcap,
 	       char *label, size_t lcap)
 {

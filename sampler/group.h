@@ -38,6 +38,18 @@ void group_program(const struct group_input *in, char *prog, size_t cap);
 /* "python3 job.py", "sh -c", "python3 -m pkg", "make", "[kworker]". */
 void group_job_label(const struct group_input *in, char *out, size_t cap);
 
+/*
+ * The worker a Python process is by its own arguments alone: multiprocessing's spawn
+ * workers, forkserver and resource tracker, loky's workers and resource tracker.
+ * WORKER_NONE for anything else, fork workers included (they are copies of their
+ * parent: only parentage tells them, sampler/workers.c).
+ */
+enum worker_kind group_worker_kind(const struct group_input *in);
+
+/* 1 when a worker of kind K does its job's work; 0 when it only serves the workers
+ * (forkserver, resource trackers) or is no worker. */
+int group_worker_works(enum worker_kind k);
+
 /* The key (unique per group) and the label (shown to people) under BY. */
 void group_key(enum group_by by, const struct group_input *in, char *key, size_t kcap,
 	       char *label, size_t lcap);

@@ -15,6 +15,8 @@
  *                (device, inode);
  *   machine.c    machine-wide files: /proc/stat, loadavg, PSI, the allowed CPUs;
  *   lineage.c    who a process's time belongs to: exited processes and job ancestry;
+ *   workers.c    which processes work for a job (Python's worker pools): they take its
+ *                group;
  *   build.c      the snapshot's processes and groups from the table (rates, grouping);
  *   sampler.c    set-up, teardown, and the refresh: scan → build → judge.
  *
@@ -76,6 +78,9 @@ struct tproc {
 	uid_t uid;
 	char *key, *label;        /* group at the last refresh */
 	char *program;            /* its job label, whatever the grouping (build_key) */
+	enum worker_kind worker;  /* what it is to its job (workers.c); kept once orphaned */
+	pid_t worker_ppid;        /* its parent when it was last joined to its job; 0: never */
+	int nworkers;             /* live workers joined to it at this refresh */
 	bool cpus_known;
 	struct cpumask cpus;      /* union of its threads' affinity */
 	int nchildren;            /* live children at this refresh */
@@ -255,6 +260,20 @@ int lineage_is_wrapper(const struct tproc *p);
 int lineage_wrapped(const struct tproc *p, char *buf, size_t cap, char **words, int max);
 /* The parent a job hangs from, looking through wrappers (sh -c, timeout, time). */
 pid_t lineage_job_parent(struct sampler *s, const struct tproc *p);
+
+/* ---- workers.c ---- */
+
+/*
+ * A worker of a job takes its job's key, label and program (p->key, p->label,
+ * p->program), once build_key has made its own: what makes it a worker is in
+ * workers.c. Only under --group-by job; p->worker is set under every grouping.
+ */
+void workers_join(struct sampler *s, struct tproc *p);
+/* 1 when P worked for a job and lost its parent since: it keeps its job's group. */
+int workers_orphaned(const struct tproc *p);
+/* Every worker of ORDER (N entries) joined again, now that every key of this refresh
+ * is made, and each job's p->nworkers counted. */
+void workers_join_all(struct sampler *s, struct tproc **order, size_t n);
 
 /* ---- build.c ---- */
 

@@ -35,6 +35,21 @@
 
 enum group_by { GROUP_JOB, GROUP_PARENT, GROUP_PROGRAM, GROUP_USER, GROUP_CGROUP };
 
+/*
+ * What a process does for the job that started it (sampler/workers.c): the worker
+ * processes of Python's multiprocessing (fork, spawn and forkserver starts), joblib's
+ * loky backend and Dask's processes scheduler do its work; a forkserver and the
+ * resource trackers only serve them. WORKER_NONE: the job itself, or nobody's worker.
+ */
+enum worker_kind {
+	WORKER_NONE,
+	WORKER_FORK,       /* a copy of its parent, forked without exec (same exe and argv) */
+	WORKER_SPAWN,      /* python -c 'from multiprocessing.spawn import spawn_main; …' */
+	WORKER_LOKY,       /* python -m joblib.externals.loky.backend.popen_loky_posix … */
+	WORKER_FORKSERVER, /* python -c 'from multiprocessing.forkserver import main; …' */
+	WORKER_TRACKER,    /* python -c 'from multiprocessing.resource_tracker import main…' */
+};
+
 /* Worst first: the TUI and the batch outputs sort and colour by it. */
 enum verdict { VERDICT_IDLE, VERDICT_OK, VERDICT_AT_RISK, VERDICT_OVERSUBSCRIBED,
 	       VERDICT_SPINNING };
@@ -70,6 +85,8 @@ struct proc_info {
 	char *program;           /* its job label, "python3 job.py" (a wrapper's: the command
 				  * it runs), whatever the grouping; NULL when unknown */
 	bool wrapper;            /* only runs one command and waits for it: sh -c, timeout */
+	enum worker_kind worker; /* a worker of its job (in its job's group), or a helper */
+	int nworkers;            /* live worker processes that work for it (not helpers) */
 	char *exe;               /* NULL when unreadable */
 	char *cgroup;            /* NULL when unreadable */
 	long nthreads;

@@ -1,7 +1,7 @@
 /*
  * proctree.h — proc trees that tests write themselves, file by file, with a clock they
- * set: what test_sampler.c and test_lineage.c point a sampler at. Header-only (static
- * inline), for tests only; include it after <cmocka.h>.
+ * set: what test_sampler.c, test_lineage.c and test_workers.c point a sampler at.
+ * Header-only (static inline), for tests only; include it after <cmocka.h>.
  */
 #ifndef CORETOP_TESTS_PROCTREE_H
 #define CORETOP_TESTS_PROCTREE_H
@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "sampler/sampler.h"
 
 struct tree {
 	char root[64];
@@ -117,6 +119,26 @@ static inline void machine(struct tree *t, unsigned busy0, unsigned busy1, unsig
 	put(t, "loadavg", "3.00 1.00 0.50 5/80 1234\n");
 	put(t, "pressure/cpu", "some avg10=41.25 avg60=1.00 avg300=0.10 total=100\n"
 			       "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+}
+
+/* A sampler over T's tree and clock, grouping BY, reading every thread's stat. */
+static inline struct sampler *tree_sampler(struct tree *t, enum group_by by)
+{
+	struct sampler_config cfg = { .proc_root = t->root, .clock = tree_clock, .clock_ctx = t,
+				      .detail = SAMPLE_THREAD_STAT, .group_by = by };
+	int err = 0;
+	struct sampler *s = sampler_new(&cfg, &err);
+
+	assert_non_null(s);
+	return s;
+}
+
+static inline const struct proc_info *tree_proc(const struct snapshot *snap, pid_t pid)
+{
+	for (size_t i = 0; i < snap->nprocs; i++)
+		if (snap->procs[i].pid == pid)
+			return &snap->procs[i];
+	return NULL;
 }
 
 #endif

@@ -412,6 +412,139 @@ static void wrappers_add_no_potential(void **state)
 	snapshot_free(snap);
 }
 
+/*
+ * Turn the `python3 job.py` group of jobs() into one job (the first member, which waits,
+ * with a 2-thread pool of its own) and its worker processes of KIND, each started with
+ * OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set to CAP (unset when NULL), and a resource
+ * tracker when there are three members or more.
+ */
+static void make_workers(struct snapshot *snap, enum worker_kind kind, const char *cap)
+{
+	struct group *g = &snap->groups[0];
+
+	free(g->label);
+	g->label = strdup("python3 run.py");
+	for (int i = 0; i < g->nprocs; i++) {
+		struct proc_info *p = &snap->procs[i];
+
+		free(p->cmdline);
+		p->cmdline = strdup(i == 0 ? "/usr/bin/python3 run.py" :
+				    "/usr/bin/python3 -m joblib.externals.loky.backend.popen_loky_posix");
+		p->worker = i == 0 ? WORKER_NONE : i == g->nprocs - 1 && i > 1 ? WORKER_TRACKER
+										  : kind;
+		snap->procs[0].nworkers += p->worker == kind;
+		memset(p->env, 0, sizeof(*p->env));
+		if (cap && i > 0) {
+			p->env->set[TV_OMP_NUM_THREADS] = p->env->set[TV_OPENBLAS_NUM_THREADS] = true;
+			strcpy(p->env->value[TV_OMP_NUM_THREADS], cap);
+			strcpy(p->env->value[TV_OPENBLAS_NUM_THREADS], cap);
+		}
+	}
+}
+
+/*
+ * joblib's loky backend, n_jobs=2 on 2 cores: it starts its workers with the thread
+ * variables at 2 // 2 = 1. The group's pools are the workers' (the job that waits and
+ * the tracker add nothing): 1 thread each, 2 in all, ok.
+ */
+static void loky_workers_are_capped(void **state)
+{
+	struct snapshot *snap = jobs(4, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 1.97, 2.02, 2.5 }, 40);
+	const struct group *g = &snap->groups[0];
+	(void)state;
+
+	make_workers(snap, WORKER_LOKY, "1");
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(g->npools, 1);
+	assert_int_equal(g->pools[0].nprocs, 2);
+	assert_int_equal(g->pools[0].threads_max, 1);
+	assert_int_equal(g->potential, 2);
+	assert_int_equal(g->verdict, VERDICT_OK);
+	assert_null(g->advice);
+	snapshot_free(snap);
+}
+
+/*
+ * n_jobs=8 on 2 cores: loky's workers run one thread each already, and there are too
+ * many of them: the advice names their number, not the variables they have.
+ */
+static void loky_too_many_workers(void **state)
+{
+	struct snapshot *snap = jobs(9, &openblas_pthread, 1, NULL,
+				     (struct rate){ true, 1.99, 8.01, 75.1 }, 300);
+	const struct group *g = &snap->groups[0];
+	(void)state;
+
+	make_workers(snap, WORKER_LOKY, "1");
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(g->verdict, VERDICT_OVERSUBSCRIBED);
+	assert_string_equal(g->advice,
+			    "7 worker processes of python3 run.py each run a 1-thread OpenBLAS "
+			    "pthread pool (OPENBLAS_NUM_THREADS=1) on 2 allowed cores: start at most "
+			    "2 worker processes (n_jobs=2, Pool(processes=2)); to measure the best "
+			    "split: coretop tune -- /usr/bin/python3 run.py");
+	snapshot_free(snap);
+}
+
+/*
+ * multiprocessing.Pool(2) (fork start) and Dask's processes scheduler (spawn) cap no
+ * inner threads: 2 workers x 2 BLAS threads on 2 cores, the variables named as for
+ * jobs, at the cores per worker; the tuner runs the job, not a worker.
+ */
+static void pool_workers_get_the_variables(void **state)
+{
+	const enum worker_kind kinds[] = { WORKER_FORK, WORKER_SPAWN };
+	(void)state;
+
+	for (int k = 0; k < 2; k++) {
+		struct snapshot *snap = jobs(4, &openblas_pthread, 1, NULL,
+					     (struct rate){ true, 1.74, 3.96, 56.1 }, 19579);
+		const struct group *g = &snap->groups[0];
+
+		make_workers(snap, kinds[k], NULL);
+		assert_int_equal(advice_judge(snap), 0);
+		assert_int_equal(g->verdict, VERDICT_SPINNING);
+		assert_int_equal(g->potential, 4);
+		assert_string_equal(g->advice,
+				    "2 worker processes of python3 run.py each run a 2-thread OpenBLAS "
+				    "pthread pool (OPENBLAS_NUM_THREADS unset) on 2 allowed cores, and "
+				    "its idle workers yield 20,000 times a second each waiting for "
+				    "work, CPU taken from its busy threads, which queue 56 % of their "
+				    "runnable time: set OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; to "
+				    "measure the best split: coretop tune -- /usr/bin/python3 run.py");
+		snapshot_free(snap);
+	}
+}
+
+/* Jobs that run one thread each already: fewer at once, not the variables they have. */
+static void no_variable_the_jobs_have(void **state)
+{
+	struct snapshot *snap = jobs(8, &openblas_pthread, 1, "1",
+				     (struct rate){ true, 1.99, 8.01, 75.1 }, 300);
+	(void)state;
+
+	for (int i = 0; i < 8; i++) {
+		snap->procs[i].env->set[TV_OPENBLAS_NUM_THREADS] = true;
+		strcpy(snap->procs[i].env->value[TV_OPENBLAS_NUM_THREADS], "1");
+	}
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(snap->groups[0].verdict, VERDICT_OVERSUBSCRIBED);
+	assert_non_null(strstr(snap->groups[0].advice, "1-thread OpenBLAS pthread pool "
+						      "(OPENBLAS_NUM_THREADS=1) on 2 allowed cores: "
+						      "run at most 2 at once; to measure"));
+	snapshot_free(snap);
+	/* OPENBLAS_NUM_THREADS says more than OMP_NUM_THREADS=1: it is named, not the other */
+	snap = jobs(4, &openblas_pthread, 1, "1", (struct rate){ true, 1.99, 8.01, 75.1 }, 300);
+	for (int i = 0; i < 4; i++) {
+		snap->procs[i].env->set[TV_OPENBLAS_NUM_THREADS] = true;
+		strcpy(snap->procs[i].env->value[TV_OPENBLAS_NUM_THREADS], "2");
+	}
+	assert_int_equal(advice_judge(snap), 0);
+	assert_non_null(strstr(snap->groups[0].advice, ": set OPENBLAS_NUM_THREADS=1;"));
+	snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +563,10 @@ int main(void)
 		cmocka_unit_test(waits_behind_the_groups_on_its_cpus),
 		cmocka_unit_test(badges_match_their_verdicts),
 		cmocka_unit_test(wrappers_add_no_potential),
+		cmocka_unit_test(loky_workers_are_capped),
+		cmocka_unit_test(loky_too_many_workers),
+		cmocka_unit_test(pool_workers_get_the_variables),
+		cmocka_unit_test(no_variable_the_jobs_have),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,6 +42,54 @@ static void interpreters_take_the_script(void **state)
 	LABEL("bash build.sh", "bash", "bash", "-o", "pipefail", "-e", "build.sh");
 }
 
+static enum worker_kind kind_of(char **argv, int argc)
+{
+	struct group_input in = { .ppid = 10, .comm = "python3", .argc = argc, .argv = argv };
+	return group_worker_kind(&in);
+}
+
+#define KIND(expect, ...)                                                                 \
+	do {                                                                              \
+		char *av_[] = { __VA_ARGS__ };                                            \
+		assert_int_equal(kind_of(av_, (int)(sizeof(av_) / sizeof(av_[0]))), expect); \
+	} while (0)
+
+/* The command lines seen in ps under Python 3.11, joblib 1.2 and Dask 2022.12. */
+static void python_workers_by_their_arguments(void **state)
+{
+	(void)state;
+	/* multiprocessing's spawn start (and Dask's processes scheduler, which uses it) */
+	KIND(WORKER_SPAWN, "/usr/bin/python3", "-B", "-c",
+	     "from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=6, "
+	     "pipe_handle=13)", "--multiprocessing-fork");
+	KIND(WORKER_FORKSERVER, "/usr/bin/python3", "-B", "-c",
+	     "from multiprocessing.forkserver import main; main(11, 12, ['__main__'], "
+	     "**{'sys_path': ['/tmp/wk', '/usr/lib/python3.11']})");
+	KIND(WORKER_TRACKER, "/usr/bin/python3", "-B", "-c",
+	     "from multiprocessing.resource_tracker import main;main(5)");
+	KIND(WORKER_TRACKER, "/usr/bin/python3", "-B", "-c",
+	     "from joblib.externals.loky.backend.resource_tracker import main; main(3, False)");
+	KIND(WORKER_TRACKER, "python3.11", "-c",
+	     "from loky.backend.resource_tracker import main; main(3, False)");
+	KIND(WORKER_LOKY, "/usr/bin/python3", "-m", "joblib.externals.loky.backend.popen_loky_posix",
+	     "--process-name", "LokyProcess-1", "--pipe", "14");
+	KIND(WORKER_LOKY, "/opt/venv/bin/python", "-s", "-W", "ignore", "-m",
+	     "loky.backend.popen_loky_posix", "--process-name", "LokyProcess-2", "--pipe", "9");
+	/* what is not one: other code, other modules, other programs, a fork copy (only
+	 * parentage tells it) */
+	KIND(WORKER_NONE, "/usr/bin/python3", "-c", "print(1)");
+	KIND(WORKER_NONE, "/usr/bin/python3", "-m", "joblib");
+	KIND(WORKER_NONE, "/usr/bin/python3", "run.py", "-c",
+	     "from multiprocessing.spawn import spawn_main");
+	KIND(WORKER_NONE, "/usr/bin/perl", "-c", "from multiprocessing.spawn import spawn_main");
+	KIND(WORKER_NONE, "/usr/bin/python3", "-B", "-c");
+	KIND(WORKER_NONE, "/usr/bin/python3", "run.py");
+	assert_true(group_worker_works(WORKER_FORK) && group_worker_works(WORKER_SPAWN) &&
+		    group_worker_works(WORKER_LOKY));
+	assert_false(group_worker_works(WORKER_TRACKER) || group_worker_works(WORKER_FORKSERVER) ||
+		     group_worker_works(WORKER_NONE));
+}
+
 static void programs_are_not_scripts(void **state)
 {
 	(void)state;
@@ -111,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(interpreters_take_the_script),
 		cmocka_unit_test(programs_are_not_scripts),
+		cmocka_unit_test(python_workers_by_their_arguments),
 		cmocka_unit_test(kernel_threads_share_a_stem),
 		cmocka_unit_test(keys_by_mode),
 		cmocka_unit_test(group_by_names),

@@ -11,7 +11,7 @@ jansson:libjansson-dev"
 # command -> Debian package (the tests drive the real tools)
 cmds="pkg-config:pkg-config cc:gcc make:make tmux:tmux"
 if [ "${1:-}" = "--test" ]; then
-	cmds="$cmds parallel:parallel top:procps lstopo-no-graphics:hwloc clang:clang promtool:prometheus"
+	cmds="$cmds parallel:parallel top:procps taskset:util-linux lstopo-no-graphics:hwloc clang:clang promtool:prometheus"
 fi
 
 missing=""
@@ -31,6 +31,10 @@ if [ "${1:-}" = "--test" ]; then
 	# threadpoolctl checks the pool sizes from inside; the OpenMP build of OpenBLAS is
 	# the second Debian build the live tests run numpy on
 	/usr/bin/python3 -c 'import threadpoolctl' >/dev/null 2>&1 || missing="$missing python3-threadpoolctl"
+	# workers_live.sh runs joblib's loky and multiprocessing backends and Dask's
+	# processes scheduler (their workers in their job's group)
+	/usr/bin/python3 -c 'import joblib' >/dev/null 2>&1 || missing="$missing python3-joblib"
+	/usr/bin/python3 -c 'import dask' >/dev/null 2>&1 || missing="$missing python3-dask"
 	ls /usr/lib/*/openblas-openmp/libblas.so.3 >/dev/null 2>&1 || missing="$missing libopenblas0-openmp"
 	# stacks_live.sh runs every thread-pool stack a Debian machine has: the other
 	# builds of OpenBLAS and BLIS (numpy on BLIS takes the reference LAPACK), an OpenMP
