@@ -73,6 +73,12 @@ void advice_badge(const struct group *g, bool utf8, char *out, size_t cap);
 /* The verdict from rates alone (issue #2's rule): idle, ok or oversubscribed. */
 enum verdict group_verdict(const struct rate *r, double supply, double *ratio);
 
+/* G's pools (each library once, over the members that load it: sizes by its rules,
+ * threads it runs, the first member's environment) and potential (the threads they
+ * would start, summed), from its members in SNAP; a job's workers' pools, not those of
+ * the job that waits for them. 0 or -ENOMEM. */
+int advice_gather_pools(const struct snapshot *snap, struct group *g);
+
 /* Pools, potential, verdict and advice of every group of SNAP, each judged on its
  * interval alone (no window, no hysteresis). 0 or -ENOMEM. */
 int advice_judge(struct snapshot *snap);
