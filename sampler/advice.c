@@ -137,12 +137,20 @@ static enum verdict candidate(const struct snapshot *snap, struct group *g,
 	return v;
 }
 
-/* V is worse than what is shown by a wide margin: it is shown at once. */
+/*
+ * V is worse than what is shown by a wide margin: it is shown at once. Between
+ * oversubscribed and spinning the demand is the same: what changed is how the pool's
+ * idle workers wait (OpenBLAS's go from yielding to sleeping and back as the work
+ * comes), no margin, and the change waits its turn.
+ */
 static bool urgent(const struct judging *j, enum verdict v)
 {
+	bool flagged = j->shown_known && (j->shown == VERDICT_OVERSUBSCRIBED ||
+					  j->shown == VERDICT_SPINNING);
+
 	if (v == VERDICT_AT_RISK)
 		return j->potential_known && j->potential >= j->supply * URGENT_RATIO;
-	if (v == VERDICT_OVERSUBSCRIBED || v == VERDICT_SPINNING)
+	if ((v == VERDICT_OVERSUBSCRIBED || v == VERDICT_SPINNING) && !flagged)
 		return j->rate.known && j->rate.demand >= j->supply * URGENT_RATIO;
 	return false;
 }

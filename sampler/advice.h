@@ -29,7 +29,8 @@
  *   in time  a different verdict must be called for over VERDICT_HOLD_FRAC of the
  *            window before it is shown (window.h), except a worse one that is worse by
  *            a wide margin, shown at once: oversubscribed or spinning with demand >=
- *            supply × URGENT_RATIO, at_risk with potential >= supply × URGENT_RATIO.
+ *            supply × URGENT_RATIO (from a verdict that was neither: between the two
+ *            the demand is the same), at_risk with potential >= supply × URGENT_RATIO.
  * So a steady workload keeps one verdict, and one that really changes gets its new
  * verdict within the window.
  *

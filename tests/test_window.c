@@ -380,6 +380,34 @@ static void remembered_pools_keep_spinning(void **state)
 	window_free(w);
 }
 
+/*
+ * OpenBLAS's idle workers go from sleeping (~1,400 switches a second each) to yielding
+ * (~150,000) under the same load of twice the supply: oversubscribed turns spinning,
+ * but only once the change has lasted 30 % of the window, never at once, since the
+ * demand did not move; the same back.
+ */
+static void spinning_and_oversubscribed_take_turns(void **state)
+{
+	struct window *w = window_new(10);
+	int t, turned = 0;
+	(void)state;
+
+	for (t = 1; t <= 12; t++) {
+		struct snapshot *snap = group_snap(KEY, 2, 1, POOLS_READ, 2, 4.01, 1, 1400);
+		assert_int_equal(judge(w, snap, t)->verdict, VERDICT_OVERSUBSCRIBED);
+		snapshot_free(snap);
+	}
+	for (; t <= 24 && !turned; t++) {
+		struct snapshot *snap = group_snap(KEY, 2, 1, POOLS_READ, 2, 4.01, 1, 150000);
+		if (judge(w, snap, t)->verdict == VERDICT_SPINNING)
+			turned = t;
+		snapshot_free(snap);
+	}
+	/* the window's switches pass 2,000 a second at once (13), the change holds 3 s */
+	assert_int_equal(turned, 13 + 3);
+	window_free(w);
+}
+
 /* The sampler keeps a window: 10 s unless its configuration says otherwise. */
 static void sampler_window_config(void **state)
 {
@@ -410,6 +438,7 @@ int main(void)
 		cmocka_unit_test(steady_workload_keeps_one_verdict),
 		cmocka_unit_test(real_change_within_the_window),
 		cmocka_unit_test(bands_and_wide_margins),
+		cmocka_unit_test(spinning_and_oversubscribed_take_turns),
 		cmocka_unit_test(groups_survive_member_churn),
 		cmocka_unit_test(remembered_pools_keep_short_jobs_flagged),
 		cmocka_unit_test(remembered_pools_keep_spinning),
