@@ -317,9 +317,17 @@ static json_t *json_group_pools(const struct group *g)
 	return a;
 }
 
+/* What a process does for its job (snapshot.h): JSON `worker`; NULL for none. */
+static const char *const worker_names[] = {
+	[WORKER_NONE] = NULL, [WORKER_FORK] = "fork", [WORKER_SPAWN] = "spawn",
+	[WORKER_LOKY] = "loky", [WORKER_FORKSERVER] = "forkserver", [WORKER_TRACKER] = "tracker",
+};
+
 static json_t *json_proc(const struct proc_info *p)
 {
-	return json_pack("{s:i, s:i, s:o, s:o, s:I, s:o, s:o, s:o, s:s#, s:o}",
+	const char *worker = worker_names[p->worker];
+
+	return json_pack("{s:i, s:i, s:o, s:o, s:I, s:o, s:o, s:o, s:s#, s:o, s:o}",
 			 "pid", (int)p->pid, "ppid", (int)p->ppid,
 			 "user", jstr(p->user),
 			 "comm", jstr(p->comm),
@@ -328,7 +336,8 @@ static json_t *json_proc(const struct proc_info *p)
 			 "demand_cores", jnum(p->rate.known, p->rate.demand),
 			 "cmdline", jstr(p->cmdline),
 			 "state", &p->state, (int)1,
-			 "pools", json_proc_pools(p));
+			 "pools", json_proc_pools(p),
+			 "worker", worker ? json_string(worker) : json_null());
 }
 
 /* The group's figures over the verdicts' window; null when it has none. */
