@@ -57,6 +57,12 @@ print("  pools %s" % [(p["lib"], p["variant"], p["threads"], p["procs"]) for p i
 print("  advice: %s" % g["advice"])
 check(g["label"] == "python3 workers.py", "label %r" % g["label"])
 check(not missing, "one group holds the job, its workers and every child (missing %s)" % missing)
+# what each says it does: the workers threadpoolctl ran in work, the job does not
+role = {p["pid"]: p.get("worker") for p in g["processes"]}
+want = {"pool": "fork", "jmp": "fork", "loky": "loky", "dask": "spawn"}[kind]
+check(role.get(main) is None and all(role.get(w) == want for w in workers),
+      "processes[].worker: job %s, workers %s (want %s)" %
+      (role.get(main), sorted({role.get(w) for w in workers}, key=str), want))
 blas = [[p for p in w["pools"] if p["user_api"] == "blas"][0] for w in inside]
 threads = sorted({b["num_threads"] for b in blas})
 layer = {"pthreads": "pthread", "openmp": "openmp"}.get(blas[0]["threading_layer"])
