@@ -2,9 +2,12 @@
 # comes and goes between two readings:
 #   sum   Σ groups' used_cores ≤ machine.busy_cores + 0.05 (the kernel's own count of
 #         busy CPUs over the same interval: nothing is counted twice), plus one clock
-#         tick per group with recovered time (exited, or threads never seen): that part
-#         is read from cutime + cstime or utime + stime, which the kernel gives in whole
-#         ticks, rounded down at each reading (±1 tick per interval)
+#         tick per reaper in each group with recovered time (exited, or threads never
+#         seen): that part is read from each reaper's cutime + cstime (or a process's
+#         utime + stime), which the kernel gives in whole ticks, rounded down at each
+#         reading (±1 tick per reaper per interval). A group's reapers are told by its
+#         members' parents: a job's workers, their forkserver or subreaper are in its
+#         group (sampler/workers.c), each reaping its own children.
 #   mean  the mean of Σused - busy over the run ≤ +0.03: no time counted twice on average
 #   order every group's demand_cores ≥ used_cores (1e-6 for rounding)
 #   range every group's 0 ≤ wait_pct ≤ 100
@@ -50,7 +53,7 @@ for i, s in enumerate(rated):
         examples.append(f"sample {i}: null {', '.join(missing[:4])}")
     if m.get("busy_cores") is not None:
         total = sum(g["used_cores"] or 0 for g in groups)
-        ticks = sum(1 for g in groups
+        ticks = sum(max(1, len({p["ppid"] for p in g.get("processes") or []})) for g in groups
                     if (g.get("exited_cores") or 0) > 0 or (g.get("estimated_pct") or 0) > 0)
         margin = m["busy_cores"] + SUM_SLACK + ticks * TICK / s["interval_s"] - total
         top = sorted(groups, key=lambda g: -(g["used_cores"] or 0))[:3]
