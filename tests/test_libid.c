@@ -120,14 +120,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const struct proc_info *find_proc(const struct snapshot *snap, pid_t pid)
-{
-	for (size_t i = 0; i < snap->nprocs; i++)
-		if (snap->procs[i].pid == pid)
-			return &snap->procs[i];
-	return NULL;
-}
-
 static const struct pool *find_pool(const struct proc_info *p, enum pool_lib lib)
 {
 	for (int i = 0; i < p->npools; i++)
@@ -139,18 +131,14 @@ static const struct pool *find_pool(const struct proc_info *p, enum pool_lib lib
 static void told_by_contents(void **state)
 {
 	struct tree *t = *state;
-	struct sampler_config cfg = { .proc_root = t->root, .clock = tree_clock, .clock_ctx = t,
-				      .detail = SAMPLE_THREAD_STAT };
-	int err = 0;
-	struct sampler *s = sampler_new(&cfg, &err);
+	struct sampler *s = tree_sampler(t, GROUP_JOB);
 	struct snapshot *snap;
 	const struct proc_info *p;
 	const struct pool *ob, *omp, *blis;
 	const struct group *g;
 
-	assert_non_null(s);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
-	p = find_proc(snap, 301);
+	p = tree_proc(snap, 301);
 	assert_non_null(p);
 	assert_true(p->pools_known);
 	ob = find_pool(p, POOL_OPENBLAS);
@@ -182,9 +170,6 @@ static void told_by_contents(void **state)
 static void live_threads_of_one_pool(void **state)
 {
 	struct tree *t = *state;
-	struct sampler_config cfg = { .proc_root = t->root, .clock = tree_clock, .clock_ctx = t,
-				      .detail = SAMPLE_THREAD_STAT };
-	int err = 0;
 	struct sampler *s;
 	struct snapshot *snap;
 	const struct group *g;
@@ -198,10 +183,9 @@ static void live_threads_of_one_pool(void **state)
 	put(t, "301/maps", "%s", maps);
 	put(t, "302/maps", "%s", maps);
 	job(t, 302, 3);
-	s = sampler_new(&cfg, &err);
-	assert_non_null(s);
+	s = tree_sampler(t, GROUP_JOB);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
-	g = &snap->groups[find_proc(snap, 301)->group];
+	g = &snap->groups[tree_proc(snap, 301)->group];
 	assert_int_equal(g->npools, 2);
 	for (int i = 0; i < g->npools; i++) {
 		assert_int_equal(g->pools[i].threads_max, 2); /* OMP_NUM_THREADS unset, 2 CPUs */
@@ -224,9 +208,7 @@ static int fd_read(void *ctx, uint64_t off, void *buf, size_t len)
 static void size_read_from_inside(void **state)
 {
 	struct tree *t = *state;
-	struct sampler_config cfg = { .proc_root = t->root, .clock = tree_clock, .clock_ctx = t,
-				      .detail = SAMPLE_THREAD_STAT };
-	int err = 0, fd = open(OB_PTHREAD, O_RDONLY | O_CLOEXEC), one = 1;
+	int fd = open(OB_PTHREAD, O_RDONLY | O_CLOEXEC), one = 1;
 	struct elf_src src = { fd_read, &fd };
 	struct elf_info info;
 	struct pool_id id;
@@ -251,10 +233,9 @@ static void size_read_from_inside(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(pwrite(fd, &one, sizeof(one), (off_t)(0x10000000 + id.size_sym)), sizeof(one));
 	close(fd);
-	s = sampler_new(&cfg, &err);
-	assert_non_null(s);
+	s = tree_sampler(t, GROUP_JOB);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
-	p = find_proc(snap, 301);
+	p = tree_proc(snap, 301);
 	assert_int_equal(p->npools, 1);
 	assert_string_equal(p->pools[0].variant, "pthread");
 	assert_int_equal(p->pools[0].live_size, 1);
