@@ -69,14 +69,6 @@ static struct sampler *open_tree(struct tree *t, int fd_budget)
 	return s;
 }
 
-static const struct proc_info *find_proc(const struct snapshot *snap, pid_t pid)
-{
-	for (size_t i = 0; i < snap->nprocs; i++)
-		if (snap->procs[i].pid == pid)
-			return &snap->procs[i];
-	return NULL;
-}
-
 #define assert_near(a, b) assert_true(fabs_((a) - (b)) < 1e-6)
 static double fabs_(double x)
 {
@@ -143,8 +135,8 @@ static void rates_of_a_group(void **state)
 	/* busiest first */
 	assert_ptr_equal(g, &snap->groups[0]);
 	/* per process */
-	assert_near(find_proc(snap, 201)->rate.demand, 2.0);
-	assert_near(find_proc(snap, 202)->rate.used, 0.5);
+	assert_near(tree_proc(snap, 201)->rate.demand, 2.0);
+	assert_near(tree_proc(snap, 202)->rate.used, 0.5);
 	/* the machine: every thread, and /proc/stat's busy share */
 	assert_near(snap->machine.rate.demand, 4.0);
 	assert_true(snap->machine.busy_known);
@@ -190,8 +182,8 @@ static void thread_born_in_interval_counts_from_zero(void **state)
 	proc_stat(t, 202, "python3", 100, 0, 2, 60);
 	task(t, 202, 222, "worker", 500000000ULL, 0);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
-	assert_int_equal(find_proc(snap, 202)->nthr, 2);
-	assert_near(find_proc(snap, 202)->rate.used, 0.5);
+	assert_int_equal(tree_proc(snap, 202)->nthr, 2);
+	assert_near(tree_proc(snap, 202)->rate.used, 0.5);
 	snapshot_free(snap);
 	sampler_free(s);
 }
@@ -222,7 +214,7 @@ static void exited_job_cpu_is_recovered(void **state)
 	/* 170 ticks = 1.7 s over 2 s (at HZ 100) */
 	assert_near(g->exited_cores, 170.0 / sysconf(_SC_CLK_TCK) / 2);
 	assert_near(g->rate.used, 170.0 / sysconf(_SC_CLK_TCK) / 2);
-	assert_null(find_proc(snap, 203));
+	assert_null(tree_proc(snap, 203));
 	snapshot_free(snap);
 	sampler_free(s);
 }
@@ -242,8 +234,8 @@ static void pid_reuse_is_a_new_process(void **state)
 	proc_stat(t, 202, "python3", 100, 0, 1, 500);
 	task(t, 202, 202, "python3", 250000000ULL, 0);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
-	assert_int_equal(find_proc(snap, 202)->start, 500);
-	assert_near(find_proc(snap, 202)->rate.used, 0.25);
+	assert_int_equal(tree_proc(snap, 202)->start, 500);
+	assert_near(tree_proc(snap, 202)->rate.used, 0.25);
 	snapshot_free(snap);
 	sampler_free(s);
 }
@@ -263,7 +255,7 @@ static void vanished_process_is_skipped(void **state)
 	procfs_fault_hook = vanish_202;
 	assert_int_equal(sampler_refresh(s, &snap), 0);
 	assert_int_equal(snap->nprocs, 3);
-	assert_null(find_proc(snap, 202));
+	assert_null(tree_proc(snap, 202));
 	snapshot_free(snap);
 	procfs_fault_hook = NULL;
 	assert_int_equal(sampler_refresh(s, &snap), 0);
@@ -338,7 +330,7 @@ static void unreadable_parts_are_unknown(void **state)
 	procfs_fault_hook = deny_203;
 	s = open_tree(t, 0);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
-	p = find_proc(snap, 203);
+	p = tree_proc(snap, 203);
 	assert_non_null(p);                 /* what can be read is there */
 	assert_int_equal(p->ppid, 100);
 	assert_false(p->uid_known);         /* the rest is unknown, not zero */
@@ -346,7 +338,7 @@ static void unreadable_parts_are_unknown(void **state)
 	assert_null(p->exe);
 	assert_false(p->pools_known);
 	assert_null(p->env);
-	p = find_proc(snap, 201);
+	p = tree_proc(snap, 201);
 	assert_true(p->pools_known);
 	assert_int_equal(p->npools, 1);
 	assert_non_null(p->env);
@@ -400,9 +392,9 @@ static void hostile_names_survive(void **state)
 	put_cmdline(t, 300, args, sizeof(args) - 1);
 	task(t, 300, 300, "x", 0, 0);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
-	assert_string_equal(find_proc(snap, 300)->comm, "x) R 1 (y");
-	assert_string_equal(find_proc(snap, 300)->cmdline, "\x1b[31mred\x1b[0m a b");
-	assert_int_equal(find_proc(snap, 300)->ppid, 1);
+	assert_string_equal(tree_proc(snap, 300)->comm, "x) R 1 (y");
+	assert_string_equal(tree_proc(snap, 300)->cmdline, "\x1b[31mred\x1b[0m a b");
+	assert_int_equal(tree_proc(snap, 300)->ppid, 1);
 	snapshot_free(snap);
 	sampler_free(s);
 }
