@@ -346,6 +346,8 @@ static int load_inputs(struct tune_cmd *t)
 			fprintf(stderr, "coretop tune: cannot open %s: %s\n", from, strerror(errno));
 			return 2;
 		}
+		/* the result names it, so that a recipe can run every input (export.c) */
+		t->plan.inputs_file = realpath(from, NULL);
 	}
 	ret = opt_read_all(fd, INPUT_FILE_MAX, &buf, &len);
 	if (fd != STDIN_FILENO)

@@ -142,6 +142,24 @@ double tune_plan_eta(const struct tune_plan *p)
 	return eta < left ? eta : (left > 0 ? left : 0);
 }
 
+/* A run of C still to come: its median, or the mean of the runs done. */
+static double run_cost(const struct tune_plan *p, const struct tune_candidate *c)
+{
+	if (c->median_s > 0 && !c->lower_bound)
+		return c->median_s;
+	return p->runs_done ? p->run_time_sum / p->runs_done : 1;
+}
+
+double tune_plan_progress(const struct tune_plan *p)
+{
+	double left = 0, done = p->run_time_sum, mean = run_cost(p, &(struct tune_candidate){ 0 });
+
+	if (p->runs_planned <= p->runs_done)
+		return p->runs_done > 0 ? 1 : 0;
+	left = (p->runs_planned - p->runs_done) * mean;
+	return done + left > 0 ? done / (done + left) : 0;
+}
+
 static void finish(struct tune_plan *p, struct tune_candidate *c, enum tune_status st,
 		   const struct tune_hooks *hooks)
 {
@@ -398,6 +416,16 @@ out:
 	p->elapsed_s = tune_now() - t0;
 	free(active);
 	free(order);
+	if (ret == -ECANCELED) {
+		/* what was measured in full is kept and ranked: the ranking so far */
+		p->partial = true;
+		for (int i = 0; i < p->ncands; i++)
+			if (p->cands[i].status == TUNE_PENDING && p->cands[i].nruns > 0)
+				p->cands[i].status = TUNE_OK;
+		if (tune_plan_rank(p))
+			return -ENOMEM;
+		return ret;
+	}
 	if (!ret)
 		ret = tune_plan_rank(p);
 	return ret;

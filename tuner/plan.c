@@ -17,11 +17,13 @@ void tune_plan_init(struct tune_plan *p)
 	memset(p, 0, sizeof(*p));
 	p->opts.repeat = 3;
 	p->opts.budget_s = 300;
+	p->opts.min_run_s = 2;
+	p->opts.noise_runs = 20;
 	p->opts.cut_factor = 3;
 	p->opts.noise_floor = 0.05;
 	p->opts.warmup = true;
 	p->supply_cores = 1;
-	p->best = p->naive = p->serial = -1;
+	p->best = p->naive = p->serial = p->fastest = -1;
 }
 
 static void candidate_release(struct tune_candidate *c)
@@ -36,6 +38,8 @@ void tune_plan_release(struct tune_plan *p)
 {
 	tune_strv_release(&p->command);
 	tune_strv_release(&p->inputs);
+	tune_strv_release(&p->warnings);
+	free(p->inputs_file);
 	free(p->sample);
 	for (int i = 0; i < p->ncands; i++)
 		candidate_release(&p->cands[i]);
@@ -43,7 +47,7 @@ void tune_plan_release(struct tune_plan *p)
 	free(p->recommendation);
 	free(p->bind_cpus);
 	memset(p, 0, sizeof(*p));
-	p->best = p->naive = p->serial = -1;
+	p->best = p->naive = p->serial = p->fastest = -1;
 }
 
 int tune_plan_set_command(struct tune_plan *p, int argc, char *const *argv)

@@ -73,7 +73,6 @@ static char *recommend(const struct tune_plan *p)
 {
 	char buf[768], vs_naive[64], vs_serial[64];
 	const struct tune_candidate *best = p->best >= 0 ? &p->cands[p->best] : NULL;
-	const struct tune_candidate *naive = p->naive >= 0 ? &p->cands[p->naive] : NULL;
 	bool all_failed = p->ncands > 0;
 
 	for (int i = 0; i < p->ncands; i++)
@@ -87,15 +86,17 @@ static char *recommend(const struct tune_plan *p)
 	else if (!best)
 		snprintf(buf, sizeof(buf), "nothing was measured in full within the budget: "
 			 "raise --budget or lower --sample");
+	else if (p->no_change && p->fastest >= 0 && p->fastest != p->best)
+		snprintf(buf, sizeof(buf), "no change needed: the default (%d jobs at a time, "
+			 "thread variables unset) is as fast as the fastest split, %s, within "
+			 "noise%s", best->procs, p->cands[p->fastest].name, vs_serial);
 	else if (best->kind == TUNE_NAIVE)
-		snprintf(buf, sizeof(buf), "keep the default: %d jobs at a time with the thread "
-			 "variables unset was the fastest measured%s", best->procs, vs_serial);
+		snprintf(buf, sizeof(buf), "no change needed: the default (%d jobs at a time, "
+			 "thread variables unset) was the fastest measured%s", best->procs,
+			 vs_serial);
 	else if (best->kind == TUNE_SERIAL)
 		snprintf(buf, sizeof(buf), "run one job at a time with the thread variables unset: "
 			 "parallel jobs were slower here%s", vs_naive);
-	else if (naive && measured(naive) && !tune_faster(best, naive, p->opts.noise_floor))
-		snprintf(buf, sizeof(buf), "%s was the fastest, but within noise of the default "
-			 "(%d jobs, threads unset): no change needed", best->name, naive->procs);
 	else
 		snprintf(buf, sizeof(buf), "run %d job%s at a time with %d thread%s each (%s=%d, "
 			 "%s=%d and the other thread variables)%s%s",
@@ -108,9 +109,29 @@ static char *recommend(const struct tune_plan *p)
 	return strdup(buf);
 }
 
+const char *tune_candidate_label(const struct tune_candidate *c)
+{
+	return c->kind == TUNE_NAIVE ? "default" : c->name;
+}
+
+/* The default is the answer unless the fastest beats it beyond the noise. */
+static void judge_default(struct tune_plan *p)
+{
+	const struct tune_candidate *naive = p->naive >= 0 ? &p->cands[p->naive] : NULL;
+
+	p->fastest = p->best;
+	p->no_change = false;
+	if (p->best < 0 || !naive || !measured(naive) || naive->lower_bound)
+		return;
+	if (p->best == p->naive || !tune_faster(&p->cands[p->best], naive, p->opts.noise_floor)) {
+		p->no_change = true;
+		p->best = p->naive;
+	}
+}
+
 int tune_plan_rank(struct tune_plan *p)
 {
-	p->best = p->naive = p->serial = -1;
+	p->best = p->naive = p->serial = p->fastest = -1;
 	for (int i = 0; i < p->ncands; i++) {
 		const struct tune_candidate *c = &p->cands[i];
 		const struct tune_candidate *b = p->best >= 0 ? &p->cands[p->best] : NULL;
@@ -125,6 +146,7 @@ int tune_plan_rank(struct tune_plan *p)
 		    (c->median_s == b->median_s && weight(c, p) < weight(b, p)))
 			p->best = i;
 	}
+	judge_default(p);
 	speedup(p, p->naive, &p->speedup_vs_naive, &p->speedup_vs_naive_lower);
 	speedup(p, p->serial, &p->speedup_vs_serial, &p->speedup_vs_serial_lower);
 	free(p->recommendation);
@@ -209,6 +231,7 @@ static json_t *candidate_json(const struct tune_candidate *c)
 	json_object_set_new(o, "cpu_s", num_or_null(ran, c->cpu_s));
 	json_object_set_new(o, "cpu_user_s", num_or_null(ran, c->cpu_user_s));
 	json_object_set_new(o, "cpu_sys_s", num_or_null(ran, c->cpu_sys_s));
+	json_object_set_new(o, "outside_cores", num_or_null(c->outside_known, c->outside_cores));
 	json_object_set_new(o, "wait_pct", num_or_null(c->contention.known, c->contention.wait_pct));
 	json_object_set_new(o, "demand_cores",
 			    num_or_null(c->contention.known, c->contention.demand_cores));
@@ -241,11 +264,15 @@ static json_t *topology_json(const struct topo_summary *t)
 json_t *tune_result_json(const struct tune_plan *p)
 {
 	json_t *o = json_object(), *cmd = json_array(), *inputs = json_array(),
-	       *cands = json_array();
+	       *cands = json_array(), *all = json_array(), *warn = json_array();
 	const struct tune_candidate **v = ranked(p);
 
-	if (!o || !cmd || !inputs || !cands || !v)
+	if (!o || !cmd || !inputs || !cands || !all || !warn || !v)
 		goto fail;
+	for (int i = 0; i < p->inputs.n; i++)
+		json_array_append_new(all, json_string(p->inputs.v[i]));
+	for (int i = 0; i < p->warnings.n; i++)
+		json_array_append_new(warn, json_string(p->warnings.v[i]));
 	for (int i = 0; i < p->command.n; i++)
 		json_array_append_new(cmd, json_string(p->command.v[i]));
 	for (int i = 0; i < p->nsample; i++)
@@ -256,6 +283,9 @@ json_t *tune_result_json(const struct tune_plan *p)
 	json_object_set_new(o, "shell", json_boolean(p->opts.shell));
 	json_object_set_new(o, "inputs", inputs);
 	json_object_set_new(o, "inputs_total", json_integer(p->inputs.n));
+	json_object_set_new(o, "inputs_all", all);
+	json_object_set_new(o, "inputs_file",
+			    p->inputs_file ? json_string(p->inputs_file) : json_null());
 	json_object_set_new(o, "topology", topology_json(&p->topo));
 	json_object_set_new(o, "supply_cores", json_real(p->supply_cores));
 	json_object_set_new(o, "supply_physical_cores",
@@ -265,10 +295,16 @@ json_t *tune_result_json(const struct tune_plan *p)
 	json_object_set_new(o, "budget_hit", json_boolean(p->budget_hit));
 	json_object_set_new(o, "elapsed_s", json_real(p->elapsed_s));
 	json_object_set_new(o, "warmup_s", num_or_null(p->warmup_s > 0, p->warmup_s));
+	json_object_set_new(o, "run_target_s", num_or_null(p->run_target_s > 0, p->run_target_s));
+	json_object_set_new(o, "partial", json_boolean(p->partial));
+	json_object_set_new(o, "warnings", warn);
+	json_object_set_new(o, "outcome", json_string(p->best < 0 ? "none"
+						      : p->no_change ? "no_change" : "change"));
 	json_object_set_new(o, "candidates", cands);
 	json_object_set_new(o, "best", index_json(p, p->best));
 	json_object_set_new(o, "naive", index_json(p, p->naive));
 	json_object_set_new(o, "serial", index_json(p, p->serial));
+	json_object_set_new(o, "fastest", index_json(p, p->fastest));
 	json_object_set_new(o, "speedup_vs_naive",
 			    num_or_null(p->speedup_vs_naive > 0, p->speedup_vs_naive));
 	json_object_set_new(o, "speedup_vs_serial",
@@ -283,6 +319,8 @@ fail:
 	json_decref(cmd);
 	json_decref(inputs);
 	json_decref(cands);
+	json_decref(all);
+	json_decref(warn);
 	return NULL;
 }
 

@@ -131,6 +131,12 @@ struct tune_candidate {
 	double throughput_jobs_s;
 	double cpu_s;       /* median CPU time of a run */
 	struct tune_contention contention;
+	/* Cores busy with work that is not the job's while it ran (the machine's used
+	 * minus the jobs'), mean over its measured runs; outside_known false without a
+	 * sampler watching. */
+	bool outside_known;
+	double outside_cores;
+	double outside[TUNE_MAX_REPEAT]; /* per run, as runs[] */
 	char *error;        /* TUNE_FAILED: input, how it ended, stderr tail; owned */
 };
 
@@ -138,6 +144,8 @@ struct tune_opts {
 	int sample;          /* inputs per run; 0: all, up to max(16, 2 × largest P) */
 	int repeat;          /* runs of each survivor (default 3) */
 	double budget_s;     /* hard bound on the whole tuning (default 300) */
+	double min_run_s;    /* a run should last this long at least (default 2) */
+	double noise_runs;   /* … and this many times the warm-up's spread (default 20) */
 	double timeout_s;    /* per job; 0: none */
 	double cut_factor;   /* stop a run past this × the best median (default 3) */
 	double noise_floor;  /* relative difference always taken as noise (default 0.05) */
@@ -150,6 +158,7 @@ struct tune_plan {
 	struct tune_opts opts;
 	struct tune_strv command;    /* the template: `{}` marks where an input goes */
 	struct tune_strv inputs;     /* every input given */
+	char *inputs_file;           /* the file they came from, absolute; NULL: none. Owned */
 	char **sample;               /* the inputs measured: pointers into inputs.v */
 	int nsample;
 	double supply_cores;         /* CPUs (PUs) the jobs may use; at least 1 is assumed */
@@ -166,10 +175,16 @@ struct tune_plan {
 	double elapsed_s;
 	double warmup_s;             /* the warm-up job's wall time; 0 when none */
 	bool budget_hit;
+	bool partial;                /* interrupted (a hook cancelled): what was measured */
+	double run_target_s;         /* how long a run was meant to last (the sample rule) */
+	struct tune_strv warnings;   /* for people, one line each: outside load, short runs */
 	int runs_done, runs_planned; /* for progress; runs_planned is revised each round */
 	double run_time_sum;         /* of runs done, stopped ones included */
-	/* Filled by tune_plan_rank() (which tune_plan_run() calls): indices or -1. */
-	int best, naive, serial;
+	/* Filled by tune_plan_rank() (which tune_plan_run() calls): indices or -1. best
+	 * is the answer: the default (naive) itself when no_change, the fastest measured
+	 * otherwise; fastest is the fastest measured either way. */
+	int best, naive, serial, fastest;
+	bool no_change;              /* the fastest does not beat the default beyond noise */
 	double speedup_vs_naive, speedup_vs_serial; /* 0 when unknown */
 	bool speedup_vs_naive_lower, speedup_vs_serial_lower;
 	char *recommendation;
@@ -260,7 +275,8 @@ struct tune_hooks {
 
 /*
  * Measures the candidates (see Measurement), then ranks them. Returns 0 when the tuning
- * ended, the budget's end included (p->budget_hit); -ECANCELED when a tick hook asked;
+ * ended, the budget's end included (p->budget_hit); -ECANCELED when a tick hook asked
+ * (what was measured is ranked all the same, p->partial);
  * -ENOEXEC when the command cannot be started and -ECHILD when the warm-up job fails
  * (ERR says why, one line); another negative errno on a system failure. Every job has
  * been reaped whatever it returns.
@@ -274,6 +290,14 @@ int tune_plan_rank(struct tune_plan *p);
 
 /* Seconds left, estimated from the runs so far; negative when unknown. */
 double tune_plan_eta(const struct tune_plan *p);
+
+/* The share of the tuning's work done, 0 to 1: seconds of runs done against those done
+ * and still planned (each planned run at its candidate's median, or the mean run). */
+double tune_plan_progress(const struct tune_plan *p);
+
+/* What people read for C: "default" for the baseline (its JSON name stays "naive"),
+ * else its name. */
+const char *tune_candidate_label(const struct tune_candidate *c);
 
 /* The result object of issue 5's JSON contract; a new reference, NULL on ENOMEM. */
 json_t *tune_result_json(const struct tune_plan *p);
