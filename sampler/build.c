@@ -384,21 +384,26 @@ static int collect_members(struct sampler *s, const struct snapshot *snap,
 /*
  * The group's rates: RUN_S and WAIT_S read from its threads, UNREAD_S of CPU time
  * recovered without its wait (processes and threads that ended after their last
- * reading, or unseen). That wait is estimated from the share the group's own readings
- * show (run and wait of the same threads in the same interval), or the machine's
- * (WAIT_PER_RUN) when it read too little to judge: on the same CPUs, the same run
- * queues.
+ * reading, or unseen). A dead process's part of it waited as that process was read
+ * waiting (OWN_RUN_S of run with OWN_WAIT_S guessed so, struct dead's per_run); the
+ * rest is estimated from the share the group's own readings show (run and wait of the
+ * same threads in the same interval), or the machine's (WAIT_PER_RUN) when it read too
+ * little to judge: on the same CPUs, the same run queues.
  */
 #define ESTIMATE_MIN_READ_S 0.02
-static void estimate(struct group *gr, double run_s, double wait_s, double unread_s,
+struct unread {
+	double run_s;             /* recovered, its owner's wait per run unknown */
+	double own_run_s, own_wait_s; /* recovered, and the wait its owners' ratios give */
+};
+static void estimate(struct group *gr, double run_s, double wait_s, const struct unread *u,
 		     double wait_per_run, bool rates, double dt)
 {
 	double per_run = run_s >= ESTIMATE_MIN_READ_S ? wait_s / run_s : wait_per_run;
-	double guess = unread_s * per_run;
+	double guess = u->run_s * per_run + u->own_wait_s, all_run = run_s + u->run_s + u->own_run_s;
 
-	rate_set(&gr->rate, rates, run_s + unread_s, wait_s + guess, dt);
-	gr->estimated_pct = rates && run_s + unread_s + wait_s + guess > 0
-		? 100.0 * guess / (run_s + unread_s + wait_s + guess) : 0;
+	rate_set(&gr->rate, rates, all_run, wait_s + guess, dt);
+	gr->estimated_pct = rates && all_run + wait_s + guess > 0
+		? 100.0 * guess / (all_run + wait_s + guess) : 0;
 }
 
 /* One group from the members M[0..N) that share a key; it is group number GI. */
@@ -406,7 +411,8 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 		      const struct member *m, size_t n, struct group *gr, int gi, bool rates,
 		      double dt, double wait_per_run)
 {
-	double run_s = 0, wait_s = 0, unread_s = 0, switches = 0;
+	double run_s = 0, wait_s = 0, switches = 0;
+	struct unread unread = { 0 };
 	struct cpumask cpus = { { 0 } };
 	bool cpus_known = false;
 	int np = 0, ncgs = 0, cgs[16];
@@ -424,7 +430,12 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 			gr->exited_cores += rates ? (m[k].run_s + m[k].exited_s) / dt : 0;
 			run_s += m[k].run_s;
 			wait_s += m[k].wait_s;
-			unread_s += m[k].exited_s;
+			if (m[k].per_run_known) {
+				unread.own_run_s += m[k].exited_s;
+				unread.own_wait_s += m[k].exited_s * m[k].per_run;
+			} else {
+				unread.run_s += m[k].exited_s;
+			}
 			continue;
 		}
 		p = order[m[k].proc];
@@ -438,7 +449,7 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 			gr->runnable += pi->runnable;
 		run_s += p->run_s;
 		wait_s += p->wait_s;
-		unread_s += p->unseen_run_s;
+		unread.run_s += p->unseen_run_s;
 		if (p->cpus_known) {
 			struct cpumask pm;
 
@@ -452,7 +463,7 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 		nthr += pi->nthr;
 	}
 	gr->nprocs = np;
-	estimate(gr, run_s, wait_s, unread_s, wait_per_run, rates, dt);
+	estimate(gr, run_s, wait_s, &unread, wait_per_run, rates, dt);
 	gr->cpus_known = cpus_known;
 	gr->cpus = cpus;
 	if (cpus_known) {

@@ -120,6 +120,14 @@ struct dead {
 	pid_t pid, ppid;
 	int64_t total;            /* own CPU counted (counted_s) + cutime + cstime, ticks */
 	double run_s, wait_s;     /* read from its threads during this interval */
+	/* Its own wait per run: this interval's readings, or its life's when they are too
+	 * few; what the CPU time recovered after its last reading is estimated to have
+	 * waited (build.c). per_run_known false when it ran too little to tell. */
+	bool per_run_known;
+	double per_run;
+	/* What it was read doing lately, for sharing its reaper's growth among the dead:
+	 * its run this interval, or when nothing of it was read, the interval before's. */
+	double busy_s;
 	char *key, *label;        /* its group's, owned here */
 };
 
@@ -176,6 +184,8 @@ struct member {
 	int proc;                 /* index into snapshot procs; -1 for an exited share */
 	double run_s, wait_s;     /* read (exited share) */
 	double exited_s;          /* recovered, its wait unknown */
+	bool per_run_known;       /* its owner's own wait per run (struct dead) */
+	double per_run;
 	const struct tproc *parent; /* of recovered time none of whose owners was seen */
 };
 

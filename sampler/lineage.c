@@ -45,6 +45,35 @@ static void proc_readings(const struct tproc *p, double *run, double *wait)
 	}
 }
 
+/*
+ * What P waited per second it ran: over this interval's readings, or when they hold
+ * too little, over the interval before (its rates at the last refresh), else over its
+ * life (its threads' counters count from their birth, start-up included). A job that
+ * waited half the time while it was read waited so after its last reading too.
+ */
+#define PER_RUN_MIN_S 0.02
+static bool own_per_run(const struct tproc *p, const struct dead *d, double *per_run)
+{
+	double run = 0, wait = 0;
+
+	if (d->run_s >= PER_RUN_MIN_S) {
+		*per_run = d->wait_s / d->run_s;
+		return true;
+	}
+	if (p->have_prev && p->run_s >= PER_RUN_MIN_S) {
+		*per_run = p->wait_s / p->run_s;
+		return true;
+	}
+	for (size_t i = 0; i < p->nthr; i++) {
+		run += (double)p->thr[i].run / 1e9;
+		wait += (double)p->thr[i].wait / 1e9;
+	}
+	if (run < PER_RUN_MIN_S)
+		return false;
+	*per_run = wait / run;
+	return true;
+}
+
 void lineage_remember(struct sampler *s, struct tproc *p)
 {
 	struct dead *d;
@@ -64,6 +93,8 @@ void lineage_remember(struct sampler *s, struct tproc *p)
 	d->pid = p->pid;
 	d->ppid = p->st.ppid;
 	proc_readings(p, &d->run_s, &d->wait_s);
+	d->per_run_known = own_per_run(p, d, &d->per_run);
+	d->busy_s = d->run_s > 0 ? d->run_s : p->have_prev ? p->run_s : 0;
 	/* what was counted of it, to the nanosecond where its threads were read: its
 	 * stat's utime + stime are rounded down to ticks, which over many short jobs
 	 * would leave a tick each in the reaper's residual, counted twice */
@@ -187,9 +218,9 @@ static bool tail_of(const struct recovery *rc, size_t i, const struct tproc *p)
 
 /*
  * Share TICKS of P's children's growth among the dead whose tails it holds, in
- * proportion to what each was read doing (a job that was computing ends computing; a
- * sleep(1) beside it ends asleep), equally when none was read doing anything; named
- * after P when there are none.
+ * proportion to what each was read doing lately (a job that was computing ends
+ * computing; a sleep(1) or the `sh -c` that waits for it ends asleep), equally when
+ * none was read doing anything; named after P when there are none.
  */
 static int share(struct recovery *rc, int64_t ticks, const struct tproc *p)
 {
@@ -202,18 +233,20 @@ static int share(struct recovery *rc, int64_t ticks, const struct tproc *p)
 	for (size_t i = 0; i < l->n; i++)
 		if (tail_of(rc, i, p)) {
 			n++;
-			total += l->dead[i].run_s;
+			total += l->dead[i].busy_s;
 		}
 	/* over the reaper's own span between readings, like its own rates (build.c) */
 	secs = (double)ticks / rc->hz * (p->scale > 0 ? p->scale : 1);
 	if (n == 0)
 		return emit(rc, &(struct member){ .proc = -1, .exited_s = secs, .parent = p });
 	for (size_t i = 0; i < l->n; i++) {
-		double part = total > 0 ? l->dead[i].run_s / total : 1.0 / (double)n;
+		double part = total > 0 ? l->dead[i].busy_s / total : 1.0 / (double)n;
 
 		if (tail_of(rc, i, p) && part > 0 &&
 		    emit(rc, &(struct member){ .key = l->dead[i].key, .label = l->dead[i].label,
-					       .proc = -1, .exited_s = secs * part }) < 0)
+					       .proc = -1, .exited_s = secs * part,
+					       .per_run_known = l->dead[i].per_run_known,
+					       .per_run = l->dead[i].per_run }) < 0)
 			return -1;
 	}
 	return 0;

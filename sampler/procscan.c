@@ -413,7 +413,10 @@ static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
 		return NULL; /* vanished between listing and reading: normal */
 	}
 	p->stat_fd = fd;
-	p->newborn = s->nrefresh > 0 && st.starttime > s->born_after;
+	/* Unseen by the last scan, which listed every process alive when it began: born
+	 * since. Start times count ticks, so one born in the same tick as the youngest
+	 * the last scan saw may be younger than it: >=, or its first interval is lost. */
+	p->newborn = s->nrefresh > 0 && st.starttime >= s->born_after;
 	p->counted_s = p->newborn ? 0 : (double)(st.utime + st.stime) / (double)s->hz;
 	if (st.starttime > s->max_start)
 		s->max_start = st.starttime;
