@@ -87,7 +87,7 @@ static void assert_number_or_null(json_t *o, const char *key)
 static void assert_candidate_shape(json_t *c)
 {
 	static const char *const numbers[] = { "median_s", "spread_s", "throughput_jobs_s",
-					       "cpu_s", "wait_pct" };
+					       "cpu_s", "wait_pct", "outside_cores" };
 	const char *status;
 
 	assert_true(json_is_object(c));
@@ -120,7 +120,8 @@ static void top_level_contract(void **state)
 	static const char *const keys[] = { "command", "inputs", "topology", "supply_cores",
 					    "candidates", "best", "naive", "serial",
 					    "speedup_vs_naive", "speedup_vs_serial",
-					    "recommendation" };
+					    "recommendation", "partial", "outcome", "warnings",
+					    "fastest", "inputs_all", "inputs_file", "run_target_s" };
 	struct tune_plan p;
 	json_t *j, *cands, *c;
 	size_t i;
@@ -133,6 +134,12 @@ static void top_level_contract(void **state)
 		if (!json_object_get(j, keys[i]))
 			fail_msg("missing %s", keys[i]);
 	assert_int_equal(json_array_size(json_object_get(j, "command")), 4);
+	/* every input given, for recipes (the sample is "inputs") */
+	assert_int_equal(json_array_size(json_object_get(j, "inputs_all")), p.inputs.n);
+	assert_true(json_is_null(json_object_get(j, "inputs_file")));
+	assert_true(json_is_false(json_object_get(j, "partial")));
+	assert_true(json_is_array(json_object_get(j, "warnings")));
+	assert_string_equal(json_string_value(json_object_get(j, "outcome")), "change");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "command"), 3)),
 			    "{}");
 	assert_int_equal(json_array_size(json_object_get(j, "inputs")), 4);
@@ -242,7 +249,10 @@ static void table_names_the_best(void **state)
 	tune_result_print(&p, f);
 	fclose(f);
 	assert_non_null(strstr(buf, "best: 2x1"));
-	assert_non_null(strstr(buf, "≥3.00× vs naive"));
+	assert_non_null(strstr(buf, "≥3.00× vs the default"));
+	/* people read "default" for the baseline; the JSON's name stays "naive" */
+	assert_null(strstr(buf, "naive"));
+	assert_non_null(strstr(buf, " default "));
 	assert_non_null(strstr(buf, "exit status 1; stderr: boom"));
 	assert_non_null(strstr(buf, "recommendation: run 2 jobs at a time"));
 	assert_non_null(strstr(buf, "not run"));

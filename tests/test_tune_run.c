@@ -272,6 +272,9 @@ static void slow_plan(struct tune_plan *p)
 
 	tune_plan_init(p);
 	p->supply_cores = 2;
+	/* the mechanics of cuts, on runs of four jobs as --sample 4 asks (the sample rule,
+	 * which would grow them to 2 s, is test_tune_sim's) */
+	p->opts.sample = 4;
 	assert_int_equal(tune_plan_set_command(p, 3, cmd), 0);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(tune_plan_add_input(p, inputs4[i]), 0);
@@ -331,6 +334,9 @@ static void engine_cuts_the_catastrophic_split(void **state)
 	assert_true(p.best == p.fastest || (p.no_change && p.best == p.naive));
 	assert_false(p.budget_hit);
 	assert_int_equal(p.nsample, 4);
+	/* runs of four 0.05 s jobs are under the 2 s a run should last: said */
+	assert_int_equal(p.warnings.n, 1);
+	assert_non_null(strstr(p.warnings.v[0], "runs are short"));
 	assert_non_null(p.recommendation);
 	tune_plan_release(&p);
 	assert_no_children();

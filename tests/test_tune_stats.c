@@ -12,6 +12,9 @@
 
 #include "tuner/internal.h"
 
+/* The noise rule with a relative floor only (no warm-up spread). */
+#define NOISE(f) (&(struct tune_noise){ .floor = (f) })
+
 /* A candidate with the given runs, as the engine leaves it after measuring. */
 static struct tune_candidate cand(const char *name, int nruns, const double *runs)
 {
@@ -76,15 +79,15 @@ static void faster_only_beyond_noise(void **state)
 	(void)state;
 
 	/* 4 % apart: inside the 5 % floor */
-	assert_false(tune_faster(&a, &b, 0.05));
-	assert_false(tune_faster(&b, &a, 0.05));
-	assert_true(tune_faster(&a, &b, 0.01));
-	assert_true(tune_faster(&a, &c, 0.05));
-	assert_false(tune_faster(&c, &a, 0.05));
+	assert_false(tune_faster(&a, &b, NOISE(0.05)));
+	assert_false(tune_faster(&b, &a, NOISE(0.05)));
+	assert_true(tune_faster(&a, &b, NOISE(0.01)));
+	assert_true(tune_faster(&a, &c, NOISE(0.05)));
+	assert_false(tune_faster(&c, &a, NOISE(0.05)));
 	/* a wide spread is noise too: 0.2 apart, spread 0.8 */
-	assert_false(tune_faster(&a, &w, 0.05));
-	assert_float_equal(tune_noise(&a, &w, 0.05), 0.8, 1e-12);
-	assert_float_equal(tune_noise(&a, &c, 0.05), 0.05, 1e-12);
+	assert_false(tune_faster(&a, &w, NOISE(0.05)));
+	assert_float_equal(tune_noise(&a, &w, NOISE(0.05)), 0.8, 1e-12);
+	assert_float_equal(tune_noise(&a, &c, NOISE(0.05)), 0.05, 1e-12);
 }
 
 static void faster_with_lower_bounds(void **state)
@@ -96,10 +99,69 @@ static void faster_with_lower_bounds(void **state)
 	(void)state;
 
 	/* B ≥ 3 s: A is faster for sure; but a bound says nothing about how fast B is. */
-	assert_true(tune_faster(&a, &cut, 0.05));
-	assert_false(tune_faster(&cut, &a, 0.05));
-	assert_false(tune_faster(&a, &none, 0.05));
-	assert_false(tune_faster(&none, &a, 0.05));
+	assert_true(tune_faster(&a, &cut, NOISE(0.05)));
+	assert_false(tune_faster(&cut, &a, NOISE(0.05)));
+	assert_false(tune_faster(&a, &none, NOISE(0.05)));
+	assert_false(tune_faster(&none, &a, NOISE(0.05)));
+}
+
+/* One job's spread in the warm-up is noise too: two single runs 0.08 s apart on 1 s
+ * are the same speed when one job varies by 0.1 s. */
+static void warmup_spread_is_noise(void **state)
+{
+	const double x[] = { 1.00 }, y[] = { 1.08 };
+	struct tune_candidate a = cand("a", 1, x), b = cand("b", 1, y);
+	struct tune_noise n = { .floor = 0.05, .run_s = 0.1 };
+	(void)state;
+
+	assert_true(tune_faster(&a, &b, NOISE(0.05)));
+	assert_false(tune_faster(&a, &b, &n));
+	assert_float_equal(tune_noise(&a, &b, &n), 0.1, 1e-12);
+}
+
+/* Cut after one round only beyond both spreads: the slower one's fastest run against
+ * the best's slowest, more than the noise apart. */
+static void beyond_both_spreads(void **state)
+{
+	const double best[] = { 1.00, 1.10 }, overlap[] = { 1.12, 1.30 }, clear[] = { 1.30, 1.40 };
+	const double one[] = { 1.04 }, far[] = { 1.50 };
+	struct tune_candidate b = cand("b", 2, best), o = cand("o", 2, overlap);
+	struct tune_candidate c = cand("c", 2, clear), s1 = cand("s1", 1, one), f = cand("f", 1, far);
+	struct tune_candidate cut = { .lower_bound = true, .median_s = 3.0 }, x;
+	(void)state;
+
+	/* medians 1.05 and 1.21: 15 % apart, but 1.12 is within 0.05 of the best's 1.10 */
+	assert_false(tune_beyond(&b, &o, NOISE(0.05)));
+	assert_true(tune_beyond(&b, &c, NOISE(0.05)));
+	/* one run each: 4 % apart is within the floor, 50 % is not */
+	assert_false(tune_beyond(&s1, &b, NOISE(0.05)));
+	x = cand("x", 1, (const double[]){ 1.0 });
+	assert_false(tune_beyond(&x, &s1, NOISE(0.05)));
+	assert_true(tune_beyond(&s1, &f, NOISE(0.05)));
+	/* a stopped run at 3 s is beyond; a bound is never the best */
+	assert_true(tune_beyond(&b, &cut, NOISE(0.05)));
+	assert_false(tune_beyond(&cut, &b, NOISE(0.05)));
+}
+
+/* The first round keeps every one within noise, however many: no halving on one run. */
+static void first_round_keeps_all_within_noise(void **state)
+{
+	const double t[6][1] = { { 1.00 }, { 1.03 }, { 1.04 }, { 1.02 }, { 1.60 }, { 2.0 } };
+	struct tune_candidate c[6], *active[6];
+	(void)state;
+
+	for (int i = 0; i < 6; i++) {
+		c[i] = cand("c", 1, t[i]);
+		active[i] = &c[i];
+	}
+	assert_int_equal(tune_beyond_keep(active, 6, NOISE(0.05)), 4);
+	for (int i = 0; i < 4; i++)
+		assert_true(active[i]->median_s < 1.05);
+	/* two are always kept, even when the second is far behind */
+	c[1] = cand("c", 1, t[5]);
+	active[0] = &c[0];
+	active[1] = &c[1];
+	assert_int_equal(tune_beyond_keep(active, 2, NOISE(0.05)), 2);
 }
 
 static void cut_rule(void **state)
@@ -125,7 +187,7 @@ static void halving_keeps_half_and_ties(void **state)
 
 	for (int i = 0; i < 7; i++)
 		active[i] = &c[6 - i];
-	keep = tune_halving_keep(active, 7, 0.05);
+	keep = tune_halving_keep(active, 7, NOISE(0.05));
 	/* half of 7 rounded up: 4, sorted fastest first */
 	assert_int_equal(keep, 4);
 	assert_string_equal(active[0]->name, "1");
@@ -142,7 +204,7 @@ static void halving_keeps_half_and_ties(void **state)
 			d[i] = cand("d", 1, &t[i]);
 			active[i] = &d[i];
 		}
-		assert_int_equal(tune_halving_keep(active, 5, 0.05), 4);
+		assert_int_equal(tune_halving_keep(active, 5, NOISE(0.05)), 4);
 	}
 }
 
@@ -153,10 +215,10 @@ static void halving_never_below_two(void **state)
 	struct tune_candidate *active[3] = { &c[2], &c[1], &c[0] };
 	(void)state;
 
-	assert_int_equal(tune_halving_keep(active, 3, 0.05), 2);
-	assert_int_equal(tune_halving_keep(active, 2, 0.05), 2);
-	assert_int_equal(tune_halving_keep(active, 1, 0.05), 1);
-	assert_int_equal(tune_halving_keep(active, 0, 0.05), 0);
+	assert_int_equal(tune_halving_keep(active, 3, NOISE(0.05)), 2);
+	assert_int_equal(tune_halving_keep(active, 2, NOISE(0.05)), 2);
+	assert_int_equal(tune_halving_keep(active, 1, NOISE(0.05)), 1);
+	assert_int_equal(tune_halving_keep(active, 0, NOISE(0.05)), 0);
 }
 
 /* A plan of measured candidates, as tune_plan_run() would leave it. */
@@ -302,6 +364,9 @@ int main(void)
 		cmocka_unit_test(update_keeps_a_lower_bound),
 		cmocka_unit_test(faster_only_beyond_noise),
 		cmocka_unit_test(faster_with_lower_bounds),
+		cmocka_unit_test(warmup_spread_is_noise),
+		cmocka_unit_test(beyond_both_spreads),
+		cmocka_unit_test(first_round_keeps_all_within_noise),
 		cmocka_unit_test(cut_rule),
 		cmocka_unit_test(halving_keeps_half_and_ties),
 		cmocka_unit_test(halving_never_below_two),

@@ -12,68 +12,15 @@
 
 extern char **environ;
 
-static int choose_sample(struct tune_plan *p)
+double tune_plan_now(const struct tune_plan *p)
 {
-	int max_procs = 1, k, *idx;
-
-	for (int i = 0; i < p->ncands; i++)
-		if (p->cands[i].procs > max_procs)
-			max_procs = p->cands[i].procs;
-	k = p->opts.sample > 0 ? p->opts.sample : tune_default_sample(p->inputs.n, max_procs);
-	if (k > p->inputs.n)
-		k = p->inputs.n;
-	if (k <= 0)
-		return -EINVAL;
-	idx = calloc((size_t)k, sizeof(*idx));
-	free(p->sample);
-	p->sample = calloc((size_t)k, sizeof(*p->sample));
-	if (!idx || !p->sample) {
-		free(idx);
-		return -ENOMEM;
-	}
-	p->nsample = tune_inputs_sample(p->inputs.n, k, idx);
-	for (int i = 0; i < p->nsample; i++)
-		p->sample[i] = p->inputs.v[idx[i]];
-	free(idx);
-	return 0;
+	return p->exec && p->exec->now ? p->exec->now(p->exec->arg) : tune_now();
 }
 
-/*
- * A generated split with more workers than sampled inputs would measure the same as
- * P = sample: drop it rather than report a figure it did not earn.
- */
-static void prune(struct tune_plan *p)
-{
-	int j = 0;
-
-	for (int i = 0; i < p->ncands; i++) {
-		struct tune_candidate *c = &p->cands[i];
-
-		if (c->kind == TUNE_SPLIT && !c->by_hand && c->procs > p->nsample) {
-			for (int e = 0; c->extra_env && c->extra_env[e]; e++)
-				free(c->extra_env[e]);
-			free(c->extra_env);
-			free(c->error);
-			continue;
-		}
-		p->cands[j++] = *c;
-	}
-	p->ncands = j;
-}
-
-int tune_plan_prepare(struct tune_plan *p)
-{
-	int ret = choose_sample(p);
-
-	if (!ret)
-		prune(p);
-	return ret;
-}
-
-static int run_once(struct tune_plan *p, const struct tune_candidate *c, int procs,
-		    int threads, char *const *extra, char *const *inputs, int ninputs,
-		    double cut_s, double deadline, const struct tune_hooks *hooks,
-		    struct tune_batch_result *r)
+int tune_run_once(struct tune_plan *p, const struct tune_candidate *c, int procs,
+		  int threads, char *const *extra, char *const *inputs, int ninputs,
+		  double cut_s, double deadline, const struct tune_hooks *hooks,
+		  struct tune_batch_result *r)
 {
 	struct tune_strv env = { 0 };
 	struct tune_batch b = {
@@ -83,6 +30,7 @@ static int run_once(struct tune_plan *p, const struct tune_candidate *c, int pro
 		.inputs = inputs,
 		.ninputs = ninputs,
 		.procs = procs,
+		.threads = threads,
 		.timeout_s = p->opts.timeout_s,
 		.cut_s = cut_s,
 		.deadline = deadline,
@@ -91,8 +39,11 @@ static int run_once(struct tune_plan *p, const struct tune_candidate *c, int pro
 		.bind_cpus = p->opts.bind ? p->bind_cpus : NULL,
 		.nbind = p->nbind,
 	};
-	int ret = tune_env_build(&env, environ, threads, extra);
+	int ret;
 
+	if (p->exec)
+		return p->exec->run(p->exec->arg, &b, r);
+	ret = tune_env_build(&env, environ, threads, extra);
 	if (!ret) {
 		/* An empty environment is still a vector: execve wants a NULL at the end. */
 		b.envp = env.v ? env.v : (char *[]){ NULL };
@@ -116,33 +67,7 @@ static double best_median(const struct tune_plan *p)
 	return best;
 }
 
-/* Runs still to come: the rest of this round, then halving in the later ones. */
-static void plan_progress(struct tune_plan *p, int left_this_round, int nactive, int round)
-{
-	int planned = p->runs_done + left_this_round, n = nactive;
-
-	for (int r = round + 1; r < p->opts.repeat; r++) {
-		int keep = (n + 1) / 2;
-
-		if (keep < 2)
-			keep = n < 2 ? n : 2;
-		n = keep;
-		planned += n;
-	}
-	p->runs_planned = planned;
-}
-
-double tune_plan_eta(const struct tune_plan *p)
-{
-	double eta, left = p->opts.budget_s - p->elapsed_s;
-
-	if (p->runs_done == 0)
-		return -1;
-	eta = (p->runs_planned - p->runs_done) * (p->run_time_sum / p->runs_done);
-	return eta < left ? eta : (left > 0 ? left : 0);
-}
-
-/* A run of C still to come: its median, or the mean of the runs done. */
+/* What a run of C will cost: its median, else the mean run so far. */
 static double run_cost(const struct tune_plan *p, const struct tune_candidate *c)
 {
 	if (c->median_s > 0 && !c->lower_bound)
@@ -150,14 +75,48 @@ static double run_cost(const struct tune_plan *p, const struct tune_candidate *c
 	return p->runs_done ? p->run_time_sum / p->runs_done : 1;
 }
 
+/*
+ * The work still to come, in seconds of runs: ORDER[I..N) in this round, then in later
+ * rounds the survivors (halving's count; every one when exhaustive) at the cost of
+ * the fastest so far.
+ */
+static void plan_progress(struct tune_plan *p, struct tune_candidate **order, int i, int n,
+			  int round)
+{
+	double left = 0, fast = 0;
+	int planned = p->runs_done + (n - i), k = n;
+
+	for (int j = i; j < n; j++)
+		left += run_cost(p, order[j]);
+	for (int j = 0; j < n; j++)
+		if (fast <= 0 || run_cost(p, order[j]) < fast)
+			fast = run_cost(p, order[j]);
+	for (int r = round + 1; r < p->opts.repeat; r++) {
+		if (!p->opts.exhaustive)
+			k = k <= 2 ? k : (k + 1) / 2 > 2 ? (k + 1) / 2 : 2;
+		planned += k;
+		left += k * fast;
+	}
+	p->runs_planned = planned;
+	p->work_left_s = left;
+}
+
+double tune_plan_eta(const struct tune_plan *p)
+{
+	double left = p->opts.budget_s - p->elapsed_s;
+
+	if (p->runs_done == 0)
+		return -1;
+	return p->work_left_s < left ? p->work_left_s : (left > 0 ? left : 0);
+}
+
 double tune_plan_progress(const struct tune_plan *p)
 {
-	double left = 0, done = p->run_time_sum, mean = run_cost(p, &(struct tune_candidate){ 0 });
+	double done = p->run_time_sum + p->warmup_s;
 
-	if (p->runs_planned <= p->runs_done)
-		return p->runs_done > 0 ? 1 : 0;
-	left = (p->runs_planned - p->runs_done) * mean;
-	return done + left > 0 ? done / (done + left) : 0;
+	if (done + p->work_left_s <= 0)
+		return 0;
+	return done / (done + p->work_left_s);
 }
 
 static void finish(struct tune_plan *p, struct tune_candidate *c, enum tune_status st,
@@ -168,22 +127,60 @@ static void finish(struct tune_plan *p, struct tune_candidate *c, enum tune_stat
 		hooks->candidate_done(hooks->arg, p, c);
 }
 
+/* The mean outside load over C's measured runs (those that know it). */
+static void outside_mean(struct tune_candidate *c)
+{
+	int n = 0;
+
+	c->outside_known = false;
+	c->outside_cores = 0;
+	for (int i = 0; i < c->nruns; i++)
+		if (c->outside[i] >= 0) {
+			n++;
+			c->outside_cores += (c->outside[i] - c->outside_cores) / n;
+			c->outside_known = true;
+		}
+}
+
+/* A new run's contention: running means over the measured runs, nruns including it. */
 static void add_contention(struct tune_candidate *c, const struct tune_contention *k)
 {
-	/* A running mean over the measured runs, nruns including this one. */
 	double w = c->contention.known ? 1.0 / c->nruns : 1.0;
 
-	if (!k->known)
-		return;
-	c->contention.demand_cores += w * (k->demand_cores - c->contention.demand_cores);
-	c->contention.wait_pct += w * (k->wait_pct - c->contention.wait_pct);
-	c->contention.known = true;
+	if (k->known) {
+		c->contention.demand_cores += w * (k->demand_cores - c->contention.demand_cores);
+		c->contention.wait_pct += w * (k->wait_pct - c->contention.wait_pct);
+		c->contention.known = true;
+	}
+	c->outside[c->nruns - 1] = k->outside_known ? k->outside_cores : -1;
+	outside_mean(c);
+}
+
+/* A run that counts: a new one, or one measured again into SLOT (< nruns). */
+static void store_run(struct tune_plan *p, struct tune_candidate *c, int slot,
+		      const struct tune_batch_result *r, const struct tune_contention *k)
+{
+	if (slot < c->nruns) {
+		c->runs[slot] = r->elapsed_s;
+		c->cpu[slot] = r->cpu_user_s + r->cpu_sys_s;
+		c->outside[slot] = k->outside_known ? k->outside_cores : -1;
+		outside_mean(c);
+	} else {
+		c->runs[c->nruns] = r->elapsed_s;
+		c->cpu[c->nruns] = r->cpu_user_s + r->cpu_sys_s;
+		c->nruns++;
+		c->cpu_user_s += (r->cpu_user_s - c->cpu_user_s) / c->nruns;
+		c->cpu_sys_s += (r->cpu_sys_s - c->cpu_sys_s) / c->nruns;
+		add_contention(c, k);
+	}
+	tune_candidate_update(c, p->nsample);
 }
 
 enum step { STEP_NEXT, STEP_BUDGET, STEP_CANCEL };
 
-/* One measured run of C; STEP says whether the tuning goes on. */
-static int measure(struct tune_plan *p, struct tune_candidate *c, double deadline,
+/* One measured run of C, stored as run number SLOT (nruns: a new one); STEP says
+ * whether the tuning goes on. */
+static int measure(struct tune_plan *p, struct tune_candidate *c, int slot, double deadline,
 		   const struct tune_hooks *hooks, enum step *step)
 {
 	struct tune_batch_result r;
@@ -191,12 +188,12 @@ static int measure(struct tune_plan *p, struct tune_candidate *c, double deadlin
 	double cut_s = 0, best = best_median(p);
 	int ret;
 
-	if (best > 0 && p->opts.cut_factor > 0)
+	if (best > 0 && p->opts.cut_factor > 0 && !p->opts.exhaustive)
 		cut_s = p->opts.cut_factor * best;
 	if (hooks->run_begin)
 		hooks->run_begin(hooks->arg, c);
-	ret = run_once(p, c, c->procs, c->threads, c->extra_env, p->sample, p->nsample, cut_s,
-		       deadline, hooks, &r);
+	ret = tune_run_once(p, c, c->procs, c->threads, c->extra_env, p->sample, p->nsample,
+			    cut_s, deadline, hooks, &r);
 	if (hooks->run_end)
 		hooks->run_end(hooks->arg, c, &k);
 	if (ret)
@@ -206,13 +203,7 @@ static int measure(struct tune_plan *p, struct tune_candidate *c, double deadlin
 	*step = STEP_NEXT;
 	switch (r.end) {
 	case TUNE_BATCH_DONE:
-		c->runs[c->nruns] = r.elapsed_s;
-		c->cpu[c->nruns] = r.cpu_user_s + r.cpu_sys_s;
-		c->nruns++;
-		c->cpu_user_s += (r.cpu_user_s - c->cpu_user_s) / c->nruns;
-		c->cpu_sys_s += (r.cpu_sys_s - c->cpu_sys_s) / c->nruns;
-		add_contention(c, &k);
-		tune_candidate_update(c, p->nsample);
+		store_run(p, c, slot, &r, &k);
 		break;
 	case TUNE_BATCH_FAILED:
 	case TUNE_BATCH_EXEC:
@@ -237,34 +228,6 @@ static int measure(struct tune_plan *p, struct tune_candidate *c, double deadlin
 		p->runs_done--;
 		break;
 	}
-	return 0;
-}
-
-static int warm_up(struct tune_plan *p, double deadline, const struct tune_hooks *hooks,
-		   char *err, size_t errlen)
-{
-	struct tune_batch_result r;
-	int ret = run_once(p, NULL, 1, 0, NULL, p->sample, 1, 0, deadline, hooks, &r);
-
-	if (ret)
-		return ret;
-	switch (r.end) {
-	case TUNE_BATCH_DONE:
-		p->warmup_s = r.elapsed_s;
-		return 0;
-	case TUNE_BATCH_EXEC:
-		snprintf(err, errlen, "%s", r.error);
-		return -ENOEXEC;
-	case TUNE_BATCH_FAILED:
-		snprintf(err, errlen, "the command fails on its own (warm-up): %s", r.error);
-		return -ECHILD;
-	case TUNE_BATCH_CANCELLED:
-		return -ECANCELED;
-	case TUNE_BATCH_CUT:
-	case TUNE_BATCH_BUDGET:
-		break;
-	}
-	p->budget_hit = true;
 	return 0;
 }
 
@@ -304,38 +267,66 @@ static int add_passive(struct tune_plan *p)
 	return 0;
 }
 
+/* One run of C (into SLOT), with the checks around it; STEP as measure's. */
+static int step_one(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
+		    double deadline, struct tune_candidate *c, int slot, enum step *step)
+{
+	int ret;
+
+	if (hooks->tick && hooks->tick(hooks->arg, &(struct tune_live){ .cand = c }))
+		return -ECANCELED;
+	if (tune_plan_now(p) >= deadline) {
+		*step = STEP_BUDGET;
+		return 0;
+	}
+	ret = measure(p, c, slot, deadline, hooks, step);
+	p->elapsed_s = tune_plan_now(p) - t0;
+	if (ret)
+		return ret;
+	if (*step == STEP_CANCEL)
+		return -ECANCELED;
+	if (c->status != TUNE_PENDING)
+		finish(p, c, c->status, hooks);
+	return 0;
+}
+
 /* One round: a run of each candidate of ORDER. STEP says whether the budget ended it. */
 static int run_round(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
 		     double deadline, struct tune_candidate **order, int nactive, int round,
 		     enum step *step)
 {
 	for (int i = 0; i < nactive; i++) {
-		struct tune_candidate *c = order[i];
 		int ret;
 
-		plan_progress(p, nactive - i, nactive, round);
-		if (hooks->tick && hooks->tick(hooks->arg, &(struct tune_live){ .cand = c }))
-			return -ECANCELED;
-		if (tune_now() >= deadline) {
-			*step = STEP_BUDGET;
-			break;
-		}
-		ret = measure(p, c, deadline, hooks, step);
-		p->elapsed_s = tune_now() - t0;
+		plan_progress(p, order, i, nactive, round);
+		ret = step_one(p, hooks, t0, deadline, order[i], order[i]->nruns, step);
 		if (ret)
 			return ret;
-		if (*step == STEP_CANCEL)
-			return -ECANCELED;
-		if (c->status != TUNE_PENDING)
-			finish(p, c, c->status, hooks);
 		if (*step == STEP_BUDGET)
 			break;
 	}
 	return 0;
 }
 
-/* opts.repeat rounds of successive halving over every candidate; ACTIVE and ORDER have
- * room for them all. */
+/* After ROUND: who stays in (tune.h, Measurement). ACTIVE[0..N) are still pending. */
+static int cut_round(struct tune_plan *p, struct tune_candidate **active, int n, int round,
+		     const struct tune_hooks *hooks)
+{
+	struct tune_noise noise = tune_plan_noise(p);
+	int keep;
+
+	if (p->opts.exhaustive)
+		return n;
+	/* never on one run within noise of the fastest: only what is beyond both spreads
+	 * goes after the first round; halving once every one has two */
+	keep = round == 0 ? tune_beyond_keep(active, n, &noise)
+			  : tune_halving_keep(active, n, &noise);
+	for (int i = keep; i < n; i++)
+		finish(p, active[i], TUNE_CUT, hooks);
+	return keep;
+}
+
+/* opts.repeat rounds over every candidate; ACTIVE and ORDER have room for them all. */
 static int run_rounds(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
 		      double deadline, struct tune_candidate **active,
 		      struct tune_candidate **order)
@@ -362,16 +353,97 @@ static int run_rounds(struct tune_plan *p, const struct tune_hooks *hooks, doubl
 			p->budget_hit = true;
 			break;
 		}
-		if (round + 1 < p->opts.repeat && nactive > 0) {
-			int keep = tune_halving_keep(active, nactive, p->opts.noise_floor);
-
-			for (int i = keep; i < nactive; i++)
-				finish(p, active[i], TUNE_CUT, hooks);
-			nactive = keep;
-		}
+		if (round + 1 < p->opts.repeat && nactive > 0)
+			nactive = cut_round(p, active, nactive, round, hooks);
 	}
+	p->work_left_s = 0;
 	close_out(p, active, nactive, hooks);
 	return 0;
+}
+
+/*
+ * Outside load: the typical run's (the median over every measured run), and the
+ * runs that had much more. Each of those is measured again once, budget permitting,
+ * among the candidates still ranked; what stayed goes to warnings[].
+ */
+#define OUTSIDE_MIN 0.5
+static double typical_outside(const struct tune_plan *p, double *worst, int *worst_c)
+{
+	double *v = malloc(sizeof(*v) * (size_t)(p->ncands * TUNE_MAX_REPEAT + 1)), typ;
+	int n = 0;
+
+	*worst = 0;
+	*worst_c = -1;
+	for (int i = 0; v && i < p->ncands; i++)
+		for (int k = 0; k < p->cands[i].nruns; k++) {
+			double o = p->cands[i].outside[k];
+
+			if (o < 0)
+				continue;
+			v[n++] = o;
+			if (o > *worst) {
+				*worst = o;
+				*worst_c = i;
+			}
+		}
+	typ = n ? tune_median(v, n) : -1;
+	free(v);
+	return typ;
+}
+
+static int remeasure(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
+		     double deadline)
+{
+	double worst, typ = typical_outside(p, &worst, &(int){ 0 });
+	double margin = p->supply_cores / 10 > OUTSIDE_MIN ? p->supply_cores / 10 : OUTSIDE_MIN;
+	enum step step = STEP_NEXT;
+
+	if (typ < 0 || p->opts.exhaustive)
+		return 0;
+	for (int i = 0; i < p->ncands && step == STEP_NEXT; i++) {
+		struct tune_candidate *c = &p->cands[i];
+
+		if (c->status != TUNE_OK && c->status != TUNE_PENDING)
+			continue;
+		for (int k = 0; k < c->nruns && step == STEP_NEXT; k++) {
+			int ret;
+
+			if (c->outside[k] < typ + margin)
+				continue;
+			c->status = TUNE_PENDING;
+			ret = step_one(p, hooks, t0, deadline, c, k, &step);
+			if (ret)
+				return ret;
+			p->remeasured++;
+			if (c->status == TUNE_PENDING)
+				c->status = TUNE_OK;
+		}
+	}
+	if (step == STEP_BUDGET)
+		p->budget_hit = true;
+	return 0;
+}
+
+static int warn_outside(struct tune_plan *p)
+{
+	double worst;
+	int wc;
+	double typ = typical_outside(p, &worst, &wc);
+	char line[256];
+
+	if (typ < 0 || wc < 0 || worst < OUTSIDE_MIN)
+		return 0;
+	if (typ >= OUTSIDE_MIN)
+		snprintf(line, sizeof(line), "outside load: other work kept about %.1f of %g cores "
+			 "busy while the jobs ran (%.1f at most, during %s): the figures are "
+			 "for a machine that busy", typ, p->supply_cores, worst,
+			 tune_candidate_label(&p->cands[wc]));
+	else
+		snprintf(line, sizeof(line), "outside load: other work used up to %.1f of %g "
+			 "cores during %s%s", worst, p->supply_cores,
+			 tune_candidate_label(&p->cands[wc]),
+			 p->remeasured ? " (its runs under that load were measured again)" : "");
+	return tune_strv_push(&p->warnings, line);
 }
 
 int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err,
@@ -379,7 +451,7 @@ int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err
 {
 	static const struct tune_hooks none;
 	struct tune_candidate **active = NULL, **order = NULL;
-	double t0 = tune_now(), deadline;
+	double t0 = tune_plan_now(p), deadline;
 	int ret = 0;
 
 	if (!hooks)
@@ -396,7 +468,7 @@ int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err
 			goto out;
 	}
 	if (p->opts.warmup) {
-		ret = warm_up(p, deadline, hooks, err, errlen);
+		ret = tune_warm_up(p, t0, deadline, hooks, err, errlen);
 		if (ret || p->budget_hit)
 			goto out;
 	}
@@ -412,8 +484,12 @@ int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err
 		goto out;
 	}
 	ret = run_rounds(p, hooks, t0, deadline, active, order);
+	if (!ret && !p->budget_hit)
+		ret = remeasure(p, hooks, t0, deadline);
+	if (!ret || ret == -ECANCELED)
+		ret = warn_outside(p) ? -ENOMEM : ret;
 out:
-	p->elapsed_s = tune_now() - t0;
+	p->elapsed_s = tune_plan_now(p) - t0;
 	free(active);
 	free(order);
 	if (ret == -ECANCELED) {

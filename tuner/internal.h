@@ -63,13 +63,31 @@ double tune_spread(const double *v, int n);
 /* Recomputes median, spread, throughput (NJOBS per median) and CPU from runs[]. */
 void tune_candidate_update(struct tune_candidate *c, int njobs);
 
+/* What is noise: FLOOR × the smaller median (opts.noise_floor), and RUN_S seconds (one
+ * job's spread in the warm-up: a run varies at least by what its last job does). */
+struct tune_noise {
+	double floor, run_s;
+};
+
+/* The plan's: its noise floor and its warm-up's spread. */
+struct tune_noise tune_plan_noise(const struct tune_plan *p);
+
 /* The difference below which A and B are the same speed. */
 double tune_noise(const struct tune_candidate *a, const struct tune_candidate *b,
-		  double noise_floor);
+		  const struct tune_noise *n);
 
-/* Whether A is faster than B beyond the noise. */
+/* Whether A is faster than B beyond the noise (medians). */
 bool tune_faster(const struct tune_candidate *a, const struct tune_candidate *b,
-		 double noise_floor);
+		 const struct tune_noise *n);
+
+/*
+ * Whether C is slower than BEST beyond both spreads: C's fastest run is slower than
+ * BEST's slowest by more than the noise (with one run each, more than the noise apart).
+ * Only then may a round cut C. A lower bound (a stopped run) is beyond when it passes
+ * BEST's slowest run by the noise.
+ */
+bool tune_beyond(const struct tune_candidate *best, const struct tune_candidate *c,
+		 const struct tune_noise *n);
 
 /* Whether a run ELAPSED seconds in should be stopped, BEST being the best median so far
  * (<= 0: none yet, never stop). */
@@ -80,7 +98,13 @@ bool tune_should_cut(double elapsed, double best, double factor);
  * many stay in: at least min(N, 2) and half of N rounded up, plus every later one
  * the fastest does not beat beyond the noise.
  */
-int tune_halving_keep(struct tune_candidate **active, int n, double noise_floor);
+int tune_halving_keep(struct tune_candidate **active, int n, const struct tune_noise *noise);
+
+/*
+ * The first round's cut: sorts ACTIVE[0..N) by median and returns how many stay in:
+ * every one the fastest is not beyond (tune_beyond()), at least min(N, 2).
+ */
+int tune_beyond_keep(struct tune_candidate **active, int n, const struct tune_noise *noise);
 
 /* run.c — one run of a candidate over the sample */
 
@@ -100,6 +124,7 @@ struct tune_batch {
 	char *const *inputs;
 	int ninputs;
 	int procs;
+	int threads;          /* the thread variables' value; 0: unset (for models) */
 	char *const *envp;    /* every job's whole environment */
 	double timeout_s;     /* per job; 0: none */
 	double cut_s;         /* stop the run past this many seconds; 0: never */
@@ -127,5 +152,27 @@ int tune_batch_run(const struct tune_batch *b, struct tune_batch_result *r);
 
 /* CLOCK_MONOTONIC, seconds. */
 double tune_now(void);
+
+/* engine.c */
+
+/* The plan's clock: its executor's, else tune_now(). */
+double tune_plan_now(const struct tune_plan *p);
+
+/* One run of PROCS × THREADS (EXTRA added to the environment) over INPUTS, by the
+ * plan's executor; C is NULL for the warm-up. 0 or a negative errno (R says the rest). */
+int tune_run_once(struct tune_plan *p, const struct tune_candidate *c, int procs,
+		  int threads, char *const *extra, char *const *inputs, int ninputs,
+		  double cut_s, double deadline, const struct tune_hooks *hooks,
+		  struct tune_batch_result *r);
+
+/* sample.c (tune_plan_prepare() is in tune.h) */
+
+/*
+ * The warm-up (tune.h, Measurement), then the sample resized by the sample rule; T0 is
+ * when the tuning began. 0 (p->budget_hit when the budget ended it), -ENOEXEC or
+ * -ECHILD with ERR, -ECANCELED, or another negative errno.
+ */
+int tune_warm_up(struct tune_plan *p, double t0, double deadline,
+		 const struct tune_hooks *hooks, char *err, size_t errlen);
 
 #endif

@@ -56,12 +56,13 @@ static void add_ties(const struct tune_plan *p, const struct tune_candidate *bes
 		     size_t len)
 {
 	size_t used = strlen(buf);
+	struct tune_noise noise = tune_plan_noise(p);
 	int n = 0;
 
 	for (int i = 0; i < p->ncands && n < 3 && used + 1 < len; i++) {
 		const struct tune_candidate *c = &p->cands[i];
 
-		if (c == best || c->status != TUNE_OK || tune_faster(best, c, p->opts.noise_floor))
+		if (c == best || c->status != TUNE_OK || tune_faster(best, c, &noise))
 			continue;
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 					 n ? ", " : "; as fast within noise: ", c->name);
@@ -69,9 +70,22 @@ static void add_ties(const struct tune_plan *p, const struct tune_candidate *bes
 	}
 }
 
+/* " (4.52 s ± 0.05 against the default's 5.10 s ± 0.08)": the gain with its noise. */
+static const char *spreads(const struct tune_plan *p, const struct tune_candidate *best,
+			   char *buf, size_t len)
+{
+	const struct tune_candidate *d = p->naive >= 0 ? &p->cands[p->naive] : NULL;
+
+	if (!d || !measured(d) || d->lower_bound || d->nruns < 1)
+		return "";
+	snprintf(buf, len, " (%.3g s ± %.2g against the default's %.3g s ± %.2g)",
+		 best->median_s, best->spread_s, d->median_s, d->spread_s);
+	return buf;
+}
+
 static char *recommend(const struct tune_plan *p)
 {
-	char buf[768], vs_naive[64], vs_serial[64];
+	char buf[768], vs_naive[64], vs_serial[64], spread[96];
 	const struct tune_candidate *best = p->best >= 0 ? &p->cands[p->best] : NULL;
 	bool all_failed = p->ncands > 0;
 
@@ -99,11 +113,11 @@ static char *recommend(const struct tune_plan *p)
 			 "parallel jobs were slower here%s", vs_naive);
 	else
 		snprintf(buf, sizeof(buf), "run %d job%s at a time with %d thread%s each (%s=%d, "
-			 "%s=%d and the other thread variables)%s%s",
+			 "%s=%d and the other thread variables)%s%s%s",
 			 best->procs, best->procs == 1 ? "" : "s", best->threads,
 			 best->threads == 1 ? "" : "s", thread_var_name(TV_OMP_NUM_THREADS),
 			 best->threads, thread_var_name(TV_OPENBLAS_NUM_THREADS), best->threads,
-			 vs_naive, vs_serial);
+			 vs_naive, vs_serial, spreads(p, best, spread, sizeof(spread)));
 	if (best)
 		add_ties(p, best, buf, sizeof(buf));
 	return strdup(buf);
@@ -118,12 +132,13 @@ const char *tune_candidate_label(const struct tune_candidate *c)
 static void judge_default(struct tune_plan *p)
 {
 	const struct tune_candidate *naive = p->naive >= 0 ? &p->cands[p->naive] : NULL;
+	struct tune_noise noise = tune_plan_noise(p);
 
 	p->fastest = p->best;
 	p->no_change = false;
 	if (p->best < 0 || !naive || !measured(naive) || naive->lower_bound)
 		return;
-	if (p->best == p->naive || !tune_faster(&p->cands[p->best], naive, p->opts.noise_floor)) {
+	if (p->best == p->naive || !tune_faster(&p->cands[p->best], naive, &noise)) {
 		p->no_change = true;
 		p->best = p->naive;
 	}
@@ -335,55 +350,70 @@ static void print_secs(FILE *f, const char *prefix, bool known, double v)
 	fprintf(f, " %9s", buf);
 }
 
+static void print_row(const struct tune_plan *p, const struct tune_candidate *c, int rank,
+		      FILE *f)
+{
+	char threads[16];
+	bool ran = c->nruns > 0;
+
+	(void)p;
+	snprintf(threads, sizeof(threads), c->threads ? "%d" : "unset", c->threads);
+	if (rank > 0)
+		fprintf(f, "%4d ", rank);
+	else
+		fprintf(f, "%4s ", "-");
+	fprintf(f, " %-12s %5d %7s", tune_candidate_label(c), c->procs, threads);
+	print_secs(f, c->lower_bound ? ">" : "", c->median_s > 0, c->median_s);
+	print_secs(f, "±", ran, c->spread_s);
+	print_secs(f, c->lower_bound ? "<" : "", c->throughput_jobs_s > 0, c->throughput_jobs_s);
+	print_secs(f, "", ran, c->cpu_s);
+	if (c->contention.known)
+		fprintf(f, " %6.1f", c->contention.wait_pct);
+	else
+		fprintf(f, " %6s", "?");
+	if (c->outside_known)
+		fprintf(f, " %7.1f", c->outside_cores);
+	else
+		fprintf(f, " %7s", "?");
+	fprintf(f, " %4d  %s\n", c->nruns,
+		c->status == TUNE_PENDING ? "not run" : status_names[c->status]);
+	if (c->error)
+		fprintf(f, "      %s\n", c->error);
+}
+
 void tune_result_print(const struct tune_plan *p, FILE *f)
 {
 	const struct tune_candidate **v = ranked(p);
-	char threads[16];
 
 	if (!v)
 		return;
-	fprintf(f, "%-4s  %-12s %5s %7s %9s %9s %9s %9s %6s %4s  %s\n", "rank", "candidate",
-		"procs", "threads", "median s", "spread s", "jobs/s", "cpu s", "wait%", "runs",
-		"status");
-	for (int i = 0; i < p->ncands; i++) {
-		const struct tune_candidate *c = v[i];
-		bool ran = c->nruns > 0;
-
-		snprintf(threads, sizeof(threads), c->threads ? "%d" : "unset", c->threads);
-		if (c->status == TUNE_OK)
-			fprintf(f, "%4d ", i + 1);
-		else
-			fprintf(f, "%4s ", "-");
-		fprintf(f, " %-12s %5d %7s", c->name, c->procs, threads);
-		print_secs(f, c->lower_bound ? ">" : "", c->median_s > 0, c->median_s);
-		print_secs(f, "±", ran, c->spread_s);
-		print_secs(f, c->lower_bound ? "<" : "", c->throughput_jobs_s > 0,
-			   c->throughput_jobs_s);
-		print_secs(f, "", ran, c->cpu_s);
-		if (c->contention.known)
-			fprintf(f, " %6.1f", c->contention.wait_pct);
-		else
-			fprintf(f, " %6s", "?");
-		fprintf(f, " %4d  %s\n", c->nruns,
-			c->status == TUNE_PENDING ? "not run" : status_names[c->status]);
-		if (c->error)
-			fprintf(f, "      %s\n", c->error);
-	}
+	if (p->partial)
+		fprintf(f, "interrupted: the ranking so far, of what was measured\n");
+	for (int i = 0; i < p->warnings.n; i++)
+		fprintf(f, "warning: %s\n", p->warnings.v[i]);
+	fprintf(f, "%-4s  %-12s %5s %7s %9s %9s %9s %9s %6s %7s %4s  %s\n", "rank", "candidate",
+		"procs", "threads", "median s", "spread s", "jobs/s", "cpu s", "wait%", "outside",
+		"runs", "status");
+	for (int i = 0; i < p->ncands; i++)
+		print_row(p, v[i], v[i]->status == TUNE_OK ? i + 1 : 0, f);
 	free(v);
 	fprintf(f, "\n");
 	if (p->best >= 0) {
 		const struct tune_candidate *b = &p->cands[p->best];
 
-		fprintf(f, "best: %s — %d jobs in %.3f s, %.2f jobs/s\n", b->name, p->nsample,
-			b->median_s, b->throughput_jobs_s);
+		fprintf(f, "best: %s%s — %d jobs in %.3f s, %.2f jobs/s\n", tune_candidate_label(b),
+			p->no_change ? " (no change needed)" : "", p->nsample, b->median_s,
+			b->throughput_jobs_s);
 	}
-	if (p->speedup_vs_naive > 0 || p->speedup_vs_serial > 0) {
+	if ((p->speedup_vs_naive > 0 && !p->no_change) || p->speedup_vs_serial > 0) {
+		bool vs_default = p->speedup_vs_naive > 0 && !p->no_change;
+
 		fprintf(f, "speed-up:");
-		if (p->speedup_vs_naive > 0)
-			fprintf(f, " %s%.2f× vs naive", p->speedup_vs_naive_lower ? "≥" : "",
+		if (vs_default)
+			fprintf(f, " %s%.2f× vs the default", p->speedup_vs_naive_lower ? "≥" : "",
 				p->speedup_vs_naive);
 		if (p->speedup_vs_serial > 0)
-			fprintf(f, "%s %s%.2f× vs serial", p->speedup_vs_naive > 0 ? "," : "",
+			fprintf(f, "%s %s%.2f× vs serial", vs_default ? "," : "",
 				p->speedup_vs_serial_lower ? "≥" : "", p->speedup_vs_serial);
 		fprintf(f, "\n");
 	}

@@ -56,12 +56,20 @@ void tune_candidate_update(struct tune_candidate *c, int njobs)
 	c->throughput_jobs_s = c->median_s > 0 ? njobs / c->median_s : 0;
 }
 
+struct tune_noise tune_plan_noise(const struct tune_plan *p)
+{
+	return (struct tune_noise){ .floor = p->opts.noise_floor,
+				    .run_s = p->job_spread_s > 0 ? p->job_spread_s : 0 };
+}
+
 double tune_noise(const struct tune_candidate *a, const struct tune_candidate *b,
-		  double noise_floor)
+		  const struct tune_noise *n)
 {
 	double lo = a->median_s < b->median_s ? a->median_s : b->median_s;
-	double noise = noise_floor * lo;
+	double noise = n->floor * lo;
 
+	if (n->run_s > noise)
+		noise = n->run_s;
 	if (a->spread_s > noise)
 		noise = a->spread_s;
 	if (b->spread_s > noise)
@@ -70,12 +78,45 @@ double tune_noise(const struct tune_candidate *a, const struct tune_candidate *b
 }
 
 bool tune_faster(const struct tune_candidate *a, const struct tune_candidate *b,
-		 double noise_floor)
+		 const struct tune_noise *n)
 {
 	/* A lower bound says nothing about how fast A really is; B's may only grow. */
 	if (a->median_s <= 0 || a->lower_bound || b->median_s <= 0)
 		return false;
-	return b->median_s - a->median_s > tune_noise(a, b, noise_floor);
+	return b->median_s - a->median_s > tune_noise(a, b, n);
+}
+
+static double runs_min(const struct tune_candidate *c)
+{
+	double lo = c->nruns ? c->runs[0] : c->median_s;
+
+	for (int i = 1; i < c->nruns; i++)
+		if (c->runs[i] < lo)
+			lo = c->runs[i];
+	return c->lower_bound ? c->median_s : lo;
+}
+
+static double runs_max(const struct tune_candidate *c)
+{
+	double hi = c->nruns ? c->runs[0] : c->median_s;
+
+	for (int i = 1; i < c->nruns; i++)
+		if (c->runs[i] > hi)
+			hi = c->runs[i];
+	return hi;
+}
+
+bool tune_beyond(const struct tune_candidate *best, const struct tune_candidate *c,
+		 const struct tune_noise *n)
+{
+	double floor;
+
+	if (best->median_s <= 0 || best->lower_bound || c->median_s <= 0)
+		return false;
+	floor = n->floor * best->median_s;
+	if (n->run_s > floor)
+		floor = n->run_s;
+	return runs_min(c) - runs_max(best) > floor;
 }
 
 bool tune_should_cut(double elapsed, double best, double factor)
@@ -91,14 +132,30 @@ static int cmp_median(const void *a, const void *b)
 	return (x->median_s > y->median_s) - (x->median_s < y->median_s);
 }
 
-int tune_halving_keep(struct tune_candidate **active, int n, double noise_floor)
+int tune_halving_keep(struct tune_candidate **active, int n, const struct tune_noise *noise)
 {
 	int keep = (n + 1) / 2;
 
 	if (keep < 2)
 		keep = n < 2 ? n : 2;
 	qsort(active, (size_t)n, sizeof(*active), cmp_median);
-	while (keep < n && !tune_faster(active[0], active[keep], noise_floor))
+	while (keep < n && !tune_faster(active[0], active[keep], noise))
 		keep++;
+	return keep;
+}
+
+int tune_beyond_keep(struct tune_candidate **active, int n, const struct tune_noise *noise)
+{
+	int keep = n < 2 ? n : 2;
+
+	qsort(active, (size_t)n, sizeof(*active), cmp_median);
+	/* sorted by median, but a noisy one may sit behind one that is beyond: all seen */
+	for (int i = keep; i < n; i++)
+		if (!tune_beyond(active[0], active[i], noise)) {
+			struct tune_candidate *c = active[i];
+
+			memmove(&active[keep + 1], &active[keep], sizeof(*active) * (size_t)(i - keep));
+			active[keep++] = c;
+		}
 	return keep;
 }

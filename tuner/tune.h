@@ -31,17 +31,37 @@
  *    on pipes (stdout discarded, the stderr tail kept), and every variable of
  *    pools_thread_vars() (sampler/pools.h: all that size a pool) set to T (or removed
  *    from the environment when T is 0: the naive and serial baselines).
- *  - One warm-up job (the first sampled input, baseline environment) fills the page
- *    cache and proves the command runs; it is not measured.
- *  - Successive halving: each round gives one run to every candidate still in; after a
- *    round the slower half is cut (status TUNE_CUT with its real median), except those
- *    within noise of the fastest, and never fewer than two are kept. Survivors get
- *    opts.repeat runs in all and end TUNE_OK.
+ *  - Warm-up: the first input alone, in the default environment, fills the page cache
+ *    and proves the command runs (not measured); then, while it stays under 3 % of the
+ *    budget, the same job alone twice more: the time of one job (job_s, its CPU
+ *    job_cpu_s) and how much it varies (job_spread_s).
+ *  - The sample rule: a run should last run_target_s = max(opts.min_run_s, 2 s by
+ *    default, and opts.noise_runs, 20, × job_spread_s), so that a run's noise is a small
+ *    part of it. The fastest any candidate can go is bounded by max(job_cpu_s / supply,
+ *    job_s / largest P) per job, so the sample gets enough jobs for the fastest to last
+ *    run_target_s (at least max(16, 2 × largest P)); the inputs are spread evenly, and
+ *    cycled when there are fewer than that. When the budget cannot buy runs that long,
+ *    the sample is cut to fit and warnings[] says so. --sample (opts.sample) is obeyed
+ *    as given, with the same warning when its runs are too short.
+ *  - Rounds are interleaved: each gives one run to every candidate still in, every
+ *    other round in reverse order, so a change of the machine's load hits every
+ *    candidate alike. After a round, a candidate is cut (TUNE_CUT, its real median)
+ *    only when it is slower than the fastest beyond both spreads (tune_beyond()); from
+ *    the second round on, also the slower half, never below two and never one within
+ *    noise of the fastest (tune_halving_keep()). Survivors get opts.repeat runs in all
+ *    and end TUNE_OK.
  *  - A run that passes cut_factor × the best median so far is stopped: the candidate is
- *    cut with median_s a lower bound (lower_bound true). So is a candidate whose first
- *    run the budget ends.
+ *    cut with median_s a lower bound (lower_bound true): a catastrophe, beyond any
+ *    noise. So is a candidate whose first run the budget ends.
  *  - Noise: a is faster than b only when b's median exceeds a's by more than the larger
- *    spread and more than noise_floor × the smaller median.
+ *    spread, more than one job's spread in the warm-up, and more than noise_floor × the
+ *    smaller median.
+ *  - Outside load: the hooks report the cores busy with work that is not the jobs'
+ *    during each run (outside_cores). A candidate's run made under much more of it than
+ *    the tuning's typical run (by max(0.5, supply / 10) cores) is measured again once,
+ *    budget permitting; load that stayed is reported in warnings[].
+ *  - opts.exhaustive: every candidate gets opts.repeat runs, nothing is cut or stopped
+ *    (the grid that tests/bench/tune_quality.sh compares the tuner with).
  *  - Contention (demand, wait %) comes from the hooks (the sampler watching the jobs);
  *    without them contention.known stays false and JSON says null.
  *
@@ -110,6 +130,8 @@ struct tune_contention {
 	bool known;
 	double demand_cores; /* cores the jobs wanted: sum(run + wait) / time */
 	double wait_pct;     /* sum(wait) / sum(run + wait) × 100 */
+	bool outside_known;
+	double outside_cores; /* busy with other work: the machine's busy minus the jobs' */
 };
 
 struct tune_candidate {
@@ -146,6 +168,7 @@ struct tune_opts {
 	double budget_s;     /* hard bound on the whole tuning (default 300) */
 	double min_run_s;    /* a run should last this long at least (default 2) */
 	double noise_runs;   /* … and this many times the warm-up's spread (default 20) */
+	bool exhaustive;     /* no cuts, no stops: the full grid */
 	double timeout_s;    /* per job; 0: none */
 	double cut_factor;   /* stop a run past this × the best median (default 3) */
 	double noise_floor;  /* relative difference always taken as noise (default 0.05) */
@@ -170,15 +193,21 @@ struct tune_plan {
 	 * next to each other), so that contiguous slices are whole cores. Owned. */
 	int *bind_cpus;
 	int nbind;
+	/* How runs are made: NULL, real processes (tune_batch_run); tests give a model. */
+	const struct tune_executor *exec;
 
 	/* Filled by tune_plan_run(). */
 	double elapsed_s;
 	double warmup_s;             /* the warm-up job's wall time; 0 when none */
 	bool budget_hit;
 	bool partial;                /* interrupted (a hook cancelled): what was measured */
+	double job_s, job_cpu_s;     /* one job alone (warm-up); 0 when unknown */
+	double job_spread_s;         /* over the warm-up's repeats; < 0 when unknown */
 	double run_target_s;         /* how long a run was meant to last (the sample rule) */
+	int remeasured;              /* runs made again for outside load */
 	struct tune_strv warnings;   /* for people, one line each: outside load, short runs */
 	int runs_done, runs_planned; /* for progress; runs_planned is revised each round */
+	double work_left_s;          /* seconds of runs still planned (estimated) */
 	double run_time_sum;         /* of runs done, stopped ones included */
 	/* Filled by tune_plan_rank() (which tune_plan_run() calls): indices or -1. best
 	 * is the answer: the default (naive) itself when no_change, the fastest measured
@@ -246,6 +275,22 @@ int tune_plan_best_two(struct tune_plan *p);
  * not. 0, -EINVAL without inputs, or -ENOMEM.
  */
 int tune_plan_prepare(struct tune_plan *p);
+
+/*
+ * An executor makes runs: the real one forks the jobs (tuner/run.c), a model machine
+ * returns times from a scaling law (tests/test_tune_sim.c), so that the candidates and
+ * the search are tested at sizes this machine cannot reach. struct tune_batch and its
+ * result are in tuner/internal.h.
+ */
+struct tune_batch;
+struct tune_batch_result;
+struct tune_executor {
+	void *arg;
+	/* One run of B; fills R as tune_batch_run() does. 0 or a negative errno. */
+	int (*run)(void *arg, const struct tune_batch *b, struct tune_batch_result *r);
+	/* Its clock, seconds (the budget is on it). */
+	double (*now)(void *arg);
+};
 
 /* What a hook sees while a run goes on. */
 struct tune_live {

@@ -4,9 +4,14 @@
  */
 #include "tuner/watch.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "sampler/parse.h"
 
 #define WATCH_EVERY 0.2 /* seconds between two readings while a candidate runs: short
 			   jobs end between two slower readings, and only the living are seen */
@@ -82,6 +87,36 @@ static void watch_read(struct tune_watch *w)
 	snapshot_free(snap);
 }
 
+/* The machine's busy CPU seconds since boot, from /proc/stat; < 0 when unreadable. */
+static double machine_busy_s(void)
+{
+	char buf[16384];
+	struct procstat st = { 0 };
+	long hz = sysconf(_SC_CLK_TCK);
+	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0 || hz <= 0 || parse_procstat(buf, (size_t)n, &st) < 0)
+		return -1;
+	return (double)st.all.busy / (double)hz;
+}
+
+/* CPU seconds of this process and of the children it has reaped. */
+static double ours_s(void)
+{
+	struct rusage self, kids;
+	double s = 0;
+
+	if (getrusage(RUSAGE_SELF, &self) || getrusage(RUSAGE_CHILDREN, &kids))
+		return -1;
+	for (const struct rusage *r = &self; r; r = r == &self ? &kids : NULL)
+		s += (double)r->ru_utime.tv_sec + (double)r->ru_utime.tv_usec / 1e6 +
+		     (double)r->ru_stime.tv_sec + (double)r->ru_stime.tv_usec / 1e6;
+	return s;
+}
+
 static void on_begin(void *arg, const struct tune_candidate *c)
 {
 	struct tune_watch *w = arg;
@@ -90,6 +125,22 @@ static void on_begin(void *arg, const struct tune_candidate *c)
 	w->npgids = 0;
 	w->run_s = w->wait_s = w->span_s = 0;
 	watch_read(w);
+	w->busy0_s = machine_busy_s();
+	w->ours0_s = ours_s();
+	w->t0 = now_s();
+	w->outside_ok = w->busy0_s >= 0 && w->ours0_s >= 0;
+}
+
+/* Cores busy with other work since on_begin (the tuner's own reading included in
+ * ours, so not counted as outside); < 0 unknown. */
+static double outside_cores(const struct tune_watch *w)
+{
+	double busy = machine_busy_s(), ours = ours_s(), dt = now_s() - w->t0, o;
+
+	if (!w->outside_ok || busy < 0 || ours < 0 || dt <= 0.05)
+		return -1;
+	o = ((busy - w->busy0_s) - (ours - w->ours0_s)) / dt;
+	return o > 0 ? o : 0;
 }
 
 static int on_tick(void *arg, const struct tune_live *live)
@@ -121,7 +172,13 @@ static void on_end(void *arg, const struct tune_candidate *c, struct tune_conten
 {
 	struct tune_watch *w = arg;
 
+	double o = outside_cores(w);
+
 	(void)c;
+	if (o >= 0) {
+		out->outside_known = true;
+		out->outside_cores = o;
+	}
 	watch_read(w);
 	if (w->span_s <= 0 || w->run_s + w->wait_s <= 0)
 		return; /* too short to see: unknown */

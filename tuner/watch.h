@@ -3,7 +3,10 @@
  * supply of this machine and its CPUs in topology order (for --bind); while each
  * candidate runs, readings of the candidate's jobs (by process group) give how
  * contended they were (demand, wait %, the result's contention) and whether they load
- * an OpenMP runtime (then splits are also tried with OMP_WAIT_POLICY=passive).
+ * an OpenMP runtime (then splits are also tried with OMP_WAIT_POLICY=passive). Outside
+ * load is the machine's busy time (/proc/stat) over the run less what this process and
+ * the jobs it reaped used (getrusage): exact for jobs the tuner waits for, whatever
+ * their length, where sampling would miss short ones.
  *
  * tune_watch_hooks() hands tune_plan_run() the hooks that do it; a caller that has
  * hooks of its own calls these from them. Readings come at most every 0.2 s of ticks
@@ -45,6 +48,10 @@ struct tune_watch {
 	int npgids;
 	double run_s, wait_s, span_s;
 	bool openmp;                /* an OpenMP runtime was seen in a job */
+	/* Outside load, from the run's start: the machine's busy CPU time (/proc/stat)
+	 * and this process's and its reaped children's (the jobs'), with the clock. */
+	bool outside_ok;
+	double busy0_s, ours0_s, t0;
 };
 
 /*

@@ -68,7 +68,7 @@ sys.exit(1 if problems else 0)
 PY
 
 # 2. the table, with inputs from stdin and {} in the middle of the command
-seq 5 8 | "$CORETOP" tune --no-tui --repeat 1 --candidates 2x1,1x2 \
+seq 5 8 | "$CORETOP" tune --no-tui --repeat 1 --sample 4 --candidates 2x1,1x2 \
 	-- "$bench" --seed {} --size 100 --iters 2 >"$tmp/table" 2>"$tmp/err"
 rc=$?
 if [ $rc -eq 0 ] && grep -q '^best: ' "$tmp/table" && grep -q '^recommendation: ' "$tmp/table" &&
