@@ -53,18 +53,46 @@ int tune_run_once(struct tune_plan *p, const struct tune_candidate *c, int procs
 	return ret;
 }
 
-static double best_median(const struct tune_plan *p)
+static const struct tune_candidate *best_so_far(const struct tune_plan *p)
 {
-	double best = 0;
+	const struct tune_candidate *best = NULL;
 
 	for (int i = 0; i < p->ncands; i++) {
 		const struct tune_candidate *c = &p->cands[i];
 
 		if (c->nruns > 0 && !c->lower_bound && c->status != TUNE_FAILED &&
-		    (best <= 0 || c->median_s < best))
-			best = c->median_s;
+		    (!best || c->median_s < best->median_s))
+			best = c;
 	}
 	return best;
+}
+
+/*
+ * When C's run is stopped: past cut_factor × the best median (a catastrophe); and in
+ * its first run, as soon as it is beyond the best's slowest run by the noise, where
+ * the first round would cut it anyway (tune_beyond(): its one run can only be longer).
+ */
+static double cut_at(const struct tune_plan *p, const struct tune_candidate *c)
+{
+	const struct tune_candidate *best = best_so_far(p);
+	struct tune_noise noise = tune_plan_noise(p);
+	double cut = 0, slowest = 0, margin;
+
+	if (!best || p->opts.exhaustive)
+		return 0;
+	if (p->opts.cut_factor > 0)
+		cut = p->opts.cut_factor * best->median_s;
+	if (c->nruns > 0 || c == best)
+		return cut;
+	for (int i = 0; i < best->nruns; i++)
+		if (best->runs[i] > slowest)
+			slowest = best->runs[i];
+	margin = noise.floor * best->median_s > noise.run_s ? noise.floor * best->median_s
+							    : noise.run_s;
+	/* a hair over, so that a run stopped there is beyond by the rule's strict > */
+	if (slowest > 0 && (cut <= 0 || slowest + margin * 1.001 < cut))
+		cut = slowest + margin * 1.001;
+	return cut;
 }
 
 /* What a run of C will cost: its median, else the mean run so far. */
@@ -185,11 +213,9 @@ static int measure(struct tune_plan *p, struct tune_candidate *c, int slot, doub
 {
 	struct tune_batch_result r;
 	struct tune_contention k = { 0 };
-	double cut_s = 0, best = best_median(p);
+	double cut_s = cut_at(p, c);
 	int ret;
 
-	if (best > 0 && p->opts.cut_factor > 0 && !p->opts.exhaustive)
-		cut_s = p->opts.cut_factor * best;
 	if (hooks->run_begin)
 		hooks->run_begin(hooks->arg, c);
 	ret = tune_run_once(p, c, c->procs, c->threads, c->extra_env, p->sample, p->nsample,
@@ -217,6 +243,8 @@ static int measure(struct tune_plan *p, struct tune_candidate *c, int slot, doub
 		if (r.end == TUNE_BATCH_CUT || c->nruns == 0) {
 			c->lower_bound = true;
 			c->median_s = r.elapsed_s;
+			if (c->nruns == 0) /* the stopped run's load, for remeasure() */
+				c->outside[0] = k.outside_known ? k.outside_cores : -1;
 			tune_candidate_update(c, p->nsample);
 			c->status = TUNE_CUT;
 		}
@@ -367,6 +395,12 @@ static int run_rounds(struct tune_plan *p, const struct tune_hooks *hooks, doubl
  * among the candidates still ranked; what stayed goes to warnings[].
  */
 #define OUTSIDE_MIN 0.5
+/* Runs of C whose outside load is known: its measured ones, or its one stopped run. */
+static int outside_runs(const struct tune_candidate *c)
+{
+	return c->nruns > 0 ? c->nruns : c->lower_bound && c->status == TUNE_CUT ? 1 : 0;
+}
+
 static double typical_outside(const struct tune_plan *p, double *worst, int *worst_c)
 {
 	double *v = malloc(sizeof(*v) * (size_t)(p->ncands * TUNE_MAX_REPEAT + 1)), typ;
@@ -375,7 +409,7 @@ static double typical_outside(const struct tune_plan *p, double *worst, int *wor
 	*worst = 0;
 	*worst_c = -1;
 	for (int i = 0; v && i < p->ncands; i++)
-		for (int k = 0; k < p->cands[i].nruns; k++) {
+		for (int k = 0; k < outside_runs(&p->cands[i]); k++) {
 			double o = p->cands[i].outside[k];
 
 			if (o < 0)
@@ -391,6 +425,32 @@ static double typical_outside(const struct tune_plan *p, double *worst, int *wor
 	return typ;
 }
 
+/* Measures run K of C again (a stopped first run: from scratch); a candidate the
+ * rounds had cut is ranked when the new run puts it within noise of the best. */
+static int again(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
+		 double deadline, struct tune_candidate *c, int k, enum step *step)
+{
+	enum tune_status was = c->status;
+	const struct tune_candidate *best;
+	struct tune_noise noise = tune_plan_noise(p);
+	int ret;
+
+	if (c->nruns == 0) {
+		c->lower_bound = false;
+		c->median_s = 0;
+	}
+	c->status = TUNE_PENDING;
+	ret = step_one(p, hooks, t0, deadline, c, k, step);
+	if (ret)
+		return ret;
+	p->remeasured++;
+	if (c->status != TUNE_PENDING)
+		return 0;
+	best = best_so_far(p);
+	c->status = was == TUNE_OK || (best && !tune_beyond(best, c, &noise)) ? TUNE_OK : TUNE_CUT;
+	return 0;
+}
+
 static int remeasure(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
 		     double deadline)
 {
@@ -402,21 +462,18 @@ static int remeasure(struct tune_plan *p, const struct tune_hooks *hooks, double
 		return 0;
 	for (int i = 0; i < p->ncands && step == STEP_NEXT; i++) {
 		struct tune_candidate *c = &p->cands[i];
+		int n = outside_runs(c);
 
-		if (c->status != TUNE_OK && c->status != TUNE_PENDING)
+		if (c->status != TUNE_OK && c->status != TUNE_CUT)
 			continue;
-		for (int k = 0; k < c->nruns && step == STEP_NEXT; k++) {
+		for (int k = 0; k < n && step == STEP_NEXT; k++) {
 			int ret;
 
 			if (c->outside[k] < typ + margin)
 				continue;
-			c->status = TUNE_PENDING;
-			ret = step_one(p, hooks, t0, deadline, c, k, &step);
+			ret = again(p, hooks, t0, deadline, c, k, &step);
 			if (ret)
 				return ret;
-			p->remeasured++;
-			if (c->status == TUNE_PENDING)
-				c->status = TUNE_OK;
 		}
 	}
 	if (step == STEP_BUDGET)
