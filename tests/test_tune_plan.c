@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -290,10 +292,53 @@ static void command_and_inputs_are_copied(void **state)
 	tune_plan_release(&p);
 }
 
+/* `r` measures the best two again: on the same sample, with every input kept for the
+ * recipes and the warm-up's noise (there is no warm-up the second time). */
+static void best_two_keeps_sample_and_inputs(void **state)
+{
+	struct tune_plan p;
+	char *cmd[] = { "job", "{}" }, in[8], *before[4];
+	(void)state;
+
+	tune_plan_init(&p);
+	assert_int_equal(tune_plan_set_command(&p, 2, cmd), 0);
+	for (int i = 0; i < 10; i++) {
+		snprintf(in, sizeof(in), "%d", i);
+		assert_int_equal(tune_plan_add_input(&p, in), 0);
+	}
+	assert_int_equal(tune_plan_add(&p, TUNE_SPLIT, 2, 1, NULL), 0);
+	assert_int_equal(tune_plan_add(&p, TUNE_SPLIT, 1, 2, NULL), 0);
+	assert_int_equal(tune_plan_add(&p, TUNE_NAIVE, 2, 0, NULL), 0);
+	p.opts.sample = 4;
+	assert_int_equal(tune_plan_prepare(&p), 0);
+	for (int i = 0; i < 4; i++)
+		before[i] = strdup(p.sample[i]);
+	p.job_spread_s = 0.25;
+	for (int i = 0; i < 3; i++) {
+		p.cands[i].status = TUNE_OK;
+		p.cands[i].nruns = 1;
+		p.cands[i].runs[0] = 1.0 + i;
+		tune_candidate_update(&p.cands[i], 4);
+	}
+	assert_int_equal(tune_plan_rank(&p), 0);
+	assert_int_equal(tune_plan_best_two(&p), 0);
+	assert_int_equal(p.ncands, 2);
+	assert_int_equal(p.inputs.n, 10);
+	assert_int_equal(p.nsample, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(p.sample[i], before[i]);
+		free(before[i]);
+	}
+	assert_float_equal(p.job_spread_s, 0.25, 0);
+	assert_false(p.opts.warmup);
+	tune_plan_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(two_cores),
+		cmocka_unit_test(best_two_keeps_sample_and_inputs),
 		cmocka_unit_test(sixteen_pus_smt2),
 		cmocka_unit_test(sixteen_pus_smt4),
 		cmocka_unit_test(sixty_four_pus_two_packages_smt),

@@ -372,9 +372,18 @@ int tune_plan_best_two(struct tune_plan *p)
 	q.supply_cores = p->supply_cores;
 	q.supply_physical_cores = p->supply_physical_cores;
 	q.topo = p->topo;
+	/* the same sample again (evenly spread over the same inputs, as many jobs), and
+	 * what the warm-up learnt, since there is none; every input stays for recipes */
+	q.opts.sample = p->nsample;
+	q.job_s = p->job_s;
+	q.job_cpu_s = p->job_cpu_s;
+	q.job_spread_s = p->job_spread_s;
+	q.exec = p->exec;
 	ret = tune_plan_set_command(&q, p->command.n, p->command.v);
-	for (int i = 0; !ret && i < p->nsample; i++)
-		ret = tune_plan_add_input(&q, p->sample[i]);
+	if (!ret && p->inputs_file && !(q.inputs_file = strdup(p->inputs_file)))
+		ret = -ENOMEM;
+	for (int i = 0; !ret && i < p->inputs.n; i++)
+		ret = tune_plan_add_input(&q, p->inputs.v[i]);
 	for (int k = 0; !ret && k < 2; k++) {
 		const struct tune_candidate *c = &p->cands[k ? second : first];
 
