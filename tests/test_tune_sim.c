@@ -172,7 +172,7 @@ struct outcome {
 	double cost;        /* virtual seconds */
 	double run_s;       /* the sample's true makespan for the best candidate */
 	int ncands;
-	int pick_p, pick_t;
+	char pick[32];      /* what people read: "default" for the baseline */
 	bool warned_outside;
 	int remeasured;
 };
@@ -224,8 +224,7 @@ static void tune_on(const struct model *m, uint64_t seed, bool exhaustive, struc
 	o->run_s = best;
 	o->cost = p.elapsed_s;
 	o->ncands = p.ncands;
-	o->pick_p = p.cands[p.best].procs;
-	o->pick_t = p.cands[p.best].threads;
+	snprintf(o->pick, sizeof(o->pick), "%s", tune_candidate_label(&p.cands[p.best]));
 	o->remeasured = p.remeasured;
 	o->warned_outside = false;
 	for (int i = 0; i < p.warnings.n; i++)
@@ -293,9 +292,9 @@ static void targets_on_every_model(void **state)
 			}
 		}
 		if (table)
-			printf("| %s | %d | %.1f %% | %.0f %% | %.0f %% | %.0f | %.1f | %dx%d |\n",
+			printf("| %s | %d | %.1f %% | %.0f %% | %.0f %% | %.0f | %.1f | %s |\n",
 			       m->name, t.ncands, 100 * worst_regret, 100 * mean_cost,
-			       100 * worst_cost, secs, t.run_s, t.pick_p, t.pick_t);
+			       100 * worst_cost, secs, t.run_s, t.pick);
 		if (worst_regret > 0.05 || worst_cost > 0.30)
 			snprintf(missed + strlen(missed), sizeof(missed) - strlen(missed),
 				 "%s%s: regret %.1f %% (target 5 %%), cost %.0f %% of the grid "
