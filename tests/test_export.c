@@ -1,5 +1,5 @@
 /* Tests for tuner/export.c: every format against its golden file, bad results, and
- * atomic writes. */
+ * atomic writes with the mode a recipe needs. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +129,46 @@ static void atomic_writes(void **state)
 	assert_non_null(strstr(err, "/nonexistent/dir/x.sh"));
 }
 
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+static void scripts_are_executable(void **state)
+{
+	char dir[] = "/tmp/coretop-export-XXXXXX", sh[128], env[128], cmd[160], cwd[4096];
+	mode_t old = umask(022);
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(sh, sizeof(sh), "%s/run.sh", dir);
+	snprintf(env, sizeof(env), "%s/run.env", dir);
+	assert_int_equal(export_write(sh, "#!/bin/sh\necho ok\n", false, cmd, sizeof(cmd)), 0);
+	assert_int_equal(export_write(env, "A=1\n", false, cmd, sizeof(cmd)), 0);
+	assert_int_equal(mode_of(sh), 0755);
+	assert_int_equal(mode_of(env), 0644);
+	/* the umask is the user's say */
+	umask(077);
+	assert_int_equal(export_write(sh, "#!/bin/sh\necho ok\n", true, cmd, sizeof(cmd)), 0);
+	assert_int_equal(export_write(env, "A=1\n", true, cmd, sizeof(cmd)), 0);
+	assert_int_equal(mode_of(sh), 0700);
+	assert_int_equal(mode_of(env), 0600);
+	umask(old);
+	snprintf(cmd, sizeof(cmd), "%s >/dev/null", sh);
+	assert_int_equal(system(cmd), 0);
+	/* a bare name: the temporary file goes in the current folder */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(export_write("bare.sh", "#!/bin/sh\n", false, cmd, sizeof(cmd)), 0);
+	assert_int_equal(mode_of("bare.sh"), 0755 & ~old);
+	assert_int_equal(chdir(cwd), 0);
+	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +176,7 @@ int main(void)
 		cmocka_unit_test(quoting_and_holes),
 		cmocka_unit_test(bad_results),
 		cmocka_unit_test(atomic_writes),
+		cmocka_unit_test(scripts_are_executable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

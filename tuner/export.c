@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* What every format needs from a result. */
@@ -377,10 +379,46 @@ int export_render(const char *format, const char *result, size_t len, char **out
 	return 0;
 }
 
+/* A new file beside PATH (its name in TMP) created with MODE less the umask. */
+static int open_temp(const char *path, mode_t mode, char *tmp, size_t len)
+{
+	char copy[4096];
+	const char *dir;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	dir = dirname(copy); /* "." for a bare name, and COPY untouched */
+	for (int i = 0; i < 100; i++) {
+		unsigned long long r;
+		int fd;
+
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (unsigned long long)getpid() << 32 ^ (unsigned long long)time(NULL) ^
+			    (unsigned long long)i << 48;
+		snprintf(tmp, len, "%s/.coretop-export-%012llx", dir, r & 0xffffffffffffULL);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 int export_write(const char *path, const char *text, bool force, char *err, size_t errlen)
 {
-	char tmp[4096], dir[4096];
-	size_t len = strlen(text);
+	char tmp[4200], dir[4096];
 	struct stat st;
 	int fd, dfd;
 
@@ -388,24 +426,15 @@ int export_write(const char *path, const char *text, bool force, char *err, size
 		snprintf(err, errlen, "%s exists (use --force to replace it)", path);
 		return -EEXIST;
 	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	snprintf(tmp, sizeof(tmp), "%s/.coretop-export-XXXXXX", dirname(dir));
-	fd = mkstemp(tmp);
+	/* a script is for running, as a file the user made with chmod +x would be */
+	fd = open_temp(path, strncmp(text, "#!", 2) ? 0666 : 0777, tmp, sizeof(tmp));
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot write in the folder of %s: %s", path, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		snprintf(err, errlen, "cannot write in the folder of %s: %s", path, strerror(e));
+		return -e;
 	}
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	/* a recipe others execute: as a new file of the user would be, executable for sh */
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+	if (write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -414,7 +443,8 @@ int export_write(const char *path, const char *text, bool force, char *err, size
 	fd = -1;
 	if (rename(tmp, path) < 0)
 		goto fail;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	snprintf(dir, sizeof(dir), "%s", path);
+	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);

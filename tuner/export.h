@@ -24,7 +24,10 @@ bool export_format_known(const char *name);
 int export_render(const char *format, const char *result, size_t len, char **out, char *err,
 		  size_t errlen);
 
-/* Write TEXT to PATH atomically; -EEXIST unless FORCE when PATH exists. */
+/*
+ * Write TEXT to PATH atomically: mode 0777 less the umask when TEXT starts with "#!"
+ * (a script to run), else 0666 less the umask. -EEXIST unless FORCE when PATH exists.
+ */
 int export_write(const char *path, const char *text, bool force, char *err, size_t errlen);
 
 #endif
