@@ -530,10 +530,14 @@ static void inputs_beside_the_recipe(void **state)
 	unlink(f.inputs_path);
 	unlink(path);
 	export_files_release(&f);
-	/* sh finds them beside itself */
+	/* sh and parallel find them beside themselves */
 	snprintf(path, sizeof(path), "%s/run.sh", dir);
 	assert_int_equal(export_render_to("sh", in, len, path, &f, err, sizeof(err)), 0);
 	assert_non_null(strstr(f.recipe, "\ndone <\"$(dirname -- \"$0\")\"/run.sh.inputs\n"));
+	export_files_release(&f);
+	snprintf(path, sizeof(path), "%s/run.parallel", dir);
+	assert_int_equal(export_render_to("parallel", in, len, path, &f, err, sizeof(err)), 0);
+	assert_non_null(strstr(f.recipe, "'run {}.csv' :::: \"$(dirname -- \"$0\")\"/run.parallel.inputs\n"));
 	export_files_release(&f);
 	/* a folder that is not there */
 	assert_int_equal(export_render_to("sh", in, len, "/nonexistent/dir/x.sh", &f, err, sizeof(err)), -ENOENT);

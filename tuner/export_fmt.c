@@ -465,10 +465,14 @@ static void fmt_parallel(struct buf *b, const struct recipe *r)
 		put(b, "\nexport CORETOP_JOB\nparallel -q -j %d sh -c 'eval \"$CORETOP_JOB\"' sh "
 		       "'{}'", r->procs);
 	}
-	put(b, " ::::");
-	if (r->src == SRC_HEREDOC)
-		put(b, " -");
-	put_stdin(b, r, false);
+	/* :::: FILE, each line one argument; "-" for the here-document on stdin */
+	if (r->src == SRC_HEREDOC) {
+		put(b, " :::: -");
+		put_stdin(b, r, false);
+	} else {
+		put(b, " :::: ");
+		put_path(b, r, false);
+	}
 	put(b, "\n");
 	put_heredoc(b, r);
 }

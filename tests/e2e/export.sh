@@ -124,7 +124,7 @@ for res in hostile hostile_words shell; do
 		run_recipe "$res $f, inputs beside" "$tmp/out/$res.$f" "$R/$res.json" 1
 	done
 done
-grep -q '^parallel -q -j 2 coretop-rec --seed '\''{}'\'' ' "$tmp/out/hostile.parallel" &&
+grep -qx 'parallel -q -j 2 coretop-rec --seed '\''{}'\'' --out '\''run {}.csv'\'' :::: "$(dirname -- "$0")"/hostile.parallel.inputs' "$tmp/out/hostile.parallel" &&
 	grep -q "^parallel -q -j 2 sh -c 'eval \"\$CORETOP_JOB\"' sh '{}' ::::" "$tmp/out/hostile_words.parallel" &&
 	ok "parallel: the command as words when parallel reads them as written, else through sh" ||
 	fail "parallel forms: $(grep '^parallel' "$tmp/out/hostile.parallel" "$tmp/out/hostile_words.parallel")"
