@@ -1,10 +1,11 @@
 /*
  * export.c — `coretop export --format F [-o FILE] [--force] RESULT.json`: reads a tune
- * result and writes its launch recipe to stdout or a file, through the renderers of
- * tuner/export.h.
+ * result and writes its launch recipe to stdout or a file (and FILE.inputs beside it
+ * when the recipe needs one), through the renderers of tuner/export.h.
  *
  * Exit status: 0 written, 1 a write or memory failure, 2 bad usage, an unreadable or
- * malformed result, or an existing file without --force.
+ * malformed result, one that measured nothing, inputs that cannot be one per line, or
+ * an existing file without --force.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,10 +41,12 @@ static int usage_error(const char *msg, const char *arg)
 static void usage(void)
 {
 	printf("usage: coretop export --format F [-o FILE] [--force] RESULT.json\n\n"
-	       "Turns a `coretop tune --out` result into a launch recipe.\n"
-	       "Formats: %s.\n"
-	       "Without -o the recipe goes to stdout; a file is written atomically and\n"
-	       "an existing one is replaced only with --force.\n",
+	       "Turns a `coretop tune --out` result into a launch recipe over every input\n"
+	       "the tuning was given. Formats: %s.\n"
+	       "The recipe reads its inputs from the tuning's --inputs-file; without one,\n"
+	       "from FILE.inputs written beside -o FILE, or from a here-document at its end\n"
+	       "on stdout. Files are written atomically (scripts executable), and existing\n"
+	       "ones are replaced only with --force.\n",
 	       export_formats());
 }
 
@@ -119,7 +122,8 @@ static int read_result(const char *path, char **text, size_t *len)
 static int export_exec(int argc, char **argv)
 {
 	struct export_cmd e = { 0 };
-	char err[512], *text = NULL, *out = NULL;
+	struct export_files out;
+	char err[512], *text = NULL;
 	size_t len = 0;
 	int ret = parse_options(&e, argc, argv);
 
@@ -128,20 +132,24 @@ static int export_exec(int argc, char **argv)
 	ret = read_result(e.result, &text, &len);
 	if (ret != GO_ON)
 		return ret;
-	ret = export_render(e.format, text ? text : "", len, &out, err, sizeof(err));
+	ret = export_render_to(e.format, text ? text : "", len, e.output, &out, err, sizeof(err));
 	free(text);
+	if (ret == -ENOMEM) {
+		fprintf(stderr, "coretop export: out of memory\n");
+		return 1;
+	}
 	if (ret) {
 		fprintf(stderr, "coretop export: %s: %s\n", e.result, err);
 		return 2;
 	}
 	if (e.output) {
-		ret = export_write(e.output, out, e.force, err, sizeof(err));
+		ret = export_save(&out, e.output, e.force, err, sizeof(err));
 		if (ret)
 			fprintf(stderr, "coretop export: %s\n", err);
 	} else {
-		ret = fputs(out, stdout) < 0 || fflush(stdout) ? -EIO : 0;
+		ret = fputs(out.recipe, stdout) < 0 || fflush(stdout) ? -EIO : 0;
 	}
-	free(out);
+	export_files_release(&out);
 	return ret == -EEXIST ? 2 : ret ? 1 : 0;
 }
 

@@ -1,298 +1,111 @@
+/*
+ * export.c — a tune result read into a struct recipe (export_recipe.h), where its inputs
+ * come from, and the files written atomically. The formats are in export_fmt.c.
+ */
 #include "tuner/export.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-/* What every format needs from a result. */
-struct recipe {
-	int procs, threads;          /* threads 0: the library defaults (naive/serial best) */
-	json_t *env;                 /* the best split's variables (borrowed) */
-	json_t *command;             /* argv template with {} (borrowed) */
-	json_t *inputs;              /* (borrowed) */
-	bool shell;
-	const char *name;
-	double median_s, speedup;
-	json_t *root;
-};
-
-/* ---- a growing string ------------------------------------------------------------- */
-
-struct buf {
-	char *s;
-	size_t len, cap;
-	int err;
-};
-
-__attribute__((format(printf, 2, 3))) static void put(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->err)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->err = -EINVAL;
-			return;
-		}
-		if (b->s && b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)n;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->err = -ENOMEM;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-}
-
-/* A word for a POSIX shell: 'it'\''s' when it needs quoting, bare when it does not. */
-static void put_quoted(struct buf *b, const char *w)
-{
-	if (*w && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			    "_-+=/.,:@%{}") == strlen(w)) {
-		put(b, "%s", w);
-		return;
-	}
-	put(b, "'");
-	for (const char *p = w; *p; p++) {
-		if (*p == '\'')
-			put(b, "'\\''");
-		else
-			put(b, "%c", *p);
-	}
-	put(b, "'");
-}
-
-/* The job's command line, {} kept for the launcher to fill. */
-static void put_command(struct buf *b, const struct recipe *r)
-{
-	size_t i;
-	json_t *w;
-
-	if (r->shell) {
-		put(b, "sh -c ");
-		put_quoted(b, json_string_value(json_array_get(r->command, 0)));
-		return;
-	}
-	json_array_foreach(r->command, i, w) {
-		put(b, "%s", i ? " " : "");
-		put_quoted(b, json_string_value(w));
-	}
-}
-
-static void put_inputs(struct buf *b, const struct recipe *r, const char *sep)
-{
-	size_t i;
-	json_t *w;
-
-	json_array_foreach(r->inputs, i, w) {
-		put(b, "%s", i ? sep : "");
-		put_quoted(b, json_string_value(w));
-	}
-}
-
-static void put_header(struct buf *b, const struct recipe *r, const char *comment)
-{
-	put(b, "%s coretop tune: best split %d process%s x ", comment, r->procs,
-	    r->procs == 1 ? "" : "es");
-	if (r->threads)
-		put(b, "%d thread%s each", r->threads, r->threads == 1 ? "" : "s");
-	else
-		put(b, "the libraries' default threads");
-	put(b, " (%s), median %.3f s, %.2fx the naive default\n", r->name, r->median_s, r->speedup);
-}
-
-/* ---- formats ---------------------------------------------------------------------- */
-
-static void fmt_sh(struct buf *b, const struct recipe *r)
-{
-	const char *k;
-	json_t *v;
-
-	put(b, "#!/bin/sh\n");
-	put_header(b, r, "#");
-	json_object_foreach(r->env, k, v) {
-		put(b, "export %s=", k);
-		put_quoted(b, json_string_value(v));
-		put(b, "\n");
-	}
-	put(b, "printf '%%s\\n' ");
-	put_inputs(b, r, " ");
-	put(b, " |\n\txargs -P %d -I{} ", r->procs);
-	put_command(b, r);
-	put(b, "\n");
-}
-
-static void fmt_env(struct buf *b, const struct recipe *r)
-{
-	const char *k;
-	json_t *v;
-
-	put_header(b, r, "#");
-	json_object_foreach(r->env, k, v)
-		put(b, "%s=%s\n", k, json_string_value(v));
-}
-
-static void put_env_prefix(struct buf *b, const struct recipe *r)
-{
-	const char *k;
-	json_t *v;
-
-	if (json_object_size(r->env) == 0)
-		return;
-	put(b, "env");
-	json_object_foreach(r->env, k, v) {
-		put(b, " %s=", k);
-		put_quoted(b, json_string_value(v));
-	}
-	put(b, " ");
-}
-
-static void fmt_parallel(struct buf *b, const struct recipe *r)
-{
-	put_header(b, r, "#");
-	put_env_prefix(b, r);
-	/* -q: parallel quotes each word again, since it hands the joined line to a shell */
-	put(b, "parallel -q -j %d ", r->procs);
-	put_command(b, r);
-	put(b, " ::: ");
-	put_inputs(b, r, " ");
-	put(b, "\n");
-}
-
-static void fmt_xargs(struct buf *b, const struct recipe *r)
-{
-	put_header(b, r, "#");
-	put(b, "printf '%%s\\n' ");
-	put_inputs(b, r, " ");
-	put(b, " | ");
-	put_env_prefix(b, r);
-	put(b, "xargs -P %d -I{} ", r->procs);
-	put_command(b, r);
-	put(b, "\n");
-}
-
-/*
- * Slurm: one task per job slot, T CPUs each; the thread variables follow
- * $SLURM_CPUS_PER_TASK, so the split found on one node scales with what the scheduler
- * grants. Each input is one job step; --exact keeps at most ntasks running at once.
- */
-static void fmt_slurm(struct buf *b, const struct recipe *r)
-{
-	int t = r->threads ? r->threads : 1;
-	const char *k;
-	json_t *v;
-
-	put(b, "#!/bin/bash\n");
-	put_header(b, r, "#");
-	put(b, "#SBATCH --job-name=coretop-tuned\n#SBATCH --ntasks=%d\n#SBATCH --cpus-per-task=%d\n",
-	    r->procs, t);
-	json_object_foreach(r->env, k, v)
-		put(b, "export %s=${SLURM_CPUS_PER_TASK:-%s}\n", k, json_string_value(v));
-	put(b, "for input in ");
-	put_inputs(b, r, " ");
-	put(b, "; do\n\tsrun --ntasks=1 --cpus-per-task=\"${SLURM_CPUS_PER_TASK:-%d}\" --exact ", t);
-	/* {} becomes the loop variable */
-	if (r->shell) {
-		put(b, "sh -c ");
-		put_quoted(b, json_string_value(json_array_get(r->command, 0)));
-		put(b, " sh \"$input\"");
-	} else {
-		size_t i;
-		bool used = false;
-
-		json_array_foreach(r->command, i, v) {
-			const char *w = json_string_value(v), *hole;
-
-			put(b, "%s", i ? " " : "");
-			if (!strstr(w, "{}")) {
-				put_quoted(b, w);
-				continue;
-			}
-			/* "run {}.csv" -> 'run '"$input"'.csv' */
-			used = true;
-			while ((hole = strstr(w, "{}"))) {
-				if (hole > w) {
-					char *piece = strndup(w, (size_t)(hole - w));
-					if (!piece) {
-						b->err = -ENOMEM;
-						return;
-					}
-					put_quoted(b, piece);
-					free(piece);
-				}
-				put(b, "\"$input\"");
-				w = hole + 2;
-			}
-			if (*w)
-				put_quoted(b, w);
-		}
-		if (!used)
-			put(b, " \"$input\"");
-	}
-	put(b, " &\ndone\nwait\n");
-}
-
-static void fmt_json(struct buf *b, const struct recipe *r)
-{
-	char *s = json_dumps(r->root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
-
-	if (!s) {
-		b->err = -ENOMEM;
-		return;
-	}
-	put(b, "%s\n", s);
-	free(s);
-}
-
-static const struct format {
-	const char *name;
-	void (*render)(struct buf *b, const struct recipe *r);
-} formats[] = {
-	{ "sh", fmt_sh },       { "env", fmt_env },     { "json", fmt_json },
-	{ "parallel", fmt_parallel }, { "xargs", fmt_xargs }, { "slurm", fmt_slurm },
-};
-
-const char *export_formats(void)
-{
-	return "sh, env, json, parallel, xargs, slurm";
-}
-
-static const struct format *find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (!strcmp(formats[i].name, name))
-			return &formats[i];
-	return NULL;
-}
-
-bool export_format_known(const char *name)
-{
-	return find(name) != NULL;
-}
+#include "sampler/report.h"
+#include "tuner/export_recipe.h"
+#include "tuner/internal.h"
 
 /* ---- reading a result ------------------------------------------------------------- */
+
+static bool all_strings(const json_t *a)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(a, i, v)
+		if (!json_is_string(v))
+			return false;
+	return true;
+}
+
+static bool env_ok(const json_t *env)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)env, k, v)
+		if (!json_is_string(v) || !*k || (*k >= '0' && *k <= '9') ||
+		    strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+			    strlen(k))
+			return false;
+	return true;
+}
+
+/* The candidate that is the answer; false when malformed. */
+static bool load_best(struct recipe *r, const json_t *best)
+{
+	const json_t *threads = json_object_get(best, "threads");
+	const json_t *fastest = json_object_get(r->root, "fastest");
+	const char *outcome = json_string_value(json_object_get(r->root, "outcome"));
+	double supply = json_number_value(json_object_get(r->root, "supply_cores"));
+
+	json_int_t procs = json_integer_value(json_object_get(best, "procs"));
+	json_int_t t = json_is_integer(threads) ? json_integer_value(threads) : 0;
+
+	if (procs < 1 || procs > TUNE_MAX_PROCS || t < 0 || t > TUNE_MAX_THREADS ||
+	    (threads && !json_is_null(threads) && !json_is_integer(threads)))
+		return false;
+	r->procs = (int)procs;
+	r->threads = (int)t;
+	r->env = json_object_get(best, "env");
+	if (!r->env)
+		r->env = r->no_env = json_object();
+	if (!json_is_object(r->env) || !env_ok(r->env))
+		return false;
+	r->name = json_string_value(json_object_get(best, "name"));
+	if (!r->name)
+		r->name = "best";
+	/* older results named the default as best without an outcome */
+	r->is_default = outcome ? !strcmp(outcome, "no_change") : !strcmp(r->name, "naive");
+	if (r->is_default)
+		r->name = "default";
+	r->median_s = json_number_value(json_object_get(best, "median_s"));
+	r->speedup = json_number_value(json_object_get(r->root, "speedup_vs_naive"));
+	r->fastest = json_string_value(json_object_get(fastest, "name"));
+	r->fastest_median_s = json_number_value(json_object_get(fastest, "median_s"));
+	if (!r->is_default || !r->fastest || !strcmp(r->fastest, "naive") ||
+	    r->fastest_median_s <= 0)
+		r->fastest = NULL;
+	/* with the variables unset each job may use what the split leaves it */
+	r->cpus = r->threads ? r->threads : (int)(supply / r->procs + 0.5);
+	if (r->cpus < 1)
+		r->cpus = 1;
+	return true;
+}
+
+static bool load_inputs(struct recipe *r)
+{
+	const json_t *all = json_object_get(r->root, "inputs_all");
+	const json_t *total = json_object_get(r->root, "inputs_total");
+
+	r->complete = json_is_array(all);
+	r->inputs = r->complete ? (json_t *)all : json_object_get(r->root, "inputs");
+	r->total = json_is_integer(total) ? (long)json_integer_value(total) : -1;
+	r->file = json_string_value(json_object_get(r->root, "inputs_file"));
+	return json_is_array(r->inputs) && json_array_size(r->inputs) > 0 &&
+	       all_strings(r->inputs);
+}
 
 static int load(const char *text, size_t len, struct recipe *r, char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *best, *threads;
+	const json_t *best, *warnings;
+	const char *outcome;
 
 	memset(r, 0, sizeof(*r));
 	r->root = json_loadb(text, len, 0, &je);
@@ -300,87 +113,262 @@ static int load(const char *text, size_t len, struct recipe *r, char *err, size_
 		snprintf(err, errlen, "not a JSON document (line %d: %s)", je.line, je.text);
 		return -EINVAL;
 	}
-	best = json_object_get(r->root, "best");
-	r->command = json_object_get(r->root, "command");
-	r->inputs = json_object_get(r->root, "inputs");
-	if (!json_is_object(best) || !json_is_array(r->command) || json_array_size(r->command) == 0 ||
-	    !json_is_array(r->inputs) || !json_is_integer(json_object_get(best, "procs"))) {
-		snprintf(err, errlen, "not a coretop tune result (needs command, inputs and best)");
-		json_decref(r->root);
+	outcome = json_string_value(json_object_get(r->root, "outcome"));
+	if (outcome && !strcmp(outcome, "none")) {
+		snprintf(err, errlen, "the tuning measured nothing (outcome \"none\"): there is no "
+			 "launch to export; tune again with a larger --budget");
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < json_array_size(r->command); i++)
-		if (!json_is_string(json_array_get(r->command, i)))
-			goto bad;
-	for (size_t i = 0; i < json_array_size(r->inputs); i++)
-		if (!json_is_string(json_array_get(r->inputs, i)))
-			goto bad;
-	r->procs = (int)json_integer_value(json_object_get(best, "procs"));
-	threads = json_object_get(best, "threads");
-	r->threads = json_is_integer(threads) ? (int)json_integer_value(threads) : 0;
-	r->env = json_object_get(best, "env");
-	if (!json_is_object(r->env))
-		r->env = NULL;
-	if (r->procs < 1 || r->procs > 100000 || r->threads < 0 || r->threads > 100000)
-		goto bad;
-	if (r->env) {
-		const char *k;
-		json_t *v;
-
-		json_object_foreach(r->env, k, v)
-			if (!json_is_string(v) || !*k || strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-								  "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(k))
-				goto bad;
-	} else {
-		static json_t *empty;
-		if (!empty)
-			empty = json_object();
-		r->env = empty;
+	best = json_object_get(r->root, "best");
+	r->command = json_object_get(r->root, "command");
+	if (!json_is_object(best) || !json_is_array(r->command) || json_array_size(r->command) == 0 ||
+	    !json_is_array(json_object_get(r->root, "inputs")) ||
+	    !json_is_integer(json_object_get(best, "procs"))) {
+		snprintf(err, errlen, "not a coretop tune result (needs command, inputs and best)");
+		return -EINVAL;
+	}
+	warnings = json_object_get(r->root, "warnings");
+	r->warnings = json_is_array(warnings) && all_strings(warnings) ? (json_t *)warnings : NULL;
+	if (!all_strings(r->command) || !load_inputs(r) || !load_best(r, best) ||
+	    (warnings && !json_is_null(warnings) && !r->warnings)) {
+		snprintf(err, errlen, "not a coretop tune result (malformed command, inputs, "
+			 "warnings or best)");
+		return -EINVAL;
 	}
 	r->shell = json_is_true(json_object_get(r->root, "shell"));
-	r->name = json_string_value(json_object_get(best, "name"));
-	if (!r->name)
-		r->name = "best";
-	r->median_s = json_number_value(json_object_get(best, "median_s"));
-	r->speedup = json_number_value(json_object_get(r->root, "speedup_vs_naive"));
+	r->partial = json_is_true(json_object_get(r->root, "partial"));
 	return 0;
-bad:
-	snprintf(err, errlen, "not a coretop tune result (malformed command, inputs or best)");
-	json_decref(r->root);
-	return -EINVAL;
+}
+
+/* ---- choosing the inputs' source ---------------------------------------------------- */
+
+/*
+ * Whether the tuning's --inputs-file can be read as the recipe's inputs: each line one
+ * input as the launchers read lines. The tuner skipped blank lines and dropped a CR
+ * before LF; parallel, xargs and read would run those as inputs, so such a file is not
+ * used (R->note says why, or how the file changed since the tuning).
+ */
+static bool file_usable(struct recipe *r)
+{
+	struct stat st;
+	FILE *f = NULL;
+	const char *why = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	bool clean = true, same = r->complete;
+
+	if (r->file[0] != '/')
+		why = "not an absolute path";
+	else if (stat(r->file, &st) < 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode)) /* a FIFO would block here, and be empty later */
+		why = "not a regular file";
+	else if (!(f = fopen(r->file, "re")))
+		why = strerror(errno);
+	if (why) {
+		snprintf(r->note, sizeof(r->note), "the tuning's --inputs-file %s cannot be read "
+			 "here (%s): its inputs as the tuning read them are listed instead", r->file,
+			 why);
+		return false;
+	}
+	for (r->file_lines = 0; (n = getline(&line, &cap, f)) >= 0; r->file_lines++) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		clean &= n > 0 && line[n - 1] != '\r' && strlen(line) == (size_t)n;
+		same &= (size_t)r->file_lines < json_array_size(r->inputs) &&
+			!strcmp(line, json_string_value(json_array_get(r->inputs, (size_t)r->file_lines)));
+	}
+	free(line);
+	fclose(f);
+	same &= (size_t)r->file_lines == json_array_size(r->inputs);
+	if (!clean || !r->file_lines)
+		snprintf(r->note, sizeof(r->note), "the tuning's --inputs-file %s %s: its inputs as "
+			 "the tuning read them are listed instead", r->file, r->file_lines ?
+			 "has blank lines, CR line ends or NUL bytes, which a launcher would run as "
+			 "inputs" : "is empty now");
+	else if (!same && r->complete)
+		snprintf(r->note, sizeof(r->note), "%s has changed since the tuning (%zu inputs "
+			 "then, %ld lines now)", r->file, json_array_size(r->inputs), r->file_lines);
+	return clean && r->file_lines;
+}
+
+/* Whether S is one of the inputs. */
+static bool is_input(const struct recipe *r, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(r->inputs, i, v)
+		if (!strcmp(json_string_value(v), s))
+			return true;
+	return false;
+}
+
+static int pick_source(struct recipe *r, const char *path, char *err, size_t errlen)
+{
+	char *dir, *base, *real = NULL;
+	int ret = 0;
+
+	if (r->file && file_usable(r)) {
+		r->src = SRC_FILE;
+		return 0;
+	}
+	if (!path) {
+		r->src = SRC_HEREDOC;
+		snprintf(r->delim, sizeof(r->delim), "CORETOP_INPUTS");
+		while (is_input(r, r->delim) && strlen(r->delim) + 1 < sizeof(r->delim))
+			strcat(r->delim, "_");
+		return 0;
+	}
+	r->src = SRC_BESIDE;
+	dir = strdup(path);
+	base = strdup(path);
+	if (!dir || !base || asprintf(&r->beside, "%s.inputs", basename(base)) < 0) {
+		r->beside = NULL;
+		ret = -ENOMEM;
+	} else if (!(real = realpath(dirname(dir), NULL))) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot find the folder of %s: %s", path, strerror(errno));
+	} else if (asprintf(&r->beside_abs, "%s/%s", strcmp(real, "/") ? real : "", r->beside) < 0) {
+		r->beside_abs = NULL;
+		ret = -ENOMEM;
+	}
+	free(real);
+	free(dir);
+	free(base);
+	return ret;
+}
+
+/* One input per line: none may hold a newline or be empty. */
+static int check_lines(const struct recipe *r, char *err, size_t errlen)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(r->inputs, i, v) {
+		const char *s = json_string_value(v);
+		char shown[64];
+
+		if (*s && !strchr(s, '\n'))
+			continue;
+		report_escape(s, shown, sizeof(shown), 0);
+		snprintf(err, errlen, "input %zu (\"%s\") %s: a recipe reads one input per line",
+			 i + 1, shown, *s ? "holds a newline" : "is empty");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- the interface ------------------------------------------------------------------ */
+
+void export_files_release(struct export_files *f)
+{
+	free(f->recipe);
+	free(f->inputs);
+	free(f->inputs_path);
+	memset(f, 0, sizeof(*f));
+}
+
+/* What the recipe needs beside itself, once it is rendered. */
+static int add_inputs_file(const struct recipe *r, const char *path, struct export_files *out)
+{
+	if (r->src != SRC_BESIDE)
+		return 0;
+	out->inputs = export_inputs_text(r);
+	if (!out->inputs || asprintf(&out->inputs_path, "%s.inputs", path) < 0) {
+		out->inputs_path = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int export_render_to(const char *format, const char *result, size_t len, const char *path,
+		     struct export_files *out, char *err, size_t errlen)
+{
+	enum export_uses uses = export_format_uses(format);
+	struct recipe r;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (uses == EXPORT_UNKNOWN) {
+		snprintf(err, errlen, "unknown format '%s' (use %s)", format, export_formats());
+		return -EINVAL;
+	}
+	ret = load(result, len, &r, err, errlen);
+	if (!ret && uses != EXPORT_NO_INPUTS)
+		ret = pick_source(&r, path, err, errlen);
+	if (!ret && r.src != SRC_FILE && (uses == EXPORT_LINES || r.src == SRC_BESIDE))
+		ret = check_lines(&r, err, errlen);
+	if (!ret)
+		ret = export_format_render(format, &r, &out->recipe);
+	if (!ret && uses != EXPORT_NO_INPUTS)
+		ret = add_inputs_file(&r, path, out);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (ret)
+		export_files_release(out);
+	json_decref(r.root);
+	json_decref(r.no_env);
+	free(r.beside);
+	free(r.beside_abs);
+	return ret;
 }
 
 int export_render(const char *format, const char *result, size_t len, char **out, char *err,
 		  size_t errlen)
 {
-	const struct format *f = find(format);
-	struct recipe r;
-	struct buf b = { 0 };
-	int ret;
+	struct export_files f;
+	int ret = export_render_to(format, result, len, NULL, &f, err, errlen);
 
-	*out = NULL;
-	if (!f) {
-		snprintf(err, errlen, "unknown format '%s' (use %s)", format, export_formats());
-		return -EINVAL;
+	*out = f.recipe;
+	f.recipe = NULL;
+	export_files_release(&f);
+	return ret;
+}
+
+/* ---- files -------------------------------------------------------------------------- */
+
+/* A new file beside PATH (its name in TMP) created with MODE less the umask. */
+static int open_temp(const char *path, mode_t mode, char *tmp, size_t len)
+{
+	char copy[4096];
+	const char *dir;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	dir = dirname(copy); /* "." for a bare name, and COPY untouched */
+	for (int i = 0; i < 100; i++) {
+		unsigned long long r;
+		int fd;
+
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (unsigned long long)getpid() << 32 ^ (unsigned long long)time(NULL) ^
+			    (unsigned long long)i << 48;
+		snprintf(tmp, len, "%s/.coretop-export-%012llx", dir, r & 0xffffffffffffULL);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
 	}
-	ret = load(result, len, &r, err, errlen);
-	if (ret)
-		return ret;
-	f->render(&b, &r);
-	json_decref(r.root);
-	if (b.err) {
-		free(b.s);
-		snprintf(err, errlen, "out of memory");
-		return b.err;
+	return -1;
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		off += (size_t)n;
 	}
-	*out = b.s;
 	return 0;
 }
 
 int export_write(const char *path, const char *text, bool force, char *err, size_t errlen)
 {
-	char tmp[4096], dir[4096];
-	size_t len = strlen(text);
+	char tmp[4200], dir[4096];
 	struct stat st;
 	int fd, dfd;
 
@@ -388,24 +376,15 @@ int export_write(const char *path, const char *text, bool force, char *err, size
 		snprintf(err, errlen, "%s exists (use --force to replace it)", path);
 		return -EEXIST;
 	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	snprintf(tmp, sizeof(tmp), "%s/.coretop-export-XXXXXX", dirname(dir));
-	fd = mkstemp(tmp);
+	/* a script is for running, as a file the user made with chmod +x would be */
+	fd = open_temp(path, strncmp(text, "#!", 2) ? 0666 : 0777, tmp, sizeof(tmp));
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot write in the folder of %s: %s", path, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		snprintf(err, errlen, "cannot write in the folder of %s: %s", path, strerror(e));
+		return -e;
 	}
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	/* a recipe others execute: as a new file of the user would be, executable for sh */
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+	if (write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -414,7 +393,8 @@ int export_write(const char *path, const char *text, bool force, char *err, size
 	fd = -1;
 	if (rename(tmp, path) < 0)
 		goto fail;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	snprintf(dir, sizeof(dir), "%s", path);
+	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);
@@ -426,4 +406,23 @@ fail:
 		close(fd);
 	unlink(tmp);
 	return -EIO;
+}
+
+int export_save(const struct export_files *f, const char *path, bool force, char *err,
+		size_t errlen)
+{
+	struct stat st;
+	int ret;
+
+	if (f->inputs && !force && lstat(f->inputs_path, &st) == 0) {
+		snprintf(err, errlen, "%s exists (use --force to replace it)", f->inputs_path);
+		return -EEXIST;
+	}
+	if (!force && lstat(path, &st) == 0) {
+		snprintf(err, errlen, "%s exists (use --force to replace it)", path);
+		return -EEXIST;
+	}
+	/* the inputs first: a recipe is never there without them */
+	ret = f->inputs ? export_write(f->inputs_path, f->inputs, force, err, errlen) : 0;
+	return ret ? ret : export_write(path, f->recipe, force, err, errlen);
 }
