@@ -143,6 +143,15 @@ fuzz: deps
 		$(call pc,--libs,jansson) -lm -lpthread
 	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build-fuzz/corpus tests/fuzz/corpus
+	@mkdir -p build-fuzz/corpus-export
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-o build-fuzz/fuzz_export tests/fuzz/fuzz_export.c tuner/export.c \
+		tuner/export_fmt.c tuner/template.c tuner/inputs.c sampler/pools.c \
+		sampler/pools_maps.c sampler/elf.c sampler/report.c sampler/advice.c \
+		sampler/advice_pools.c sampler/window.c sampler/snapshot.c \
+		$(call pc,--libs,jansson) -lm -lpthread
+	build-fuzz/fuzz_export -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+		build-fuzz/corpus-export tests/fuzz/corpus-export
 
 bench: all
 	@sh tests/bench/run.sh
