@@ -17,6 +17,9 @@ struct tune_ui {
 	const struct tune_watch_now *now; /* NULL: no contention figures */
 	void *term;                /* SCREEN * while open */
 	char message[600];
+	/* Set by the caller before close(): where --out went, or why it could not; shown
+	 * on the result screen. Empty: nothing to say. */
+	char out_note[600];
 };
 
 void tune_screen_setup(struct tune_screen *sc, struct tune_ui *ui);
