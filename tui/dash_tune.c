@@ -3,7 +3,7 @@
  * command with {} where the members differ, and the values seen there as inputs), run
  * in the folder the job works in, with its program and the relative paths among its
  * arguments made absolute (`python3 job.py` started in /home/u reads
- * `/usr/bin/python3 /home/u/job.py`); folder, command and inputs are confirmed or
+ * `/usr/bin/python3 /home/u/job.py`); command, folder and inputs are confirmed or
  * edited on the bottom line, then `coretop tune` runs as a child in that folder, on
  * the same terminal, while the dashboard waits, paused.
  */
@@ -194,8 +194,8 @@ static int run_tuner(char **argv, const char *dir)
 }
 
 /*
- * The tuning of G as the user confirms it: the folder (its first member's, else ours),
- * the command and the inputs, each edited on the bottom line. False when cancelled or
+ * The tuning of G as the user confirms it: the command, the folder (its first
+ * member's, else ours) and the inputs, each edited on the bottom line. False when cancelled or
  * when the folder is not one (said on the key bar).
  */
 static bool ask_tuning(struct dash *d, const struct group *g, char *dir, size_t dcap,
@@ -207,8 +207,8 @@ static bool ask_tuning(struct dash *d, const struct group *g, char *dir, size_t 
 	tune_template(d->snap, g, dir, cmd, ccap, inputs, icap);
 	if (!dir[0] && !getcwd(dir, dcap))
 		dir[0] = '\0';
-	if (!tui_prompt("run in folder (Esc cancels): ", dir, dcap) ||
-	    !tui_prompt("tune command ({} = input, Esc cancels): ", cmd, ccap) ||
+	if (!tui_prompt("tune command ({} = input, Esc cancels): ", cmd, ccap) ||
+	    !tui_prompt("run in folder (Esc cancels): ", dir, dcap) ||
 	    !tui_prompt("inputs (1..20, a,b,c; Esc cancels): ", inputs, icap)) {
 		dash_say(d, "tuning cancelled");
 		return false;
@@ -220,7 +220,7 @@ static bool ask_tuning(struct dash *d, const struct group *g, char *dir, size_t 
 	return true;
 }
 
-/* t: confirm or edit the folder, the command and the inputs, then run the tuner
+/* t: confirm or edit the command, the folder and the inputs, then run the tuner
  * screen. Sampling pauses meanwhile: the monitor's own reads would be noise in the
  * tuner's figures. */
 void dash_tune(struct dash *d)

@@ -15,9 +15,9 @@ tui_start 120 40 "-d 0.5"
 tui_keys / n a p p e r Enter
 tui_expect "the two nappers are one group" '^ +napper +2 '
 tui_keys t
-tui_expect "t: the folder the job runs in" "run in folder .*: $PWD\$"
-tui_keys Enter
 tui_expect "t: the command, {} where the members differ" 'tune command .*: /.*/napper \{\}$'
+tui_keys Enter
+tui_expect "t: the folder the job runs in" "run in folder .*: $PWD\$"
 tui_keys Enter
 tui_expect "t: the inputs seen there" 'inputs .*: 300[12],300[12]$'
 # the line editor: cleared, typed, then the cursor home and more typed in front
@@ -52,10 +52,10 @@ tui_start 120 40 "-d 0.5"
 tui_keys / $(echo "$job" | sed 's/./& /g') Enter
 tui_expect "the two python jobs are one group" "^ +python3 rel$$\\.py +2 "
 tui_keys t
-tui_expect "t: the job's folder, not coretop's" "run in folder .*: $jobdir\$"
-tui_keys Enter
 tui_expect "t: the command with the program and the script made absolute" \
 	"tune command .*: /usr/bin/python3 $jobdir/rel$$\\.py \\{\\}\$"
+tui_keys Enter
+tui_expect "t: the job's folder, not coretop's" "run in folder .*: $jobdir\$"
 tui_keys Enter
 tui_expect "t: its inputs" 'inputs .*: 300[12],300[12]$'
 tui_keys C-u 0 . 0 5 , 0 . 1 Enter
