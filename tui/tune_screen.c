@@ -129,7 +129,8 @@ static bool in_set(const struct tune_candidate *c, bool passive)
 	return passive ? is_passive(c) : !c->extra_env;
 }
 
-/* The distinct procs (or threads) of the candidates of one set, sorted, unset last. */
+/* The distinct procs of one set's candidates (or the threads of all of them: the
+ * columns are shared), sorted, unset last. */
 static int distinct(const struct tune_plan *p, bool threads, bool passive, int *out, int cap)
 {
 	int n = 0;
