@@ -4,9 +4,11 @@
  * jobs: tuner/watch.h), the live screen (tui/tune_screen.h) or text progress, signals,
  * and the result on stdout. The tuning itself is tuner/tune.h's.
  *
- * Exit status: 0 done, 1 failure (nothing measured in full included), 2 bad usage, 127
- * the command cannot be run, 128 + signal number when interrupted (SIGINT, SIGTERM,
- * SIGHUP).
+ * Exit status: 0 done, 1 failure (nothing measured in full included), 2 bad usage (an
+ * --out that cannot be written included, found before anything runs), 127 the command
+ * cannot be run, 128 + signal number when interrupted (SIGINT, SIGTERM, SIGHUP; q on
+ * the screen counts as SIGINT: 130). An interrupted tuning still prints what it
+ * measured and writes --out, with "partial": true.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -44,6 +47,7 @@ struct tune_cmd {
 	struct tune_ui ui;
 	struct tune_screen screen_of_ui;
 	const struct tune_screen *screen; /* set while the screen is open */
+	bool out_failed;                  /* --out could not be written: status 1 */
 };
 
 /* ---- signals: stop on the usual ones, take the jobs down on a crash --------------- */
@@ -166,7 +170,7 @@ static void hook_candidate_done(void *arg, const struct tune_plan *p,
 	else
 		snprintf(eta_s, sizeof(eta_s), "ETA ?");
 	fprintf(stderr, "coretop tune: [%d/%d] %-10s %s  %s\n", t->finished, p->ncands,
-		c->name, what, eta_s);
+		tune_candidate_label(c), what, eta_s);
 outer:
 	if (t->outer && t->outer->candidate_done)
 		t->outer->candidate_done(t->outer->arg, p, c);
@@ -197,7 +201,12 @@ static void usage(FILE *f)
 		"  --bind              pin each worker slot to its own CPUs (disjoint, whole cores)\n"
 		"  -h, --help          this help\n"
 		"\n"
-		"Exit status: 0 done, 1 failed, 2 bad usage, 127 command not found, 130 interrupted.\n");
+		"Ctrl-C (or q on the screen) stops every job and still prints the ranking so\n"
+		"far, and writes --out, marked \"partial\": true.\n"
+		"\n"
+		"Exit status: 0 done, 1 failed, 2 bad usage (an --out that cannot be written\n"
+		"included: checked before anything runs), 127 command not found, 130 interrupted\n"
+		"(Ctrl-C or q; 143 SIGTERM, 129 SIGHUP).\n");
 }
 
 /* One line on stderr, and the exit status of bad usage. */
@@ -325,6 +334,59 @@ static int parse_options(struct tune_cmd *t, int argc, char **argv)
 	return GO_ON;
 }
 
+/*
+ * --out is refused before anything runs when the result could not be written there at
+ * the end: a tuning of minutes would be lost. tune_result_write() renames a temporary
+ * file of the same folder over PATH, so what must work is creating a file in that
+ * folder: one is created and removed (access() would not see a read-only mount's
+ * refusal the same way, nor root's rights). A folder, or a file that is not a regular
+ * one (a device, a pipe), would be replaced by the rename: refused too.
+ */
+static int check_out(const char *path)
+{
+	size_t len = strlen(path);
+	char *dir = strdup(path), *tmp = NULL, *slash;
+	struct stat st;
+	int fd, status = GO_ON;
+
+	if (!dir)
+		return usage_error("out of memory");
+	if (len == 0 || path[len - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+		status = usage_error("--out %s is a folder: give the file to write", path);
+		goto out;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		status = usage_error("--out %s is not a regular file: it would be replaced", path);
+		goto out;
+	}
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir] = '\0'; /* "/x" is in "/" */
+	if (asprintf(&tmp, "%s/.coretop-out-check.XXXXXX", dir) < 0) {
+		tmp = NULL;
+		status = usage_error("out of memory");
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	} else if (stat(dir, &st) < 0) {
+		status = usage_error("cannot write --out %s: there is no folder %s", path, dir);
+	} else if (!S_ISDIR(st.st_mode)) {
+		status = usage_error("cannot write --out %s: %s is not a folder", path, dir);
+	} else {
+		status = usage_error("cannot write --out %s: no file can be created in %s (%s)",
+				     path, dir, strerror(errno));
+	}
+out:
+	free(tmp);
+	free(dir);
+	return status;
+}
+
 /* The inputs from --inputs, --inputs-file or stdin; GO_ON or the exit status. */
 static int load_inputs(struct tune_cmd *t)
 {
@@ -434,13 +496,10 @@ static int set_up(struct tune_cmd *t)
 
 /* ---- the run and its end ---------------------------------------------------------- */
 
-/* The result on stdout, as text or JSON, and in --out; the exit status. */
-static int report(struct tune_cmd *t)
+/* The result on stdout, as JSON or as the ranked table; 0, or 1 when it cannot be. */
+static int print_result(const struct tune_plan *p, bool json)
 {
-	struct tune_plan *p = &t->plan;
-	int ret;
-
-	if (t->json) {
+	if (json) {
 		json_t *j = tune_result_json(p);
 
 		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6))) {
@@ -457,38 +516,51 @@ static int report(struct tune_cmd *t)
 		fprintf(stderr, "coretop tune: cannot print the result: %s\n", strerror(errno));
 		return 1;
 	}
-	if (t->out) {
-		ret = tune_result_write(p, t->out);
-		if (ret) {
-			fprintf(stderr, "coretop tune: cannot write %s: %s\n", t->out,
-				strerror(-ret));
-			return 1;
-		}
-	}
-	return p->best >= 0 ? 0 : 1;
+	return 0;
 }
 
-/* The screen showed the result: only --out is left to write. The exit status. */
-static int report_after_screen(struct tune_cmd *t)
+/*
+ * --out as soon as a tuning that returned RET is over, an interrupted one included
+ * ("partial": true), and before the screen waits for keys. The screen shows where it
+ * went; a failure is said on stderr at the end (under the screen it would be lost).
+ */
+static void write_out(struct tune_cmd *t, int ret)
 {
-	int status = t->plan.best >= 0 ? 0 : 1, ret;
+	char *note = t->ui.out_note;
+	size_t cap = sizeof(t->ui.out_note);
+	int err;
 
-	if (t->out && (ret = tune_result_write(&t->plan, t->out))) {
-		fprintf(stderr, "coretop tune: cannot write %s: %s\n", t->out, strerror(-ret));
-		status = 1;
-	}
-	return status;
+	note[0] = '\0';
+	if (!t->out || (ret != 0 && ret != -ECANCELED))
+		return;
+	err = tune_result_write(&t->plan, t->out);
+	t->out_failed = err != 0;
+	if (err)
+		snprintf(note, cap, "cannot write %s: %s", t->out, strerror(-err));
+	else
+		snprintf(note, cap, "result written to %s%s", t->out,
+			 t->plan.partial ? " (partial)" : "");
 }
 
-/* The exit status of a tuning that returned RET (ERR: tune_plan_run's reason). */
-static int end_status(struct tune_cmd *t, int ret, const char *err)
+/* The exit status of a tuning that returned RET (ERR: tune_plan_run's reason), whose
+ * result the screen showed already when ON_SCREEN. */
+static int end_status(struct tune_cmd *t, int ret, const char *err, bool on_screen)
 {
+	int status;
+
 	switch (ret) {
 	case 0:
-		return report(t);
+		status = on_screen ? 0 : print_result(&t->plan, t->json);
+		if (status == 0)
+			status = t->plan.best >= 0 ? 0 : 1;
+		break;
 	case -ECANCELED:
-		fprintf(stderr, "coretop tune: interrupted; every job was stopped\n");
-		return 128 + (stop_signal ? stop_signal : SIGINT);
+		/* after the screen as text: the table stays on the terminal */
+		print_result(&t->plan, t->json && !on_screen);
+		fprintf(stderr, "coretop tune: interrupted; every job was stopped; the result "
+			"is what was measured so far (partial)\n");
+		status = 128 + (stop_signal ? stop_signal : SIGINT);
+		break;
 	case -ENOEXEC:
 		fprintf(stderr, "coretop tune: cannot run the command: %s\n", err);
 		return 127;
@@ -499,6 +571,12 @@ static int end_status(struct tune_cmd *t, int ret, const char *err)
 		fprintf(stderr, "coretop tune: %s\n", *err ? err : strerror(-ret));
 		return 1;
 	}
+	if (t->out_failed) {
+		fprintf(stderr, "coretop tune: %s\n", t->ui.out_note);
+		if (status == 0)
+			status = 1;
+	}
+	return status;
 }
 
 /*
@@ -523,6 +601,11 @@ static bool screen_again(struct tune_cmd *t, int ret, const char *err)
 	return false;
 }
 
+/*
+ * The tuning, and the screen's result until the user leaves it: the stop signals stay
+ * ours meanwhile, so that Ctrl-C on the result screen leaves it through term_close()
+ * (its blocking read returns) instead of killing us with the terminal in curses modes.
+ */
 static int run_tuning(struct tune_cmd *t)
 {
 	struct tune_hooks hooks = {
@@ -535,17 +618,17 @@ static int run_tuning(struct tune_cmd *t)
 	};
 	bool on_screen = t->screen != NULL;
 	struct saved_sigs saved;
-	char err[TUNE_ERRLEN] = "";
+	char err[TUNE_ERRLEN];
 	int ret;
 
+	signals_install(&saved);
 	do {
-		signals_install(&saved);
+		err[0] = '\0';
 		ret = tune_plan_run(&t->plan, &hooks, err, sizeof(err));
-		signals_restore(&saved);
+		write_out(t, ret);
 	} while (t->screen && screen_again(t, ret, err));
-	if (on_screen && ret == 0)
-		return report_after_screen(t);
-	return end_status(t, ret, err);
+	signals_restore(&saved);
+	return end_status(t, ret, err, on_screen);
 }
 
 static int tune_exec(int argc, char **argv)
@@ -555,6 +638,8 @@ static int tune_exec(int argc, char **argv)
 
 	tune_plan_init(&t.plan);
 	status = parse_options(&t, argc, argv);
+	if (status == GO_ON && t.out)
+		status = check_out(t.out);
 	if (status == GO_ON)
 		status = load_inputs(&t);
 	if (status == GO_ON)
