@@ -115,8 +115,10 @@ static int hook_tick(void *arg, const struct tune_live *live)
 		const struct tune_plan *p = &t->plan;
 
 		t->started = true;
-		fprintf(stderr, "coretop tune: %d candidates over %d of %d inputs, up to %d runs "
-			"each, supply %g CPUs, budget %g s\n", p->ncands, p->nsample, p->inputs.n,
+		fprintf(stderr, "coretop tune: %d candidates, runs of %d jobs over %s%d inputs "
+			"(each run meant to last %.2g s), up to %d runs each, supply %g CPUs, "
+			"budget %g s\n", p->ncands, p->nsample,
+			p->nsample > p->inputs.n ? "all " : "", p->inputs.n, p->run_target_s,
 			p->opts.repeat, p->supply_cores, p->opts.budget_s);
 	}
 	return t->outer && t->outer->tick ? t->outer->tick(t->outer->arg, live) : 0;
@@ -189,7 +191,9 @@ static void usage(FILE *f)
 		"\n"
 		"  --inputs SPEC       inputs: 1..20, a,b,c or both (4,7..9); default: stdin lines\n"
 		"  --inputs-file F     one input per line\n"
-		"  --sample K          inputs per run (default: all, up to max(16, 2 × largest P))\n"
+		"  --sample K          jobs per run (default: enough for a run of max(2 s, 20 ×\n"
+		"                      one job's spread), cycling the inputs if there are fewer)\n"
+		"  --exhaustive        every candidate --repeat times, nothing cut (the full grid)\n"
 		"  --repeat R          measured runs of each surviving split (default 3)\n"
 		"  --budget SECS       hard bound on the whole tuning (default 300)\n"
 		"  --timeout SECS      per job (default: none)\n"
@@ -225,12 +229,14 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 enum {
 	OPT_INPUTS = 256, OPT_INPUTS_FILE, OPT_SAMPLE, OPT_REPEAT, OPT_BUDGET,
 	OPT_TIMEOUT, OPT_BIND, OPT_CANDIDATES, OPT_SHELL, OPT_NO_TUI, OPT_JSON, OPT_OUT,
+	OPT_EXHAUSTIVE,
 };
 
 static const struct option longopts[] = {
 	{ "inputs", required_argument, NULL, OPT_INPUTS },
 	{ "inputs-file", required_argument, NULL, OPT_INPUTS_FILE },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "exhaustive", no_argument, NULL, OPT_EXHAUSTIVE },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -285,6 +291,9 @@ static int take_option(struct tune_cmd *t, int c, char **argv)
 		break;
 	case OPT_BIND:
 		o->bind = true;
+		break;
+	case OPT_EXHAUSTIVE:
+		o->exhaustive = true;
 		break;
 	case OPT_CANDIDATES:
 		t->candidates = optarg;

@@ -320,9 +320,13 @@ static void best_two_keeps_sample_and_inputs(void **state)
 		p.cands[i].runs[0] = 1.0 + i;
 		tune_candidate_update(&p.cands[i], 4);
 	}
+	/* the runner-up was cut by the rounds: it is measured again all the same */
+	p.cands[1].status = TUNE_CUT;
 	assert_int_equal(tune_plan_rank(&p), 0);
 	assert_int_equal(tune_plan_best_two(&p), 0);
 	assert_int_equal(p.ncands, 2);
+	assert_int_equal(p.cands[1].procs, 1);
+	assert_int_equal(p.cands[1].threads, 2);
 	assert_int_equal(p.inputs.n, 10);
 	assert_int_equal(p.nsample, 4);
 	for (int i = 0; i < 4; i++) {

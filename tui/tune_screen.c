@@ -262,7 +262,7 @@ static void draw_legend(const struct tune_ui *ui, const struct tune_plan *p, int
 		text_attr(y, x, seg[i], COLS - x, band_attr(ui, (enum band)(BAND_GOOD + i)));
 		x += text_width(seg[i]) + 2;
 	}
-	snprintf(s, sizeof(s), "* fastest  cut: past %g×", p->opts.cut_factor);
+	snprintf(s, sizeof(s), "* fastest  cut: beyond noise");
 	text(y, x, s, COLS - x);
 	if (passive)
 		text(y + 1, 0, "+passive: the split with OMP_WAIT_POLICY=passive (idle OpenMP "
@@ -514,8 +514,14 @@ static void draw_all(struct tune_ui *ui, const struct tune_plan *p, const struct
 	int y = 0, left, heat, table;
 
 	erase();
-	snprintf(line, sizeof(line), "coretop tune  %d candidates · %d inputs · supply %g CPUs",
-		 p->ncands, p->nsample, p->supply_cores);
+	/* the sample is known once the warm-up sized it: runs of N jobs over the inputs */
+	if (p->run_target_s > 0)
+		snprintf(line, sizeof(line), "coretop tune  %d candidates · %d inputs · runs of %d "
+			 "jobs · supply %g CPUs", p->ncands, p->inputs.n, p->nsample,
+			 p->supply_cores);
+	else
+		snprintf(line, sizeof(line), "coretop tune  %d candidates · %d inputs · supply %g "
+			 "CPUs", p->ncands, p->inputs.n, p->supply_cores);
 	text_attr(y++, 0, line, COLS, A_BOLD);
 	progress_line(p, f, line, sizeof(line));
 	text(y++, 0, line, COLS);
@@ -566,7 +572,8 @@ static const struct {
 static const char *export_flow(struct tune_ui *ui, const struct tune_plan *p)
 {
 	json_t *j;
-	char *result, *recipe = NULL, err[512], path[1280];
+	char *result, err[512], path[1280];
+	struct export_files files = { 0 };
 	struct stat st;
 	int ch, k = -1;
 	bool force = false;
@@ -598,16 +605,17 @@ static const char *export_flow(struct tune_ui *ui, const struct tune_plan *p)
 	j = tune_result_json(p);
 	result = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
 	json_decref(j);
-	if (!result || export_render(export_keys[k].format, result, strlen(result), &recipe, err,
-				     sizeof(err)) < 0 ||
-	    export_write(path, recipe, force, err, sizeof(err)) < 0) {
+	/* as `coretop export -o PATH`: the inputs beside the recipe, PATH.inputs */
+	if (!result || export_render_to(export_keys[k].format, result, strlen(result), path,
+					&files, err, sizeof(err)) < 0 ||
+	    export_save(&files, path, force, err, sizeof(err)) < 0) {
 		free(result);
-		free(recipe);
+		export_files_release(&files);
 		snprintf(ui->message, sizeof(ui->message), "export failed: %s", err);
 		return ui->message;
 	}
 	free(result);
-	free(recipe);
+	export_files_release(&files);
 	snprintf(ui->message, sizeof(ui->message), "wrote %.500s (%s)", path, export_keys[k].format);
 	return ui->message;
 }

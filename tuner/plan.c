@@ -362,10 +362,18 @@ int tune_plan_best_two(struct tune_plan *p)
 
 	if (first < 0)
 		return -EINVAL;
-	for (int i = 0; i < p->ncands; i++)
-		if (i != first && p->cands[i].status == TUNE_OK &&
-		    (second < 0 || p->cands[i].median_s < p->cands[second].median_s))
-			second = i;
+	/* the runner-up: the fastest other one measured (ranked, or cut with its real
+	 * median), else the one stopped soonest (its time a lower bound) */
+	for (int pass = 0; pass < 2 && second < 0; pass++)
+		for (int i = 0; i < p->ncands; i++) {
+			const struct tune_candidate *c = &p->cands[i];
+			bool ok = c->median_s > 0 && c->status != TUNE_FAILED &&
+				  (pass ? c->lower_bound : !c->lower_bound);
+
+			if (i != first && ok &&
+			    (second < 0 || c->median_s < p->cands[second].median_s))
+				second = i;
+		}
 	tune_plan_init(&q);
 	q.opts = p->opts;
 	q.opts.warmup = false;

@@ -14,7 +14,7 @@
 #include "tuner/internal.h"
 
 static const char *const status_names[] = {
-	[TUNE_PENDING] = "cut", /* never measured: the budget ended first */
+	[TUNE_PENDING] = "not_run", /* never measured: the budget or an interruption came */
 	[TUNE_OK] = "ok",
 	[TUNE_CUT] = "cut",
 	[TUNE_FAILED] = "failed",

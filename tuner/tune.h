@@ -262,7 +262,8 @@ double tune_own_supply(void);
 int tune_plan_set_bind(struct tune_plan *p, const int *cpus, int ncpus);
 
 /*
- * Makes P a plan of its two fastest candidates alone (one when only one ranked), with
+ * Makes P a plan of its two fastest candidates alone: the best, and the fastest other
+ * one measured, ranked or cut (else the one stopped soonest; one when none ran), with
  * the same command, sample, supply and options but no warm-up (the command is known to
  * run), ready to be measured again from scratch; P's --bind CPUs move to the new
  * plan. 0, -EINVAL when P has no best, or -ENOMEM (P keeps its results).

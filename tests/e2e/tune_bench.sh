@@ -45,7 +45,7 @@ if best and ok:
     print("best %s: %.4f s; %s" % (best["name"], best["median_s"],
           ", ".join("%s %s %s" % (c["name"], c["status"], c["median_s"]) for c in cands)))
 for c in cands:
-    check(c["status"] in ("ok", "cut", "failed"), c["name"] + ": status " + c["status"])
+    check(c["status"] in ("ok", "cut", "failed", "not_run"), c["name"] + ": status " + c["status"])
     # the sampler watches the jobs: a share of runnable time, or null when a run was too short to see
     check(c["wait_pct"] is None or 0 <= c["wait_pct"] <= 100, c["name"] + ": wait_pct " + str(c["wait_pct"]))
     if c["threads"]:
@@ -72,7 +72,7 @@ seq 5 8 | "$CORETOP" tune --no-tui --repeat 1 --sample 4 --candidates 2x1,1x2 \
 	-- "$bench" --seed {} --size 100 --iters 2 >"$tmp/table" 2>"$tmp/err"
 rc=$?
 if [ $rc -eq 0 ] && grep -q '^best: ' "$tmp/table" && grep -q '^recommendation: ' "$tmp/table" &&
-	grep -q ' over 4 of 4 inputs' "$tmp/err"; then
+	grep -q 'runs of 4 jobs over 4 inputs' "$tmp/err"; then
 	ok "table from stdin inputs"
 else
 	cat "$tmp/table" "$tmp/err"
