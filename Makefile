@@ -156,6 +156,7 @@ fuzz: deps
 bench: all
 	@sh tests/bench/run.sh
 	@sh tests/bench/tui_bench.sh
+	@sh tests/bench/tune_quality.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -308,6 +308,32 @@ static void rank_default_within_noise(void **state)
 	tune_plan_release(&p);
 }
 
+/* Two splits noise cannot tell apart: the steady one is the answer, not the one whose
+ * median of three hides a run far off. */
+static void rank_prefers_the_steady_tie(void **state)
+{
+	struct tune_plan p;
+	const double wild[] = { 0.95, 0.96, 1.30 }, steady[] = { 0.98, 0.99, 1.00 };
+	(void)state;
+
+	measured_plan(&p, 3.0, false, 1.0);
+	for (int i = 0; i < 3; i++) {
+		p.cands[0].runs[i] = wild[i];
+		p.cands[1].runs[i] = steady[i];
+	}
+	tune_candidate_update(&p.cands[0], 10);
+	tune_candidate_update(&p.cands[1], 10);
+	assert_int_equal(tune_plan_rank(&p), 0);
+	assert_int_equal(p.fastest, 1);
+	assert_int_equal(p.best, 1);
+	/* beyond the noise, the median decides whatever the spread */
+	p.cands[1].runs[0] = p.cands[1].runs[1] = p.cands[1].runs[2] = 1.5;
+	tune_candidate_update(&p.cands[1], 10);
+	assert_int_equal(tune_plan_rank(&p), 0);
+	assert_int_equal(p.best, 0);
+	tune_plan_release(&p);
+}
+
 static void rank_naive_best(void **state)
 {
 	struct tune_plan p;
@@ -374,6 +400,7 @@ int main(void)
 		cmocka_unit_test(rank_with_cut_naive),
 		cmocka_unit_test(rank_default_within_noise),
 		cmocka_unit_test(rank_naive_best),
+		cmocka_unit_test(rank_prefers_the_steady_tie),
 		cmocka_unit_test(rank_only_ok_can_win),
 		cmocka_unit_test(rank_nothing_measured),
 	};

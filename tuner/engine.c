@@ -3,6 +3,7 @@
  * with the cut rule, the budget, progress. The measurement rules are in tune.h.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,57 @@ static int step_one(struct tune_plan *p, const struct tune_hooks *hooks, double 
 	return 0;
 }
 
+/* Outside load that much above the typical run's is not the same machine. */
+#define OUTSIDE_MIN 0.5
+static double outside_margin(const struct tune_plan *p)
+{
+	return p->supply_cores / 10 > OUTSIDE_MIN ? p->supply_cores / 10 : OUTSIDE_MIN;
+}
+
+/* Forgets C's runs: the sample changed under them. */
+static void forget_runs(struct tune_plan *p, struct tune_candidate *c)
+{
+	c->nruns = 0;
+	c->median_s = c->spread_s = c->cpu_s = c->throughput_jobs_s = 0;
+	c->cpu_user_s = c->cpu_sys_s = 0;
+	c->contention = (struct tune_contention){ 0 };
+	c->outside_known = false;
+	c->outside_cores = 0;
+	(void)p;
+}
+
+/*
+ * The first run of the tuning, of C (the first candidate: a split at the supply), sizes
+ * the sample for good (tune_sample_calibrate()); it counts as C's first when the
+ * sample stays as it was.
+ */
+static int calibrate(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
+		     double deadline, struct tune_candidate *c, enum step *step)
+{
+	int ret;
+
+	plan_progress(p, &c, 0, 1, 0);
+	ret = step_one(p, hooks, t0, deadline, c, 0, step);
+	if (ret || *step != STEP_NEXT || c->status != TUNE_PENDING || c->nruns != 1)
+		return ret;
+	ret = tune_sample_calibrate(p, c->runs[0], deadline - tune_plan_now(p));
+	if (ret < 0)
+		return ret;
+	if (ret == 1)
+		forget_runs(p, c);
+	/* two runs of it on the final sample: how much a whole run varies, which one
+	 * job's spread does not tell (the machine's clocks, its other work) */
+	while (c->nruns < 2 && c->nruns < p->opts.repeat) {
+		ret = step_one(p, hooks, t0, deadline, c, c->nruns, step);
+		if (ret || *step != STEP_NEXT || c->status != TUNE_PENDING)
+			return ret;
+	}
+	/* unless outside load came or went between them: that is not the run's noise */
+	if (c->nruns >= 2 && fabs(c->outside[0] - c->outside[1]) < outside_margin(p))
+		p->run_spread_s = c->spread_s;
+	return 0;
+}
+
 /* One round: a run of each candidate of ORDER. STEP says whether the budget ended it. */
 static int run_round(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
 		     double deadline, struct tune_candidate **order, int nactive, int round,
@@ -326,6 +378,8 @@ static int run_round(struct tune_plan *p, const struct tune_hooks *hooks, double
 	for (int i = 0; i < nactive; i++) {
 		int ret;
 
+		if (order[i]->status != TUNE_PENDING || order[i]->nruns > round)
+			continue; /* the calibrating run was its first, or its last */
 		plan_progress(p, order, i, nactive, round);
 		ret = step_one(p, hooks, t0, deadline, order[i], order[i]->nruns, step);
 		if (ret)
@@ -364,6 +418,16 @@ static int run_rounds(struct tune_plan *p, const struct tune_hooks *hooks, doubl
 
 	for (int i = 0; i < p->ncands; i++)
 		active[nactive++] = &p->cands[i];
+	if (nactive > 0 && p->opts.warmup) {
+		ret = calibrate(p, hooks, t0, deadline, active[0], &step);
+		if (ret || step == STEP_CANCEL)
+			return ret ? ret : -ECANCELED;
+		if (step == STEP_BUDGET) {
+			p->budget_hit = true;
+			close_out(p, active, nactive, hooks);
+			return 0;
+		}
+	}
 	for (int round = 0; round < p->opts.repeat && nactive > 0; round++) {
 		int n = 0;
 
@@ -425,37 +489,79 @@ static double typical_outside(const struct tune_plan *p, double *worst, int *wor
 	return typ;
 }
 
-/* Measures run K of C again (a stopped first run: from scratch); a candidate the
- * rounds had cut is ranked when the new run puts it within noise of the best. */
+/* Runs of a revived candidate: as many as the survivors have, so that it competes
+ * on equal terms; each made again (AGAIN_TRIES in all) while the outside load stays at
+ * LIMIT or more. */
+#define AGAIN_TRIES 3
+static int top_up(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
+		  double deadline, struct tune_candidate *c, double limit, enum step *step)
+{
+	int want = 1;
+
+	for (int i = 0; i < p->ncands; i++)
+		if (&p->cands[i] != c && p->cands[i].status == TUNE_OK && p->cands[i].nruns > want)
+			want = p->cands[i].nruns;
+	while (c->nruns < want && *step == STEP_NEXT) {
+		int k = c->nruns, ret;
+
+		for (int tries = 0; tries < AGAIN_TRIES && *step == STEP_NEXT; tries++) {
+			c->status = TUNE_PENDING;
+			ret = step_one(p, hooks, t0, deadline, c, k, step);
+			if (ret)
+				return ret;
+			if (c->status != TUNE_PENDING)
+				return 0;
+			c->status = TUNE_OK;
+			if (c->outside[k] < limit)
+				break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Measures run K of C again (a stopped first run: from scratch), up to AGAIN_TRIES
+ * times while the outside load stays at LIMIT or more; a candidate the rounds had cut
+ * is ranked, with as many runs as the survivors, when it is now within noise of the
+ * best.
+ */
 static int again(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
-		 double deadline, struct tune_candidate *c, int k, enum step *step)
+		 double deadline, struct tune_candidate *c, int k, double limit, enum step *step)
 {
 	enum tune_status was = c->status;
 	const struct tune_candidate *best;
 	struct tune_noise noise = tune_plan_noise(p);
 	int ret;
 
-	if (c->nruns == 0) {
-		c->lower_bound = false;
-		c->median_s = 0;
+	for (int tries = 0; tries < AGAIN_TRIES; tries++) {
+		if (c->nruns == 0) {
+			c->lower_bound = false;
+			c->median_s = 0;
+		}
+		c->status = TUNE_PENDING;
+		ret = step_one(p, hooks, t0, deadline, c, k, step);
+		if (ret)
+			return ret;
+		p->remeasured++;
+		if (c->status != TUNE_PENDING || *step != STEP_NEXT)
+			return 0;
+		if (c->outside[k] < limit)
+			break;
 	}
-	c->status = TUNE_PENDING;
-	ret = step_one(p, hooks, t0, deadline, c, k, step);
-	if (ret)
-		return ret;
-	p->remeasured++;
-	if (c->status != TUNE_PENDING)
-		return 0;
 	best = best_so_far(p);
-	c->status = was == TUNE_OK || (best && !tune_beyond(best, c, &noise)) ? TUNE_OK : TUNE_CUT;
-	return 0;
+	if (was != TUNE_OK && best && tune_beyond(best, c, &noise)) {
+		c->status = TUNE_CUT;
+		return 0;
+	}
+	c->status = TUNE_OK;
+	return was == TUNE_OK ? 0 : top_up(p, hooks, t0, deadline, c, limit, step);
 }
 
 static int remeasure(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
 		     double deadline)
 {
 	double worst, typ = typical_outside(p, &worst, &(int){ 0 });
-	double margin = p->supply_cores / 10 > OUTSIDE_MIN ? p->supply_cores / 10 : OUTSIDE_MIN;
+	double margin = outside_margin(p);
 	enum step step = STEP_NEXT;
 
 	if (typ < 0 || p->opts.exhaustive)
@@ -471,7 +577,7 @@ static int remeasure(struct tune_plan *p, const struct tune_hooks *hooks, double
 
 			if (c->outside[k] < typ + margin)
 				continue;
-			ret = again(p, hooks, t0, deadline, c, k, &step);
+			ret = again(p, hooks, t0, deadline, c, k, typ + margin, &step);
 			if (ret)
 				return ret;
 		}
@@ -543,6 +649,7 @@ int tune_plan_run(struct tune_plan *p, const struct tune_hooks *hooks, char *err
 	ret = run_rounds(p, hooks, t0, deadline, active, order);
 	if (!ret && !p->budget_hit)
 		ret = remeasure(p, hooks, t0, deadline);
+
 	if (!ret || ret == -ECANCELED)
 		ret = warn_outside(p) ? -ENOMEM : ret;
 out:

@@ -76,6 +76,9 @@ struct tune_noise tune_plan_noise(const struct tune_plan *p);
 double tune_noise(const struct tune_candidate *a, const struct tune_candidate *b,
 		  const struct tune_noise *n);
 
+/* C's slowest run (a stopped one's time when it has none). */
+double tune_slowest(const struct tune_candidate *c);
+
 /* Whether A is faster than B beyond the noise (medians). */
 bool tune_faster(const struct tune_candidate *a, const struct tune_candidate *b,
 		 const struct tune_noise *n);
@@ -174,5 +177,16 @@ int tune_run_once(struct tune_plan *p, const struct tune_candidate *c, int procs
  */
 int tune_warm_up(struct tune_plan *p, double t0, double deadline,
 		 const struct tune_hooks *hooks, char *err, size_t errlen);
+
+/*
+ * The first measured run of the tuning took RUN_S for the sample as it is. When that is
+ * under four fifths of run_target_s, the warm-up's bound was optimistic (a pool's
+ * default threads burn CPU that is no work, so one job's CPU overstates it): the sample
+ * grows by what the run says, within what the budget left (LEFT_S) can buy, and
+ * warnings[] says when that is still short. Nothing changes under --sample. Returns 1
+ * when the sample changed (that run no longer compares with the next), 0 when not, or
+ * a negative errno.
+ */
+int tune_sample_calibrate(struct tune_plan *p, double run_s, double left_s);
 
 #endif

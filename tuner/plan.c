@@ -386,6 +386,7 @@ int tune_plan_best_two(struct tune_plan *p)
 	q.job_s = p->job_s;
 	q.job_cpu_s = p->job_cpu_s;
 	q.job_spread_s = p->job_spread_s;
+	q.run_spread_s = p->run_spread_s;
 	q.exec = p->exec;
 	ret = tune_plan_set_command(&q, p->command.n, p->command.v);
 	if (!ret && p->inputs_file && !(q.inputs_file = strdup(p->inputs_file)))

@@ -62,10 +62,13 @@ static void add_ties(const struct tune_plan *p, const struct tune_candidate *bes
 	for (int i = 0; i < p->ncands && n < 3 && used + 1 < len; i++) {
 		const struct tune_candidate *c = &p->cands[i];
 
-		if (c == best || c->status != TUNE_OK || tune_faster(best, c, &noise))
+		/* with no change needed, the sentence has named the fastest already */
+		if (c == best || c->status != TUNE_OK || tune_faster(best, c, &noise) ||
+		    (p->no_change && i == p->fastest))
 			continue;
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 n ? ", " : "; as fast within noise: ", c->name);
+					 n ? ", " : "; as fast within noise: ",
+					 tune_candidate_label(c));
 		n++;
 	}
 }
@@ -144,6 +147,33 @@ static void judge_default(struct tune_plan *p)
 	}
 }
 
+/*
+ * Among the ranked ones the fastest median does not beat beyond the noise, with as
+ * many runs, the one whose slowest run is the fastest: a median of three hides one
+ * run far off, and of two splits noise cannot tell apart the steady one is the safer
+ * launch.
+ */
+static void steadiest_of_ties(struct tune_plan *p)
+{
+	struct tune_noise noise = tune_plan_noise(p);
+	const struct tune_candidate *fast;
+	int pick = p->best;
+
+	if (p->best < 0)
+		return;
+	fast = &p->cands[p->best];
+	for (int i = 0; i < p->ncands; i++) {
+		const struct tune_candidate *c = &p->cands[i];
+
+		if (c->status != TUNE_OK || c->median_s <= 0 || c->nruns < fast->nruns ||
+		    tune_faster(fast, c, &noise))
+			continue;
+		if (tune_slowest(c) < tune_slowest(&p->cands[pick]))
+			pick = i;
+	}
+	p->best = pick;
+}
+
 int tune_plan_rank(struct tune_plan *p)
 {
 	p->best = p->naive = p->serial = p->fastest = -1;
@@ -161,6 +191,7 @@ int tune_plan_rank(struct tune_plan *p)
 		    (c->median_s == b->median_s && weight(c, p) < weight(b, p)))
 			p->best = i;
 	}
+	steadiest_of_ties(p);
 	judge_default(p);
 	speedup(p, p->naive, &p->speedup_vs_naive, &p->speedup_vs_naive_lower);
 	speedup(p, p->serial, &p->speedup_vs_serial, &p->speedup_vs_serial_lower);
@@ -311,6 +342,11 @@ json_t *tune_result_json(const struct tune_plan *p)
 	json_object_set_new(o, "elapsed_s", json_real(p->elapsed_s));
 	json_object_set_new(o, "warmup_s", num_or_null(p->warmup_s > 0, p->warmup_s));
 	json_object_set_new(o, "run_target_s", num_or_null(p->run_target_s > 0, p->run_target_s));
+	json_object_set_new(o, "job_s", num_or_null(p->job_s > 0, p->job_s));
+	json_object_set_new(o, "job_cpu_s", num_or_null(p->job_s > 0, p->job_cpu_s));
+	json_object_set_new(o, "job_spread_s", num_or_null(p->job_spread_s >= 0 && p->job_s > 0,
+							   p->job_spread_s));
+	json_object_set_new(o, "run_spread_s", num_or_null(p->run_spread_s > 0, p->run_spread_s));
 	json_object_set_new(o, "partial", json_boolean(p->partial));
 	json_object_set_new(o, "warnings", warn);
 	json_object_set_new(o, "outcome", json_string(p->best < 0 ? "none"

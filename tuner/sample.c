@@ -16,6 +16,7 @@
 #define SAMPLE_MAX 100000  /* jobs in a run, whatever the rule says */
 #define BUDGET_SHARE 0.8   /* of the budget left that the rounds are planned to take */
 #define RUN_SLACK 1.5      /* a typical candidate's run against the fastest bound */
+#define CALIBRATE_SHORT 0.8 /* a first run under this share of the target resizes */
 
 static int max_procs(const struct tune_plan *p)
 {
@@ -99,6 +100,32 @@ static int planned_runs(const struct tune_plan *p)
 	return p->ncands + (p->opts.repeat - 1) * keep;
 }
 
+/* Jobs a run of PER_JOB seconds each needs to last run_target_s, within what the
+ * budget left (LEFT_S) can buy for the runs planned; never fewer than the largest P. */
+static int size_for(const struct tune_plan *p, double per_job, double left_s)
+{
+	double want = ceil(p->run_target_s / per_job), afford;
+	int k = p->nsample;
+
+	if (want > k)
+		k = want < SAMPLE_MAX ? (int)want : SAMPLE_MAX;
+	afford = floor(BUDGET_SHARE * left_s / (planned_runs(p) * per_job * RUN_SLACK));
+	if (afford < k)
+		k = afford > max_procs(p) ? (int)afford : max_procs(p);
+	return k;
+}
+
+static int warn_short(struct tune_plan *p, double run_s)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "runs are short: the fastest split's last about %.2g s, "
+		 "under the %.2g s the noise needs (one job varies by %.2g s); raise --budget%s",
+		 run_s, p->run_target_s, p->job_spread_s > 0 ? p->job_spread_s : 0,
+		 p->opts.sample > 0 ? " or --sample" : "");
+	return tune_strv_push(&p->warnings, line);
+}
+
 /*
  * After the warm-up: the jobs a run needs for the fastest candidate to last
  * run_target_s (tune.h), within what is left of the budget (LEFT_S seconds).
@@ -106,38 +133,45 @@ static int planned_runs(const struct tune_plan *p)
 static int fit_sample(struct tune_plan *p, double left_s)
 {
 	double spread = p->job_spread_s > 0 ? p->job_spread_s : 0;
-	double target = p->opts.min_run_s > p->opts.noise_runs * spread
-		? p->opts.min_run_s : p->opts.noise_runs * spread;
 	double supply = p->supply_cores >= 1 ? p->supply_cores : 1;
 	double per_job = fmax(p->job_cpu_s / supply, p->job_s / max_procs(p));
-	double afford;
-	int k = p->nsample, ret;
+	int k, ret;
 
-	p->run_target_s = target;
+	p->run_target_s = p->opts.min_run_s > p->opts.noise_runs * spread
+		? p->opts.min_run_s : p->opts.noise_runs * spread;
 	if (per_job <= 0)
 		return 0;
-	if (p->opts.sample <= 0) {
-		double want = ceil(target / per_job);
-
-		if (want > k)
-			k = want < SAMPLE_MAX ? (int)want : SAMPLE_MAX;
-		afford = floor(BUDGET_SHARE * left_s / (planned_runs(p) * per_job * RUN_SLACK));
-		if (afford < k)
-			k = afford > max_procs(p) ? (int)afford : max_procs(p);
-		if (k != p->nsample && (ret = fill_sample(p, k)))
-			return ret;
-		prune(p);
-	}
-	if (p->nsample * per_job < target * (1 - 1e-9)) {
-		char line[256];
-
-		snprintf(line, sizeof(line), "runs are short: the fastest split's would last about "
-			 "%.2g s, under the %.2g s the noise needs (one job varies by %.2g s); "
-			 "raise --budget%s", p->nsample * per_job, target, spread,
-			 p->opts.sample > 0 ? " or --sample" : "");
-		return tune_strv_push(&p->warnings, line);
-	}
+	if (p->opts.sample > 0)
+		return p->nsample * per_job < p->run_target_s * (1 - 1e-9)
+			? warn_short(p, p->nsample * per_job) : 0;
+	k = size_for(p, per_job, left_s);
+	if (k != p->nsample && (ret = fill_sample(p, k)))
+		return ret;
+	prune(p);
 	return 0;
+}
+
+int tune_sample_calibrate(struct tune_plan *p, double run_s, double left_s)
+{
+	bool resized = false;
+	int k, ret;
+
+	if (p->opts.sample > 0 || p->run_target_s <= 0 || run_s <= 0)
+		return 0;
+	if (run_s >= CALIBRATE_SHORT * p->run_target_s)
+		return 0;
+	k = size_for(p, run_s / p->nsample, left_s);
+	if (k > p->nsample) {
+		double was = p->nsample;
+
+		if ((ret = fill_sample(p, k)))
+			return ret;
+		run_s *= p->nsample / was;
+		resized = true;
+	}
+	if (run_s < CALIBRATE_SHORT * p->run_target_s && (ret = warn_short(p, run_s)))
+		return ret;
+	return resized;
 }
 
 /* One job alone in the default environment; 1 when it ran, 0 when it did not finish. */

@@ -58,8 +58,11 @@ void tune_candidate_update(struct tune_candidate *c, int njobs)
 
 struct tune_noise tune_plan_noise(const struct tune_plan *p)
 {
-	return (struct tune_noise){ .floor = p->opts.noise_floor,
-				    .run_s = p->job_spread_s > 0 ? p->job_spread_s : 0 };
+	double run_s = p->job_spread_s > 0 ? p->job_spread_s : 0;
+
+	if (p->run_spread_s > run_s)
+		run_s = p->run_spread_s;
+	return (struct tune_noise){ .floor = p->opts.noise_floor, .run_s = run_s };
 }
 
 double tune_noise(const struct tune_candidate *a, const struct tune_candidate *b,
@@ -104,6 +107,11 @@ static double runs_max(const struct tune_candidate *c)
 		if (c->runs[i] > hi)
 			hi = c->runs[i];
 	return hi;
+}
+
+double tune_slowest(const struct tune_candidate *c)
+{
+	return runs_max(c);
 }
 
 bool tune_beyond(const struct tune_candidate *best, const struct tune_candidate *c,

@@ -53,9 +53,13 @@
  *  - A run that passes cut_factor × the best median so far is stopped: the candidate is
  *    cut with median_s a lower bound (lower_bound true): a catastrophe, beyond any
  *    noise. So is a candidate whose first run the budget ends.
+ *  - The first candidate (a split at the supply) runs first, twice: its first run
+ *    checks the sample rule's bound (tune_sample_calibrate(): when it falls short of
+ *    run_target_s the sample grows and that run is forgotten), and its two runs on the
+ *    final sample say how much a whole run varies (run_spread_s).
  *  - Noise: a is faster than b only when b's median exceeds a's by more than the larger
- *    spread, more than one job's spread in the warm-up, and more than noise_floor × the
- *    smaller median.
+ *    spread, more than one job's spread in the warm-up and the first candidate's two
+ *    runs apart, and more than noise_floor × the smaller median.
  *  - Outside load: the hooks report the cores busy with work that is not the jobs'
  *    during each run (outside_cores). A candidate's run made under much more of it than
  *    the tuning's typical run (by max(0.5, supply / 10) cores) is measured again once,
@@ -203,15 +207,18 @@ struct tune_plan {
 	bool partial;                /* interrupted (a hook cancelled): what was measured */
 	double job_s, job_cpu_s;     /* one job alone (warm-up); 0 when unknown */
 	double job_spread_s;         /* over the warm-up's repeats; < 0 when unknown */
+	double run_spread_s;         /* the first candidate's first two runs apart; 0 unknown */
 	double run_target_s;         /* how long a run was meant to last (the sample rule) */
 	int remeasured;              /* runs made again for outside load */
 	struct tune_strv warnings;   /* for people, one line each: outside load, short runs */
 	int runs_done, runs_planned; /* for progress; runs_planned is revised each round */
 	double work_left_s;          /* seconds of runs still planned (estimated) */
 	double run_time_sum;         /* of runs done, stopped ones included */
-	/* Filled by tune_plan_rank() (which tune_plan_run() calls): indices or -1. best
-	 * is the answer: the default (naive) itself when no_change, the fastest measured
-	 * otherwise; fastest is the fastest measured either way. */
+	/* Filled by tune_plan_rank() (which tune_plan_run() calls): indices or -1.
+	 * fastest is the split measured fastest: the lowest median, or among those it
+	 * does not beat beyond the noise (with as many runs) the one whose slowest run is
+	 * fastest; best is the answer: the default (naive) itself when no_change, else
+	 * fastest. */
 	int best, naive, serial, fastest;
 	bool no_change;              /* the fastest does not beat the default beyond noise */
 	double speedup_vs_naive, speedup_vs_serial; /* 0 when unknown */
