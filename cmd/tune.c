@@ -110,8 +110,9 @@ static int hook_tick(void *arg, const struct tune_live *live)
 		if (t->screen->draw(t->screen->arg, &t->plan, live))
 			return 1;
 	}
-	/* Said once the warm-up worked, so that a command that fails gets one line. */
-	if (live->cand && !t->started && !t->screen) {
+	/* Said once the warm-up worked and the first run sized the sample, so that a
+	 * command that fails gets one line. */
+	if (live->cand && t->plan.sample_sized && !t->started && !t->screen) {
 		const struct tune_plan *p = &t->plan;
 
 		t->started = true;
@@ -161,12 +162,12 @@ static void hook_candidate_done(void *arg, const struct tune_plan *p,
 	if (c->status == TUNE_FAILED)
 		snprintf(what, sizeof(what), "failed: %.120s", c->error ? c->error : "?");
 	else if (c->lower_bound)
-		snprintf(what, sizeof(what), "cut at >%.3f s (%g× the best so far)", c->median_s,
-			 p->opts.cut_factor);
+		snprintf(what, sizeof(what), "cut at >%.3f s (slower than the best beyond the "
+			 "noise)", c->median_s);
 	else
 		snprintf(what, sizeof(what), "%s %.3f s ±%.3f, %.2f jobs/s, %d run%s",
-			 c->status == TUNE_OK ? "ok" : "cut (slower half)", c->median_s, c->spread_s,
-			 c->throughput_jobs_s, c->nruns, c->nruns == 1 ? "" : "s");
+			 c->status == TUNE_OK ? "ok" : "cut (slower beyond the noise)", c->median_s,
+			 c->spread_s, c->throughput_jobs_s, c->nruns, c->nruns == 1 ? "" : "s");
 	if (eta >= 0)
 		snprintf(eta_s, sizeof(eta_s), "ETA %.0f s", ceil(eta));
 	else

@@ -420,6 +420,7 @@ static int run_rounds(struct tune_plan *p, const struct tune_hooks *hooks, doubl
 		active[nactive++] = &p->cands[i];
 	if (nactive > 0 && p->opts.warmup) {
 		ret = calibrate(p, hooks, t0, deadline, active[0], &step);
+		p->sample_sized = true;
 		if (ret || step == STEP_CANCEL)
 			return ret ? ret : -ECANCELED;
 		if (step == STEP_BUDGET) {
@@ -428,6 +429,7 @@ static int run_rounds(struct tune_plan *p, const struct tune_hooks *hooks, doubl
 			return 0;
 		}
 	}
+	p->sample_sized = true;
 	for (int round = 0; round < p->opts.repeat && nactive > 0; round++) {
 		int n = 0;
 

@@ -209,6 +209,7 @@ struct tune_plan {
 	double job_spread_s;         /* over the warm-up's repeats; < 0 when unknown */
 	double run_spread_s;         /* the first candidate's first two runs apart; 0 unknown */
 	double run_target_s;         /* how long a run was meant to last (the sample rule) */
+	bool sample_sized;           /* the sample is final (after the first run) */
 	int remeasured;              /* runs made again for outside load */
 	struct tune_strv warnings;   /* for people, one line each: outside load, short runs */
 	int runs_done, runs_planned; /* for progress; runs_planned is revised each round */
