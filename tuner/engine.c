@@ -121,7 +121,10 @@ static void plan_progress(struct tune_plan *p, struct tune_candidate **order, in
 		if (fast <= 0 || run_cost(p, order[j]) < fast)
 			fast = run_cost(p, order[j]);
 	for (int r = round + 1; r < p->opts.repeat; r++) {
-		if (!p->opts.exhaustive)
+		/* the first round keeps those within noise, a few as a rule; halving after */
+		if (!p->opts.exhaustive && r == 1)
+			k = k < 3 ? k : 3;
+		else if (!p->opts.exhaustive)
 			k = k <= 2 ? k : (k + 1) / 2 > 2 ? (k + 1) / 2 : 2;
 		planned += k;
 		left += k * fast;
@@ -141,11 +144,19 @@ double tune_plan_eta(const struct tune_plan *p)
 
 double tune_plan_progress(const struct tune_plan *p)
 {
-	double done = p->run_time_sum + p->warmup_s;
+	double done = p->run_time_sum + p->warmup_s, left = p->work_left_s;
 
-	if (done + p->work_left_s <= 0)
+	/* in the warm-up nothing is planned yet: every candidate once and the survivors
+	 * again, each run as long as the sample rule wants (2 s before it knows) */
+	if (p->runs_planned == 0 && !p->sample_sized) {
+		int keep = p->ncands < 3 ? p->ncands : 3;
+
+		left = (p->ncands + (p->opts.repeat - 1) * keep) *
+		       (p->run_target_s > 0 ? p->run_target_s : p->opts.min_run_s);
+	}
+	if (done + left <= 0)
 		return 0;
-	return done / (done + p->work_left_s);
+	return done / (done + left);
 }
 
 static void finish(struct tune_plan *p, struct tune_candidate *c, enum tune_status st,
@@ -344,11 +355,14 @@ static void forget_runs(struct tune_plan *p, struct tune_candidate *c)
  * sample stays as it was.
  */
 static int calibrate(struct tune_plan *p, const struct tune_hooks *hooks, double t0,
-		     double deadline, struct tune_candidate *c, enum step *step)
+		     double deadline, struct tune_candidate **active, int nactive,
+		     enum step *step)
 {
+	struct tune_candidate *c = active[0];
 	int ret;
 
-	plan_progress(p, &c, 0, 1, 0);
+	/* the work ahead is every candidate's, this run the first of it */
+	plan_progress(p, active, 0, nactive, 0);
 	ret = step_one(p, hooks, t0, deadline, c, 0, step);
 	if (ret || *step != STEP_NEXT || c->status != TUNE_PENDING || c->nruns != 1)
 		return ret;
@@ -419,7 +433,7 @@ static int run_rounds(struct tune_plan *p, const struct tune_hooks *hooks, doubl
 	for (int i = 0; i < p->ncands; i++)
 		active[nactive++] = &p->cands[i];
 	if (nactive > 0 && p->opts.warmup) {
-		ret = calibrate(p, hooks, t0, deadline, active[0], &step);
+		ret = calibrate(p, hooks, t0, deadline, active, nactive, &step);
 		p->sample_sized = true;
 		if (ret || step == STEP_CANCEL)
 			return ret ? ret : -ECANCELED;

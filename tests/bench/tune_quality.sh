@@ -76,6 +76,12 @@ cost = 100 * tuner["elapsed_s"] / grid["elapsed_s"]
 print(f"{w:8s} {len(tuner['inputs']):6d} {len(grid['candidates']):10d} {pick:>6s} "
       f"{tuner['elapsed_s']:9.1f} {grid['elapsed_s']:9.1f} {regret:7.1f}% {cost:5.0f}%  "
       f"{gbest['name']} {gbest['median_s']:.3f} s ± {gbest['spread_s']:.3f}")
+def runs(c):
+    return ", ".join(f"{x:.3f}" for x in c["runs"])
+ok_t = sorted((c for c in tuner["candidates"] if c["status"] == "ok"), key=lambda c: c["median_s"])
+print("         tuner:", "; ".join(f"{c['name']} [{runs(c)}]" for c in ok_t[:3]))
+print("         grid: ", "; ".join(f"{c['name']} [{runs(c)}]"
+                             for c in sorted(ok, key=lambda c: c["median_s"])[:3]))
 for wl in tuner.get("warnings", []):
     print(f"         tuner warning: {wl}")
 if out:
