@@ -297,7 +297,7 @@ static void command_and_inputs_are_copied(void **state)
 static void best_two_keeps_sample_and_inputs(void **state)
 {
 	struct tune_plan p;
-	char *cmd[] = { "job", "{}" }, in[8], *before[4];
+	char *cmd[] = { "job", "{}" }, in[16], *before[4];
 	(void)state;
 
 	tune_plan_init(&p);
