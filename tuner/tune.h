@@ -62,8 +62,11 @@
  *    runs apart, and more than noise_floor × the smaller median.
  *  - Outside load: the hooks report the cores busy with work that is not the jobs'
  *    during each run (outside_cores). A candidate's run made under much more of it than
- *    the tuning's typical run (by max(0.5, supply / 10) cores) is measured again once,
- *    budget permitting; load that stayed is reported in warnings[].
+ *    the tuning's typical run (by max(0.5, supply / 10) cores) is measured again, up to
+ *    three times, budget permitting, cut candidates included (one back within noise
+ *    gets as many runs as the survivors); load that stayed is reported in warnings[].
+ *  - The pick (fastest): the lowest median, or among those it does not beat beyond the
+ *    noise the one whose slowest run is fastest.
  *  - opts.exhaustive: every candidate gets opts.repeat runs, nothing is cut or stopped
  *    (the grid that tests/bench/tune_quality.sh compares the tuner with).
  *  - Contention (demand, wait %) comes from the hooks (the sampler watching the jobs);
