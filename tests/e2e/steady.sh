@@ -1,7 +1,8 @@
 # Verdicts over coretop's window (--window 5 -d 0.5), once the window is full:
 #  (a) a steady oversubscribed workload (numpy jobs under GNU parallel on every core,
-#      OpenBLAS's default threads, each longer than the test) keeps one verdict,
-#      oversubscribed or spinning, for 10 consecutive samples and more;
+#      OpenBLAS's default threads, each longer than the test) stays flagged,
+#      oversubscribed or spinning, for 10 consecutive samples and more, and changes
+#      between the two no faster than the verdict's hold (lib/verdicts.py);
 #  (b) 0.15 s numpy jobs under the same parallel, each born and dead between two
 #      readings, are flagged (at_risk, oversubscribed or spinning) in every sample.
 # Needs coretop's --window (the sampler that keeps short-lived jobs' wait): skips

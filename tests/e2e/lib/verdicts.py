@@ -2,11 +2,13 @@
 # their group is the one keyed under the launcher ("PID/…") whose label names the job
 # script. Only the samples whose window is full count (window.seconds ≥ 90 % of
 # --window, and window.samples as many as that takes at the sample's interval).
-#   steady   oversubscribed or spinning in all of them (at least MIN-SAMPLES), with
-#            at most one change between the two (OpenBLAS's idle workers switch from
-#            yielding to sleeping, or back, for seconds at a time under the same load:
-#            a change that lasts is shown), and verdict_since that moves only there (a
-#            time: constant between; a duration: growing)
+#   steady   oversubscribed or spinning in all of them (at least MIN-SAMPLES); between
+#            the two, changes only as the hysteresis lets them through: each verdict
+#            shown between two changes lasts at least the hold (VERDICT_HOLD_FRAC, 0.3,
+#            of the window), since OpenBLAS's idle workers switch from yielding to
+#            sleeping, or back, for seconds at a time under the same load, and a change
+#            that lasts is shown; verdict_since moves only at a change (a time:
+#            constant between; a duration: growing)
 #   flagged  at_risk, oversubscribed or spinning in every one of them
 #
 #   python3 verdicts.py steady|flagged CORETOP.jsonl LAUNCHER-PID SCRIPT WINDOW MIN-SAMPLES
@@ -49,8 +51,13 @@ if missing:
 verdicts = [g["verdict"] for i, g in full if g is not None]
 if mode == "steady":
     changes = [k for k in range(1, len(verdicts)) if verdicts[k] != verdicts[k - 1]]
-    if len(changes) > 1:
-        problems.append(f"verdict changed {len(changes)} times: {verdicts}")
+    dt = next((s.get("interval_s") for s in samples if s.get("interval_s")), 1)
+    hold = max(1, round(0.3 * window / dt))
+    # a verdict between two changes that did not last the hold: the verdict flapped
+    short = [b - a for a, b in zip(changes, changes[1:]) if b - a < hold]
+    if short:
+        problems.append(f"verdict changed back within {min(short)} samples (the hold is "
+                        f"{hold}): {verdicts}")
     if any(v not in ("oversubscribed", "spinning") for v in verdicts):
         problems.append(f"verdicts {verdicts}, expected oversubscribed or spinning")
     since = [g.get("verdict_since") for i, g in full if g is not None]
