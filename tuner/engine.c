@@ -338,7 +338,7 @@ static double outside_margin(const struct tune_plan *p)
 }
 
 /* Forgets C's runs: the sample changed under them. */
-static void forget_runs(struct tune_plan *p, struct tune_candidate *c)
+static void forget_runs(struct tune_candidate *c)
 {
 	c->nruns = 0;
 	c->median_s = c->spread_s = c->cpu_s = c->throughput_jobs_s = 0;
@@ -346,7 +346,6 @@ static void forget_runs(struct tune_plan *p, struct tune_candidate *c)
 	c->contention = (struct tune_contention){ 0 };
 	c->outside_known = false;
 	c->outside_cores = 0;
-	(void)p;
 }
 
 /*
@@ -370,7 +369,7 @@ static int calibrate(struct tune_plan *p, const struct tune_hooks *hooks, double
 	if (ret < 0)
 		return ret;
 	if (ret == 1)
-		forget_runs(p, c);
+		forget_runs(c);
 	/* two runs of it on the final sample: how much a whole run varies, which one
 	 * job's spread does not tell (the machine's clocks, its other work) */
 	while (c->nruns < 2 && c->nruns < p->opts.repeat) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sampler/parse.h"
+#include "sampler/procfs.h"
 
 #define WATCH_EVERY 0.2 /* seconds between two readings while a candidate runs: short
 			   jobs end between two slower readings, and only the living are seen */
@@ -90,14 +91,11 @@ static void watch_read(struct tune_watch *w)
 /* The machine's busy CPU seconds since boot, from /proc/stat; < 0 when unreadable. */
 static double machine_busy_s(void)
 {
-	char buf[16384];
+	char buf[16384]; /* the "cpu" line comes first: a cut-off tail does not matter */
 	struct procstat st = { 0 };
 	long hz = sysconf(_SC_CLK_TCK);
-	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+	ssize_t n = procfs_read_at(AT_FDCWD, "/proc/stat", buf, sizeof(buf));
 
-	if (fd >= 0)
-		close(fd);
 	if (n <= 0 || hz <= 0 || parse_procstat(buf, (size_t)n, &st) < 0)
 		return -1;
 	return (double)st.all.busy / (double)hz;

@@ -1,5 +1,5 @@
 # coretop tune on real jobs: --bind gives each worker slot its own CPUs, and a numpy
-# job (Debian's OpenBLAS) is tuned to a split whose median is the fastest measured,
+# job (Debian's OpenBLAS) is tuned to a split that no other beats beyond the noise,
 # with the contention the sampler saw.
 . tests/e2e/lib.sh
 tmp=$(mktemp -d)
@@ -8,9 +8,10 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 ncpu=$(nproc)
 
-# --bind: a 2x1 candidate's two slots get disjoint CPUs
+# --bind: a 2x1 candidate's two slots get disjoint CPUs (--sample 2: one job a slot in
+# each run, so that each file is written from its own slot)
 if [ "$ncpu" -ge 2 ]; then
-	"$CORETOP" tune --no-tui --bind --candidates 2x1 --repeat 1 --inputs 1..2 --shell -- \
+	"$CORETOP" tune --no-tui --bind --candidates 2x1 --repeat 1 --inputs 1..2 --sample 2 --shell -- \
 		"grep Cpus_allowed_list /proc/self/status > $tmp/bind.{}.\$OMP_NUM_THREADS" >/dev/null 2>&1 ||
 		fail "tune --bind exited $?"
 	a=$(cut -f2 "$tmp/bind.1.1" 2>/dev/null) b=$(cut -f2 "$tmp/bind.2.1" 2>/dev/null)
@@ -56,14 +57,23 @@ PY
 "$CORETOP" tune --no-tui --json --repeat 2 --budget 120 --inputs 1..4 --out "$tmp/r.json" -- \
 	/usr/bin/python3 "$tmp/job.py" {} >"$tmp/stdout.json" 2>"$tmp/progress" || fail "tune exited $?"
 cmp -s "$tmp/r.json" "$tmp/stdout.json" && ok "--out holds the same JSON as stdout" || fail "--out differs"
-/usr/bin/python3 - "$tmp/r.json" <<'PY' && ok "numpy: best is the fastest measured" || fail "numpy: best is not the fastest"
+/usr/bin/python3 - "$tmp/r.json" <<'PY' && ok "numpy: the pick is the fastest measured, within noise" || fail "numpy: best is not the fastest"
 import json, sys
 r = json.load(open(sys.argv[1]))
 ok = [c for c in r["candidates"] if c["status"] == "ok"]
 fastest = min(c["median_s"] for c in ok)
 print("best", r["best"]["procs"], "x", r["best"]["threads"], r["best"]["median_s"], "fastest", fastest,
       "vs naive", r["speedup_vs_naive"], "waits", [(c["procs"], c["threads"], c["wait_pct"]) for c in ok])
-assert r["best"]["median_s"] == fastest
+# the pick is the lowest median, or one noise cannot tell from it whose slowest run
+# is faster (the steady one); never a split beaten beyond the noise
+low = min(ok, key=lambda c: c["median_s"])
+pick = r["fastest"]
+noise = max(0.05 * fastest, low["spread_s"], pick["spread_s"], r["run_spread_s"] or 0,
+            r["job_spread_s"] or 0)
+assert pick["median_s"] - fastest <= noise + 1e-9, "the pick is beaten beyond the noise"
+assert pick["name"] == low["name"] or max(pick["runs"]) <= max(low["runs"]), "not the steady one"
+# the answer is that pick, or the default itself when no change is needed
+assert r["best"]["name"] == pick["name"] or (r["outcome"] == "no_change" and r["best"]["name"] == "naive")
 assert any(c["wait_pct"] is not None for c in ok), "no contention measured"
 PY
 finish
