@@ -5,8 +5,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -73,24 +76,127 @@ static void no_recursive_expansion(void **state)
 	tune_strv_release(&sv);
 }
 
-static void shell_quotes_the_input(void **state)
+/* --shell: the script is the user's words; the input is $1, an argument. */
+static void shell_input_is_an_argument(void **state)
 {
 	char *tmpl[] = { "python3 job.py {} | gzip", ">", "out/{}.gz" };
 	char *bare[] = { "./run.sh", "-q" };
+	static const char *const want[] = {
+		"/bin/sh", "-c", "python3 job.py \"$1\" | gzip > out/\"$1\".gz", "sh", "it's a b"
+	};
 	struct tune_strv sv = { 0 };
 	(void)state;
 
 	assert_int_equal(tune_template_expand(tmpl, 3, true, "it's a b", &sv), 0);
-	assert_int_equal(sv.n, 3);
-	assert_string_equal(sv.v[0], "/bin/sh");
-	assert_string_equal(sv.v[1], "-c");
-	assert_string_equal(sv.v[2],
-			    "python3 job.py 'it'\\''s a b' | gzip > out/'it'\\''s a b'.gz");
+	assert_argv(&sv, want, 5);
 	tune_strv_release(&sv);
 
 	assert_int_equal(tune_template_expand(bare, 2, true, "x y", &sv), 0);
-	assert_string_equal(sv.v[2], "./run.sh -q 'x y'");
+	assert_string_equal(sv.v[2], "./run.sh -q \"$1\"");
+	assert_string_equal(sv.v[4], "x y");
 	tune_strv_release(&sv);
+}
+
+/* Each {} becomes a reference that is one word in its quotes: the user's own quotes
+ * around {} (the issue's `echo '{}'`) are not reopened by the input. */
+static void shell_slot_fits_its_quotes(void **state)
+{
+	static const struct {
+		const char *word, *script;
+	} cases[] = {
+		{ "echo '{}'", "echo ''\"$1\"''" },
+		{ "echo \"in {}.\"", "echo \"in ${1}.\"" },
+		{ "echo {}", "echo \"$1\"" },
+		{ "echo \"$(cat '{}')\"", "echo \"$(cat ''\"$1\"'')\"" },
+		{ "echo `printf %s {}`", "echo `printf %s \"$1\"`" },
+		{ "echo \\'{}", "echo \\'\"$1\"" },
+		{ "echo 'a'\"{}\"'{}'", "echo 'a'\"${1}\"''\"$1\"''" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *w[] = { (char *)cases[i].word };
+		char *script = tune_shell_script(w, 1);
+
+		assert_non_null(script);
+		assert_string_equal(script, cases[i].script);
+		free(script);
+	}
+}
+
+/* What sh -c SCRIPT sh INPUT prints for TEMPLATE, into OUT. */
+static size_t run_shell(char *tmpl, const char *input, const char *dir, char *out, size_t cap)
+{
+	char *t[] = { tmpl };
+	struct tune_strv sv = { 0 };
+	int fd[2];
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	assert_int_equal(tune_template_expand(t, 1, true, input, &sv), 0);
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		if (chdir(dir) == 0)
+			execv(sv.v[0], sv.v);
+		_exit(127);
+	}
+	close(fd[1]);
+	while (got < cap && (r = read(fd[0], out + got, cap - got)) > 0)
+		got += (size_t)r;
+	close(fd[0]);
+	waitpid(pid, NULL, 0);
+	tune_strv_release(&sv);
+	return got;
+}
+
+/* Generated hostile inputs, in every quoting of {}: the job sees its input byte for
+ * byte, and nothing the input says is run (no file appears). */
+static void shell_hostile_inputs_stay_data(void **state)
+{
+	static const char *const pieces[] = {
+		"'", "\"", "\\", "$(touch PWNED)", "`touch PWNED`", "${x:=1}", ";touch PWNED",
+		"\n", " ", "\t", "*", "?", "[a]", "{a,b}", "-n", "&&", "|", ">PWNED", "#", "~",
+		"\xff\xfe", "\x1b[31m", "\xe2\x80\xae", "$1", "!", "%s",
+	};
+	/* each prints the input then a dot (a command substitution drops trailing newlines:
+	 * the dot keeps them) */
+	static char *tmpls[] = {
+		"printf %s. {}", "printf %s. '{}'", "printf %s. \"{}\"",
+		"printf %s \"$(printf %s. {})\"", "printf %s.",
+	};
+	char dir[] = "/tmp/coretop-tmpl-XXXXXX", pwned[64], input[128], out[256];
+	unsigned seed = 13;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(pwned, sizeof(pwned), "%s/PWNED", dir);
+	for (int n = 0; n < 300; n++) {
+		size_t len = 0;
+
+		input[0] = '\0';
+		for (int k = 0; k < 1 + n % 4; k++) {
+			const char *p = pieces[rand_r(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+
+			if (len + strlen(p) + 1 < sizeof(input)) {
+				memcpy(input + len, p, strlen(p) + 1);
+				len += strlen(p);
+			}
+		}
+		for (size_t t = 0; t < sizeof(tmpls) / sizeof(tmpls[0]); t++) {
+			size_t got = run_shell(tmpls[t], input, dir, out, sizeof(out));
+
+			if (got != len + 1 || memcmp(out, input, len) || out[len] != '.')
+				fail_msg("template %s, input #%d: got %zu bytes, want %zu", tmpls[t], n, got,
+					 len);
+			assert_int_equal(access(pwned, F_OK), -1);
+		}
+	}
+	rmdir(dir);
 }
 
 static void shell_quote(void **state)
@@ -191,7 +297,9 @@ int main(void)
 		cmocka_unit_test(no_slot_appends),
 		cmocka_unit_test(input_is_one_argument),
 		cmocka_unit_test(no_recursive_expansion),
-		cmocka_unit_test(shell_quotes_the_input),
+		cmocka_unit_test(shell_input_is_an_argument),
+		cmocka_unit_test(shell_slot_fits_its_quotes),
+		cmocka_unit_test(shell_hostile_inputs_stay_data),
 		cmocka_unit_test(shell_quote),
 		cmocka_unit_test(empty_template_refused),
 		cmocka_unit_test(env_sets_every_thread_variable),

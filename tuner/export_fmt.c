@@ -161,25 +161,25 @@ static bool has_slot(const struct recipe *r)
 	return false;
 }
 
-/* --shell: the words joined by spaces are the user's script; {} becomes "$1" where the
- * tuner put the quoted input (or "$1" is appended, as it appended the input). */
+/* --shell: the user's script as the tuner ran it (tune_shell_script): each {} a
+ * reference to "$1" that fits its quotes, or "$1" appended. */
 static void put_script(struct buf *b, const struct recipe *r)
 {
-	size_t i;
+	size_t n = json_array_size(r->command), i;
+	char **words = calloc(n ? n : 1, sizeof(*words)), *script = NULL;
 	json_t *w;
 
-	json_array_foreach(r->command, i, w) {
-		const char *s = json_string_value(w), *hole;
-
-		put(b, "%s", i ? " " : "");
-		while ((hole = strstr(s, "{}"))) {
-			put(b, "%.*s\"$1\"", (int)(hole - s), s);
-			s = hole + 2;
-		}
-		put(b, "%s", s);
+	if (words) {
+		json_array_foreach(r->command, i, w)
+			words[i] = (char *)json_string_value(w);
+		script = tune_shell_script(words, (int)n);
 	}
-	if (!has_slot(r))
-		put(b, " \"$1\"");
+	if (script)
+		put(b, "%s", script);
+	else
+		b->err = b->err ? b->err : -ENOMEM;
+	free(script);
+	free(words);
 }
 
 /* The job as shell code with its input in variable VAR: every word quoted, every {}

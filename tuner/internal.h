@@ -30,11 +30,19 @@ bool tune_template_has_slot(char *const *argv, int argc);
 /*
  * The argv of one job. Without SHELL: every `{}` in every argument becomes INPUT, and
  * with no `{}` at all INPUT is appended as the last argument (GNU parallel's rule).
- * With SHELL: the arguments joined by spaces become the script of `/bin/sh -c`, with
- * INPUT shell-quoted where `{}` was (or appended, quoted). OUT is appended to.
+ * With SHELL: `/bin/sh -c SCRIPT sh INPUT` (tune_shell_script): the input is the
+ * script's $1, an argument, so it is never read as code. OUT is appended to.
  */
 int tune_template_expand(char *const *tmpl, int n, bool shell, const char *input,
 			 struct tune_strv *out);
+
+/*
+ * The user's --shell words joined by spaces, each `{}` replaced by a reference to "$1"
+ * that is one word in its quoting context ("$1" bare, ${1} in double quotes, '"$1"' in
+ * single quotes); ` "$1"` appended when there is no `{}`. Run as `sh -c SCRIPT sh
+ * INPUT`. Shared by the tuner and the exported recipes. A new string or NULL.
+ */
+char *tune_shell_script(char *const *tmpl, int n);
 
 /* S in single quotes, safe for sh; a new string or NULL. */
 char *tune_shell_quote(const char *s);

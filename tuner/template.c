@@ -85,33 +85,126 @@ fail:
 	return NULL;
 }
 
+/*
+ * Where a `{}` sits in a sh script, as far as quoting goes. The script is the user's
+ * code; the input never enters it: each `{}` becomes a reference to "$1", written so
+ * that it is one word wherever it stands: "$1" bare, ${1} inside double quotes, '"$1"'
+ * inside single quotes (close, the reference, reopen). `$(…)` and backquotes start
+ * their own quoting. A slot the scanner misreads can only cost word splitting of the
+ * input, never run it: what is substituted is a reference, not the data.
+ */
+enum sh_ctx { SH_BARE, SH_SINGLE, SH_DOUBLE };
+
+struct sh_scan {
+	enum sh_ctx stack[32]; /* the context of each open $( or ` … */
+	int depth;             /* open $( and ` */
+	enum sh_ctx ctx;
+};
+
+static void sh_push(struct sh_scan *sc)
+{
+	if (sc->depth < (int)(sizeof(sc->stack) / sizeof(sc->stack[0])))
+		sc->stack[sc->depth] = sc->ctx;
+	sc->depth++;
+	sc->ctx = SH_BARE;
+}
+
+static void sh_pop(struct sh_scan *sc)
+{
+	sc->depth--;
+	if (sc->depth < (int)(sizeof(sc->stack) / sizeof(sc->stack[0])))
+		sc->ctx = sc->stack[sc->depth];
+}
+
+/* Steps over the character at S[I] (not a slot); returns how many bytes it took. */
+static size_t sh_step(struct sh_scan *sc, const char *s, size_t i)
+{
+	char c = s[i];
+
+	if (sc->ctx == SH_SINGLE) {
+		if (c == '\'')
+			sc->ctx = SH_BARE;
+		return 1;
+	}
+	if (c == '\\' && s[i + 1])
+		return sc->ctx == SH_BARE || strchr("$`\"\\\n", s[i + 1]) ? 2 : 1;
+	if (c == '$' && s[i + 1] == '(') {
+		sh_push(sc);
+		return 2;
+	}
+	if (c == '`') {
+		if (sc->depth > 0 && sc->ctx == SH_BARE)
+			sh_pop(sc);
+		else
+			sh_push(sc);
+		return 1;
+	}
+	if (c == ')' && sc->depth > 0 && sc->ctx == SH_BARE) {
+		sh_pop(sc);
+		return 1;
+	}
+	if (c == '"')
+		sc->ctx = sc->ctx == SH_DOUBLE ? SH_BARE : SH_DOUBLE;
+	else if (c == '\'' && sc->ctx == SH_BARE)
+		sc->ctx = SH_SINGLE;
+	return 1;
+}
+
+static const char *sh_reference(enum sh_ctx ctx)
+{
+	return ctx == SH_SINGLE ? "'\"$1\"'" : ctx == SH_DOUBLE ? "${1}" : "\"$1\"";
+}
+
+char *tune_shell_script(char *const *tmpl, int n)
+{
+	struct sh_scan sc = { .ctx = SH_BARE };
+	char *script = NULL;
+	size_t len = 0, cap = 0;
+	bool slot = false;
+
+	if (buf_add(&script, &len, &cap, "", 0))
+		return NULL;
+	for (int w = 0; w < n; w++) {
+		const char *s = tmpl[w];
+
+		if (w && buf_add(&script, &len, &cap, " ", 1))
+			goto fail;
+		for (size_t i = 0; s[i];) {
+			size_t step;
+
+			if (s[i] == '{' && s[i + 1] == '}') {
+				const char *ref = sh_reference(sc.ctx);
+
+				if (buf_add(&script, &len, &cap, ref, strlen(ref)))
+					goto fail;
+				slot = true;
+				i += 2;
+				continue;
+			}
+			step = sh_step(&sc, s, i);
+			if (buf_add(&script, &len, &cap, s + i, step))
+				goto fail;
+			i += step;
+		}
+	}
+	if (!slot && buf_add(&script, &len, &cap, " \"$1\"", 5))
+		goto fail;
+	return script;
+fail:
+	free(script);
+	return NULL;
+}
+
+/* /bin/sh -c SCRIPT sh INPUT: the input is the script's $1, an argument, never code. */
 static int expand_shell(char *const *tmpl, int n, const char *input, struct tune_strv *out)
 {
-	char *quoted = tune_shell_quote(input), *script = NULL;
-	size_t len = 0, cap = 0;
-	struct tune_strv one = { 0 };
-	bool slot = tune_template_has_slot(tmpl, n);
+	char *script = tune_shell_script(tmpl, n);
 	int ret = -ENOMEM;
 
-	if (!quoted)
-		goto out;
-	for (int i = 0; i < n; i++) {
-		tune_strv_release(&one);
-		if ((i && buf_add(&script, &len, &cap, " ", 1)) ||
-		    subst_push(&one, tmpl[i], quoted) ||
-		    buf_add(&script, &len, &cap, one.v[0], strlen(one.v[0])))
-			goto out;
-	}
-	if (!slot && (buf_add(&script, &len, &cap, " ", 1) ||
-		      buf_add(&script, &len, &cap, quoted, strlen(quoted))))
-		goto out;
-	if (tune_strv_push(out, "/bin/sh") || tune_strv_push(out, "-c") ||
-	    tune_strv_push(out, script ? script : ""))
-		goto out;
-	ret = 0;
-out:
-	tune_strv_release(&one);
-	free(quoted);
+	if (script && !tune_strv_push(out, "/bin/sh") && !tune_strv_push(out, "-c") &&
+	    !tune_strv_push(out, script) && !tune_strv_push(out, "sh") &&
+	    !tune_strv_push(out, input))
+		ret = 0;
 	free(script);
 	return ret;
 }

@@ -24,6 +24,20 @@ else
 	echo "one CPU: --bind not checked"
 fi
 
+# --shell: the user's own quotes around {} (the issue's `echo '{}'`) and an input that
+# closes them: the job sees its input byte for byte and nothing it says runs
+mkdir -p "$tmp/sh"
+printf '%s\n' "x';touch $tmp/sh/PWNED;'" "it's" '$(touch PWNED)' 'a "b" \c' >"$tmp/sh/inputs"
+"$CORETOP" tune --no-tui --candidates 1x1 --repeat 1 --sample 4 --inputs-file "$tmp/sh/inputs" --shell -- \
+	"cd $tmp/sh && printf '%s\\n' '{}' >>got; printf '%s\\n' \"{}\" >>got2" >/dev/null 2>&1 || fail "tune --shell exited $?"
+if [ -e "$tmp/sh/PWNED" ] || [ -e PWNED ]; then
+	fail "--shell: an input ran as code"
+elif [ "$(sort -u "$tmp/sh/got")" = "$(sort -u "$tmp/sh/inputs")" ] && [ "$(sort -u "$tmp/sh/got2")" = "$(sort -u "$tmp/sh/inputs")" ]; then
+	ok "--shell: inputs inside the user's single and double quotes arrive verbatim, none ran"
+else
+	fail "--shell: the jobs got $(sort -u "$tmp/sh/got" "$tmp/sh/got2" | tr '\n' '|')"
+fi
+
 # an OpenMP job: once the warm-up shows libgomp in it, splits with T > 1 are also
 # tried with OMP_WAIT_POLICY=passive
 cat >"$tmp/omp.c" <<'C'
