@@ -147,7 +147,11 @@ static int export_exec(int argc, char **argv)
 		if (ret)
 			fprintf(stderr, "coretop export: %s\n", err);
 	} else {
+		errno = 0;
 		ret = fputs(out.recipe, stdout) < 0 || fflush(stdout) ? -EIO : 0;
+		if (ret)
+			fprintf(stderr, "coretop export: cannot write to stdout: %s\n",
+				strerror(errno ? errno : EIO));
 	}
 	export_files_release(&out);
 	return ret == -EEXIST ? 2 : ret ? 1 : 0;

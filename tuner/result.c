@@ -460,6 +460,27 @@ void tune_result_print(const struct tune_plan *p, FILE *f)
 }
 
 /* Writes LEN bytes of DATA to PATH: a temporary file beside it, fsync, rename. */
+/* The process's umask, read without changing it (umask(2) would, for a moment, for
+ * every thread): /proc/self/status has it since Linux 4.7. */
+static mode_t current_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned mask = 0;
+	bool found = false;
+	mode_t old;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "Umask: %o", &mask) == 1;
+	if (f)
+		fclose(f);
+	if (found)
+		return (mode_t)mask & 0777;
+	old = umask(022);
+	umask(old);
+	return old;
+}
+
 static int write_atomic(const char *path, const char *data, size_t len)
 {
 	char *dup_dir = strdup(path), *dup_base = strdup(path), *tmp = NULL;
@@ -495,8 +516,9 @@ static int write_atomic(const char *path, const char *data, size_t len)
 		}
 		off += (size_t)n;
 	}
-	/* mkostemp makes it 0600; a result is for reading, like any output file. */
-	if (fchmod(fd, 0644) || fsync(fd)) {
+	/* mkostemp makes it 0600; a result is for reading, like any output file: 0666
+	 * less the umask, as open(2) would have made it. */
+	if (fchmod(fd, 0666 & ~current_umask()) || fsync(fd)) {
 		ret = -errno;
 		goto out;
 	}

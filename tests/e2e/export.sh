@@ -239,4 +239,47 @@ echo '{"not": "a result"}' >"$tmp/bad.json"
 expect_exit 2 "not a coretop tune result" "$CORETOP" export --format sh "$tmp/bad.json"
 printf 'garbage' >"$tmp/garbage.json"
 expect_exit 2 "not a JSON document" "$CORETOP" export --format sh "$tmp/garbage.json"
+# A result file is input too (edited, or from elsewhere): its fields stay data in every
+# recipe. Variants of hostile.json: a name with a newline and a command, env values
+# with $(…) and a Slurm-default escape, a command word with a newline.
+mkdir -p "$tmp/edited" "$tmp/edited/rec"
+/usr/bin/python3 - "$R/hostile.json" "$tmp/edited" <<'PY'
+import copy, json, sys
+base = json.load(open(sys.argv[1]))
+def variant(name, edit):
+    r = copy.deepcopy(base)
+    edit(r)
+    json.dump(r, open(f"{sys.argv[2]}/{name}.json", "w"))
+variant("name", lambda r: r["best"].__setitem__("name", "2x1\ntouch PWNED"))
+variant("envsub", lambda r: r["best"]["env"].__setitem__("OMP_NUM_THREADS", "$(touch PWNED)"))
+variant("slurmval", lambda r: r["best"]["env"].__setitem__("OMP_NUM_THREADS", "2}; touch PWNED; : ${x"))
+variant("word", lambda r: r.__setitem__("command", ["coretop-rec", "a\ntouch PWNED", "{}"]))
+variant("digitkey", lambda r: r["best"]["env"].__setitem__("1X", "1"))
+variant("bigprocs", lambda r: r["best"].__setitem__("procs", 4294967297))
+PY
+for v in name envsub slurmval word; do
+	for f in sh parallel xargs slurm env; do
+		"$CORETOP" export -f $f -o "$tmp/edited/$v.$f" "$tmp/edited/$v.json" || fail "export -f $f of edited $v exited $?"
+		case $f in
+		env) (cd "$tmp/edited" && set -a && . "./$v.env" && CORETOP_REC_DIR=rec coretop-rec env-check) ;;
+		slurm) (cd "$tmp/edited" && SLURM_ARRAY_TASK_ID=1 SLURM_CPUS_PER_TASK=1 CORETOP_REC_DIR=rec bash "./$v.slurm") ;;
+		*) (cd "$tmp/edited" && CORETOP_REC_DIR=rec "./$v.$f") ;;
+		esac >/dev/null 2>&1 || fail "edited $v: the $f recipe exited $?"
+	done
+done
+[ -z "$(find "$tmp" -name PWNED)" ] && [ ! -e PWNED ] && ok "edited results (name, env values, a command word): no field ran as code" \
+	|| fail "an edited result's field ran as code (PWNED exists)"
+grep -rlaF 'OMP_NUM_THREADS=$(touch PWNED)' "$tmp/edited/rec" >/dev/null && grep -rlaF 'OMP_NUM_THREADS=2}; touch PWNED; : ${x' "$tmp/edited/rec" >/dev/null \
+	&& ok "an edited env value reaches the job as it was written" || fail "edited env values did not reach the job verbatim"
+expect_exit 2 "not a coretop tune result" "$CORETOP" export -f sh "$tmp/edited/digitkey.json"
+expect_exit 2 "not a coretop tune result" "$CORETOP" export -f sh "$tmp/edited/bigprocs.json"
+
+# modes follow the umask, like any file a program writes; stdout that fails says so
+mkdir -p "$tmp/private"
+(umask 077 && "$CORETOP" export -f sh -o "$tmp/private/r.sh" "$R/hostile.json" &&
+	CORETOP_REC_DIR=$tmp/tunerec "$CORETOP" tune --no-tui --repeat 1 --inputs 1..2 --candidates 1x1 \
+		--out "$tmp/private/t.json" -- coretop-rec {} >/dev/null 2>&1) || fail "export or tune under umask 077 exited $?"
+modes=$(stat -c '%a' "$tmp/private/r.sh" "$tmp/private/r.sh.inputs" "$tmp/private/t.json" | tr '\n' ' ')
+[ "$modes" = "700 600 600 " ] && ok "umask 077: recipe 700, its inputs and the tune result 600" || fail "umask 077 gave modes $modes"
+expect_exit 1 "cannot write to stdout: No space left on device" sh -c '"$1" export -f sh "$2" >/dev/full' sh "$CORETOP" "$R/hostile.json"
 finish
