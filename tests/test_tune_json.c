@@ -319,6 +319,65 @@ static void out_file_is_atomic(void **state)
 	rmdir(dir);
 }
 
+/* A command word and an input that are not UTF-8 (a Latin-1 file name): JSON shows
+ * them with U+FFFD, raw_hex keeps their bytes, and a loaded result gets them back. */
+static void bytes_survive_the_json(void **state)
+{
+	struct tune_plan p;
+	json_t *j, *back;
+	char *text;
+	(void)state;
+
+	result_plan(&p);
+	free(p.inputs.v[2]);
+	p.inputs.v[2] = strdup("caf\xe9 \xff.dat");
+	p.sample[2] = p.inputs.v[2];
+	free(p.command.v[1]);
+	p.command.v[1] = strdup("--size\x80");
+	j = tune_result_json(&p);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "inputs_all"), 2)),
+			    "caf\xef\xbf\xbd \xef\xbf\xbd.dat");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+				    j, "raw_hex"), "inputs_all"), "2")),
+			    "636166e920ff2e646174");
+	text = json_dumps(j, 0);
+	assert_non_null(text);
+	back = json_loads(text, 0, NULL);
+	assert_non_null(back);
+	assert_int_equal(tune_json_restore_raw(back), 0);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(back, "inputs_all"), 2)),
+			    "caf\xe9 \xff.dat");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(back, "inputs"), 2)),
+			    "caf\xe9 \xff.dat");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(back, "command"), 1)),
+			    "--size\x80");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(back, "inputs_all"), 1)),
+			    "2");
+	json_decref(back);
+	free(text);
+	json_decref(j);
+
+	/* an all-UTF-8 result has raw_hex null; a malformed one is refused */
+	j = json_pack("{s:[s], s:{s:{s:s}}}", "inputs_all", "x", "raw_hex", "inputs_all", "0", "7");
+	assert_int_equal(tune_json_restore_raw(j), -EINVAL); /* odd length */
+	json_object_set_new(json_object_get(json_object_get(j, "raw_hex"), "inputs_all"), "0",
+			    json_string("4100"));
+	assert_int_equal(tune_json_restore_raw(j), -EINVAL); /* a NUL byte */
+	json_object_set_new(json_object_get(json_object_get(j, "raw_hex"), "inputs_all"), "0",
+			    json_string("41"));
+	json_object_set_new(json_object_get(json_object_get(j, "raw_hex"), "inputs_all"), "1",
+			    json_string("41"));
+	assert_int_equal(tune_json_restore_raw(j), -EINVAL); /* index out of range */
+	json_decref(j);
+	tune_plan_release(&p);
+	result_plan(&p);
+	j = tune_result_json(&p);
+	assert_true(json_is_null(json_object_get(j, "raw_hex")));
+	json_decref(j);
+	tune_plan_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +386,7 @@ int main(void)
 		cmocka_unit_test(nothing_measured_is_null),
 		cmocka_unit_test(table_names_the_best),
 		cmocka_unit_test(out_file_is_atomic),
+		cmocka_unit_test(bytes_survive_the_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

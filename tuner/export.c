@@ -113,6 +113,10 @@ static int load(const char *text, size_t len, struct recipe *r, char *err, size_
 		snprintf(err, errlen, "not a JSON document (line %d: %s)", je.line, je.text);
 		return -EINVAL;
 	}
+	if (tune_json_restore_raw(r->root)) {
+		snprintf(err, errlen, "not a coretop tune result (malformed raw_hex)");
+		return -EINVAL;
+	}
 	outcome = json_string_value(json_object_get(r->root, "outcome"));
 	if (outcome && !strcmp(outcome, "none")) {
 		snprintf(err, errlen, "the tuning measured nothing (outcome \"none\"): there is no "

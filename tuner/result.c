@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sampler/report.h"
 #include "tuner/internal.h"
 
 static const char *const status_names[] = {
@@ -307,22 +308,132 @@ static json_t *topology_json(const struct topo_summary *t)
 			 (json_int_t)t->l3_bytes);
 }
 
+/* ---- strings that are not UTF-8 -------------------------------------------------- */
+
+/*
+ * JSON holds Unicode, but a command word, an input or a path is bytes. S as a JSON
+ * string: valid UTF-8 as it is; otherwise with U+FFFD for each byte that does not
+ * decode, and the exact bytes in hex under RAW[FIELD][INDEX] (RAW[FIELD] for a scalar,
+ * INDEX < 0), which tune_json_restore_raw() puts back. Text for people (RAW NULL) keeps
+ * only the U+FFFD form.
+ */
+static json_t *exact_string(const char *s, json_t *raw, const char *field, long index)
+{
+	static const char digits[] = "0123456789abcdef";
+	json_t *j = json_string(s), *hex;
+	char *clean, *h, key[24];
+	size_t n = strlen(s);
+
+	if (j)
+		return j;
+	clean = report_utf8_clean(s);
+	j = json_string(clean ? clean : "");
+	free(clean);
+	h = raw ? malloc(2 * n + 1) : NULL;
+	if (!h)
+		return j;
+	for (size_t i = 0; i < n; i++) {
+		h[2 * i] = digits[(unsigned char)s[i] >> 4];
+		h[2 * i + 1] = digits[(unsigned char)s[i] & 15];
+	}
+	h[2 * n] = '\0';
+	hex = json_string(h);
+	free(h);
+	if (index < 0) {
+		json_object_set_new(raw, field, hex);
+		return j;
+	}
+	if (!json_object_get(raw, field))
+		json_object_set_new(raw, field, json_object());
+	snprintf(key, sizeof(key), "%ld", index);
+	json_object_set_new(json_object_get(raw, field), key, hex);
+	return j;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* HEX's bytes as a JSON string that keeps them (no NUL, even length); NULL if bad. */
+static json_t *from_hex(const json_t *hex)
+{
+	const char *h = json_string_value(hex);
+	size_t n = h ? strlen(h) : 1;
+	char *b;
+	json_t *j = NULL;
+
+	if (n % 2 || !(b = malloc(n / 2 + 1)))
+		return NULL;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			goto out;
+		b[i] = (char)(hi << 4 | lo);
+	}
+	j = json_stringn_nocheck(b, n / 2);
+out:
+	free(b);
+	return j;
+}
+
+int tune_json_restore_raw(json_t *root)
+{
+	static const char *const arrays[] = { "command", "inputs", "inputs_all" };
+	json_t *raw = json_object_get(root, "raw_hex"), *v, *arr;
+	const char *key;
+
+	if (!raw || json_is_null(raw))
+		return 0;
+	if (!json_is_object(raw))
+		return -EINVAL;
+	for (size_t a = 0; a < sizeof(arrays) / sizeof(arrays[0]); a++) {
+		json_t *m = json_object_get(raw, arrays[a]);
+
+		if (!m)
+			continue;
+		arr = json_object_get(root, arrays[a]);
+		if (!json_is_object(m) || !json_is_array(arr))
+			return -EINVAL;
+		json_object_foreach(m, key, v) {
+			char *end;
+			long i = strtol(key, &end, 10);
+			json_t *bytes;
+
+			if (*end || end == key || i < 0 || (size_t)i >= json_array_size(arr) ||
+			    !(bytes = from_hex(v)))
+				return -EINVAL;
+			json_array_set_new(arr, (size_t)i, bytes);
+		}
+	}
+	if ((v = json_object_get(raw, "inputs_file"))) {
+		json_t *bytes = from_hex(v);
+
+		if (!bytes)
+			return -EINVAL;
+		json_object_set_new(root, "inputs_file", bytes);
+	}
+	return 0;
+}
+
 json_t *tune_result_json(const struct tune_plan *p)
 {
 	json_t *o = json_object(), *cmd = json_array(), *inputs = json_array(),
-	       *cands = json_array(), *all = json_array(), *warn = json_array();
+	       *cands = json_array(), *all = json_array(), *warn = json_array(),
+	       *raw = json_object();
 	const struct tune_candidate **v = ranked(p);
 
-	if (!o || !cmd || !inputs || !cands || !all || !warn || !v)
+	if (!o || !cmd || !inputs || !cands || !all || !warn || !raw || !v)
 		goto fail;
 	for (int i = 0; i < p->inputs.n; i++)
-		json_array_append_new(all, json_string(p->inputs.v[i]));
+		json_array_append_new(all, exact_string(p->inputs.v[i], raw, "inputs_all", i));
 	for (int i = 0; i < p->warnings.n; i++)
-		json_array_append_new(warn, json_string(p->warnings.v[i]));
+		json_array_append_new(warn, exact_string(p->warnings.v[i], NULL, NULL, 0));
 	for (int i = 0; i < p->command.n; i++)
-		json_array_append_new(cmd, json_string(p->command.v[i]));
+		json_array_append_new(cmd, exact_string(p->command.v[i], raw, "command", i));
 	for (int i = 0; i < p->nsample; i++)
-		json_array_append_new(inputs, json_string(p->sample[i]));
+		json_array_append_new(inputs, exact_string(p->sample[i], raw, "inputs", i));
 	for (int i = 0; i < p->ncands; i++)
 		json_array_append_new(cands, candidate_json(v[i]));
 	json_object_set_new(o, "command", cmd);
@@ -331,7 +442,12 @@ json_t *tune_result_json(const struct tune_plan *p)
 	json_object_set_new(o, "inputs_total", json_integer(p->inputs.n));
 	json_object_set_new(o, "inputs_all", all);
 	json_object_set_new(o, "inputs_file",
-			    p->inputs_file ? json_string(p->inputs_file) : json_null());
+			    p->inputs_file ? exact_string(p->inputs_file, raw, "inputs_file", -1)
+					   : json_null());
+	json_object_set_new(o, "raw_hex", json_object_size(raw) ? raw : json_null());
+	if (!json_object_size(raw))
+		json_decref(raw);
+	raw = NULL;
 	json_object_set_new(o, "topology", topology_json(&p->topo));
 	json_object_set_new(o, "supply_cores", json_real(p->supply_cores));
 	json_object_set_new(o, "supply_physical_cores",
@@ -361,11 +477,13 @@ json_t *tune_result_json(const struct tune_plan *p)
 	json_object_set_new(o, "speedup_vs_serial",
 			    num_or_null(p->speedup_vs_serial > 0, p->speedup_vs_serial));
 	json_object_set_new(o, "recommendation",
-			    p->recommendation ? json_string(p->recommendation) : json_null());
+			    p->recommendation ? exact_string(p->recommendation, NULL, NULL, 0)
+					      : json_null());
 	free(v);
 	return o;
 fail:
 	free(v);
+	json_decref(raw);
 	json_decref(o);
 	json_decref(cmd);
 	json_decref(inputs);

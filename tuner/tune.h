@@ -356,8 +356,18 @@ double tune_plan_progress(const struct tune_plan *p);
  * else its name. */
 const char *tune_candidate_label(const struct tune_candidate *c);
 
-/* The result object of issue 5's JSON contract; a new reference, NULL on ENOMEM. */
+/*
+ * The result object of issue 5's JSON contract; a new reference, NULL on ENOMEM.
+ * Command words, inputs and the inputs file are bytes: one that is not UTF-8 is written
+ * with U+FFFD for what does not decode, and its exact bytes in hex in
+ * raw_hex.{command,inputs,inputs_all}["INDEX"] or raw_hex.inputs_file (raw_hex is null
+ * when every string is UTF-8).
+ */
 json_t *tune_result_json(const struct tune_plan *p);
+/* Puts raw_hex's exact bytes back into a loaded result ROOT (strings that may then not
+ * be UTF-8, so ROOT is for reading, not for dumping). 0, or -EINVAL when raw_hex is
+ * malformed (not hex, a NUL byte, an index out of range). */
+int tune_json_restore_raw(json_t *root);
 /* The ranked table, best, speed-ups and recommendation, as text. */
 void tune_result_print(const struct tune_plan *p, FILE *f);
 /* Writes the JSON result to PATH atomically (temporary file, fsync, rename). 0 or -errno. */

@@ -230,6 +230,22 @@ CORETOP_REC_DIR=$tmp/tunerec "$CORETOP" tune --no-tui --repeat 1 --inputs-file "
 threads=$(/usr/bin/python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["best"]["threads"]; print(t or "unset")' "$tmp/tuned.json")
 run_recipe "a real tune's sh recipe over its --inputs-file" "$tmp/out/again.sh" "$tmp/tuned.json" "$threads" "$tmp/tune-inputs.txt"
 
+# bytes that are not UTF-8 (a Latin-1 name) from stdin: the result keeps them in raw_hex,
+# and every recipe hands the job those bytes, not U+FFFD
+mkdir -p "$tmp/latin" "$tmp/latin/rec"
+printf 'caf\351 \377.dat\nplain\n' | CORETOP_REC_DIR=$tmp/latin/rec "$CORETOP" tune --no-tui --repeat 1 --candidates 1x1 \
+	--out "$tmp/latin/r.json" -- coretop-rec {} >/dev/null 2>&1 || fail "tune over Latin-1 inputs exited $?"
+for f in sh xargs parallel slurm; do
+	rm -rf "$tmp/latin/rec" && mkdir "$tmp/latin/rec"
+	"$CORETOP" export -f $f -o "$tmp/latin/r.$f" "$tmp/latin/r.json" || fail "export -f $f of a Latin-1 result exited $?"
+	case $f in
+	slurm) for k in 1 2; do SLURM_ARRAY_TASK_ID=$k SLURM_CPUS_PER_TASK=1 CORETOP_REC_DIR=$tmp/latin/rec bash "$tmp/latin/r.slurm"; done ;;
+	*) CORETOP_REC_DIR=$tmp/latin/rec "$tmp/latin/r.$f" ;;
+	esac >/dev/null 2>&1 || fail "the Latin-1 $f recipe exited $?"
+	got=$(cat "$tmp/latin/rec"/* | tr '\0' '\n' | LC_ALL=C grep -c "$(printf '^caf\351 \377.dat$')")
+	[ "$got" = 1 ] && ok "$f: a Latin-1 input reaches its job byte for byte" || fail "$f: the Latin-1 input arrived $got times"
+done
+
 expect_exit 2 "unknown format 'yaml'" "$CORETOP" export --format yaml "$R/hostile.json"
 expect_exit 2 "--format is required" "$CORETOP" export "$R/hostile.json"
 expect_exit 2 "cannot read $tmp/missing.json" "$CORETOP" export --format sh "$tmp/missing.json"
