@@ -81,7 +81,10 @@ static bool load_best(struct recipe *r, const json_t *best)
 	if (!r->is_default || !r->fastest || !strcmp(r->fastest, "naive") ||
 	    r->fastest_median_s <= 0)
 		r->fastest = NULL;
-	/* with the variables unset each job may use what the split leaves it */
+	/* with the variables unset each job may use what the split leaves it (a supply
+	 * beyond any machine, NaN included, is a malformed result, not a cast's overflow) */
+	if (!(supply >= 0 && supply <= (double)TUNE_MAX_PROCS * TUNE_MAX_THREADS))
+		return false;
 	r->cpus = r->threads ? r->threads : (int)(supply / r->procs + 0.5);
 	if (r->cpus < 1)
 		r->cpus = 1;

@@ -272,6 +272,7 @@ variant("slurmval", lambda r: r["best"]["env"].__setitem__("OMP_NUM_THREADS", "2
 variant("word", lambda r: r.__setitem__("command", ["coretop-rec", "a\ntouch PWNED", "{}"]))
 variant("digitkey", lambda r: r["best"]["env"].__setitem__("1X", "1"))
 variant("bigprocs", lambda r: r["best"].__setitem__("procs", 4294967297))
+variant("bigsupply", lambda r: r.__setitem__("supply_cores", 1.1e14))
 PY
 for v in name envsub slurmval word; do
 	for f in sh parallel xargs slurm env; do
@@ -289,6 +290,7 @@ grep -rlaF 'OMP_NUM_THREADS=$(touch PWNED)' "$tmp/edited/rec" >/dev/null && grep
 	&& ok "an edited env value reaches the job as it was written" || fail "edited env values did not reach the job verbatim"
 expect_exit 2 "not a coretop tune result" "$CORETOP" export -f sh "$tmp/edited/digitkey.json"
 expect_exit 2 "not a coretop tune result" "$CORETOP" export -f sh "$tmp/edited/bigprocs.json"
+expect_exit 2 "not a coretop tune result" "$CORETOP" export -f slurm "$tmp/edited/bigsupply.json"
 
 # modes follow the umask, like any file a program writes; stdout that fails says so
 mkdir -p "$tmp/private"
