@@ -116,7 +116,11 @@ static int load(const char *text, size_t len, struct recipe *r, char *err, size_
 		snprintf(err, errlen, "not a JSON document (line %d: %s)", je.line, je.text);
 		return -EINVAL;
 	}
-	if (tune_json_restore_raw(r->root)) {
+	/* the json format writes the document as it came; the others need its bytes */
+	r->doc = json_object_get(r->root, "raw_hex") && !json_is_null(json_object_get(r->root, "raw_hex"))
+			 ? json_deep_copy(r->root)
+			 : json_incref(r->root);
+	if (!r->doc || tune_json_restore_raw(r->root)) {
 		snprintf(err, errlen, "not a coretop tune result (malformed raw_hex)");
 		return -EINVAL;
 	}
@@ -316,6 +320,7 @@ int export_render_to(const char *format, const char *result, size_t len, const c
 	if (ret)
 		export_files_release(out);
 	json_decref(r.root);
+	json_decref(r.doc);
 	json_decref(r.no_env);
 	free(r.beside);
 	free(r.beside_abs);

@@ -532,6 +532,17 @@ static void fmt_slurm(struct buf *b, const struct recipe *r)
 	put(b, ")\nexit \"$failed\"\n");
 }
 
+/* A path as JSON: U+FFFD for bytes that are not UTF-8 (the document's raw_hex keeps the
+ * inputs file's own bytes). */
+static json_t *text_json(const char *s)
+{
+	char *clean = report_utf8_clean(s);
+	json_t *j = clean ? json_string(clean) : NULL;
+
+	free(clean);
+	return j;
+}
+
 /* The result as it was, sorted, with "launch": what the other formats run. */
 static void fmt_json(struct buf *b, const struct recipe *r)
 {
@@ -544,16 +555,16 @@ static void fmt_json(struct buf *b, const struct recipe *r)
 			   r->is_default ? "no_change" : "change", "procs", r->procs, "threads",
 			   r->threads ? json_integer(r->threads) : json_null(), "env", r->env,
 			   "unset", unset, "inputs_file",
-			   r->src == SRC_FILE     ? json_string(r->file)
-			   : r->src == SRC_BESIDE ? json_string(r->beside_abs)
+			   r->src == SRC_FILE     ? text_json(r->file)
+			   : r->src == SRC_BESIDE ? text_json(r->beside_abs)
 						  : json_null(),
 			   "inputs_count", (json_int_t)input_count(r), "inputs_complete",
 			   r->src == SRC_FILE || r->complete);
-	if (!launch || json_object_set_new(r->root, "launch", launch)) {
+	if (!launch || json_object_set_new(r->doc, "launch", launch)) {
 		b->err = -ENOMEM;
 		return;
 	}
-	s = json_dumps(r->root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
+	s = json_dumps(r->doc, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
 	if (!s) {
 		b->err = -ENOMEM;
 		return;

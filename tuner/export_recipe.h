@@ -4,8 +4,8 @@
  * files include it; the interface is export.h.
  *
  * Ownership: a struct recipe borrows its JSON from root; export.c loads root and frees
- * it, with no_env, beside and beside_abs. The formats only read a recipe, except that
- * json adds its "launch" object to root.
+ * it, with doc, no_env, beside and beside_abs. The formats only read a recipe, except
+ * that json adds its "launch" object to doc.
  */
 #ifndef CORETOP_EXPORT_RECIPE_H
 #define CORETOP_EXPORT_RECIPE_H
@@ -22,7 +22,8 @@ enum source {
 
 /* What every format needs from a result. */
 struct recipe {
-	json_t *root;
+	json_t *root;            /* raw_hex's bytes put back: strings may not be UTF-8 */
+	json_t *doc;             /* the result as loaded (UTF-8): what json writes */
 	json_t *command, *env, *warnings; /* borrowed from root; warnings may be NULL */
 	json_t *no_env;          /* owned: env when best has none */
 	json_t *inputs;          /* inputs_all, else the sample (borrowed) */

@@ -235,9 +235,11 @@ run_recipe "a real tune's sh recipe over its --inputs-file" "$tmp/out/again.sh" 
 mkdir -p "$tmp/latin" "$tmp/latin/rec"
 printf 'caf\351 \377.dat\nplain\n' | CORETOP_REC_DIR=$tmp/latin/rec "$CORETOP" tune --no-tui --repeat 1 --candidates 1x1 \
 	--out "$tmp/latin/r.json" -- coretop-rec {} >/dev/null 2>&1 || fail "tune over Latin-1 inputs exited $?"
+"$CORETOP" export -f json -o "$tmp/latin/again.json" "$tmp/latin/r.json" || fail "export -f json of a Latin-1 result exited $?"
 for f in sh xargs parallel slurm; do
 	rm -rf "$tmp/latin/rec" && mkdir "$tmp/latin/rec"
-	"$CORETOP" export -f $f -o "$tmp/latin/r.$f" "$tmp/latin/r.json" || fail "export -f $f of a Latin-1 result exited $?"
+	# through the json format and back: it keeps raw_hex
+	"$CORETOP" export -f $f -o "$tmp/latin/r.$f" "$tmp/latin/again.json" || fail "export -f $f of a Latin-1 result exited $?"
 	case $f in
 	slurm) for k in 1 2; do SLURM_ARRAY_TASK_ID=$k SLURM_CPUS_PER_TASK=1 CORETOP_REC_DIR=$tmp/latin/rec bash "$tmp/latin/r.slurm"; done ;;
 	*) CORETOP_REC_DIR=$tmp/latin/rec "$tmp/latin/r.$f" ;;
