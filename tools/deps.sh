@@ -11,7 +11,7 @@ jansson:libjansson-dev"
 # command -> Debian package (the tests drive the real tools)
 cmds="pkg-config:pkg-config cc:gcc make:make tmux:tmux"
 if [ "${1:-}" = "--test" ]; then
-	cmds="$cmds parallel:parallel top:procps taskset:util-linux lstopo-no-graphics:hwloc clang:clang promtool:prometheus"
+	cmds="$cmds parallel:parallel valgrind:valgrind top:procps taskset:util-linux lstopo-no-graphics:hwloc clang:clang promtool:prometheus"
 fi
 
 missing=""
