@@ -39,18 +39,25 @@ cat >"$tmp/check.py" <<'EOF'
 import json, os, sys
 res = json.load(open(sys.argv[1]))
 rec, threads = sys.argv[2], sys.argv[3]
+# bytes that are not UTF-8 travel in raw_hex; surrogateescape keeps them comparable
+raw = res.get("raw_hex") or {}
+def exact(field):
+    v = list(res[field])
+    for k, h in raw.get(field, {}).items():
+        v[int(k)] = bytes.fromhex(h).decode("utf-8", "surrogateescape")
+    return v
 if len(sys.argv) > 4:
-    inputs = open(sys.argv[4], newline="").read().split("\n")[:-1]
+    inputs = open(sys.argv[4], newline="", errors="surrogateescape").read().split("\n")[:-1]
 else:
-    inputs = res.get("inputs_all", res["inputs"])
-words = res["command"][1:]
+    inputs = exact("inputs_all" if "inputs_all" in res else "inputs")
+words = exact("command")[1:]
 def argv(x):
     out = [w.replace("{}", x) for w in words]
     return out if any("{}" in w for w in words) else out + [x]
 want = sorted(tuple(argv(x)) for x in inputs)
 got, envs, spans = [], set(), []
 for f in os.listdir(rec):
-    items = open(os.path.join(rec, f), "rb").read().decode().split("\0")[:-1]
+    items = open(os.path.join(rec, f), "rb").read().decode("utf-8", "surrogateescape").split("\0")[:-1]
     i = items.index("coretop-rec-env")
     got.append(tuple(items[:i]))
     envs.add(tuple(x for x in items[i + 1:] if not x.startswith("t=")))
@@ -212,6 +219,39 @@ for f in env json; do "$CORETOP" export -f $f -o "$tmp/out/r.$f" "$R/hostile.jso
 	"$tmp/out/r.json" "$tmp/out/r.json.inputs" && ok "json: launch names the inputs file it relies on" || fail "json launch"
 set -a; . "$tmp/out/r.env"; set +a
 [ "$OMP_NUM_THREADS" = 1 ] && ok "env: a dotenv the shell reads" || fail "env"
+# generated hostile inputs (seeded): quotes, backslashes, $(…) and backquotes, globs,
+# braces, leading dashes and blanks, tabs, CR inside, GNU parallel's own syntax, and
+# bytes that are not UTF-8 (raw_hex); every format hands each job its input byte for byte
+/usr/bin/python3 - "$R/hostile.json" "$tmp/out/generated.json" <<'PY'
+import json, random, sys
+r = json.load(open(sys.argv[1]))
+pieces = [b"'", b'"', b"\\", b"$(touch PWNED)", b"`touch PWNED`", b"${x:-PWNED}", b";touch PWNED",
+          b" ", b"\t", b"*", b"?", b"[a-z]", b"{a,b}", b"{}", b"{.}", b":::", b"-n", b"--", b"&",
+          b"|", b">PWNED", b"#", b"~", b"!", b"%s", b"\r", b"x", b"\xff", b"\xc3\x28",
+          "\u202e".encode(), "é".encode(), b"=", b"$1"]
+rng = random.Random(13)
+inputs, raw = [], {}
+while len(inputs) < 80:
+    b = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+    if rng.random() < 0.2:
+        b = rng.choice([b"  ", b"-", b"\t"]) + b
+    # a launcher reads lines: no CR at the end, no line of blanks only
+    if b.endswith(b"\r") or not b.strip(b" \t"):
+        continue
+    try:
+        text = b.decode("utf-8")
+    except UnicodeDecodeError:
+        raw[str(len(inputs))] = b.hex()
+        text = b.decode("utf-8", "replace")
+    inputs.append(text)
+r["inputs_all"], r["inputs_total"] = inputs, len(inputs)
+r["raw_hex"] = {"inputs_all": raw}
+json.dump(r, open(sys.argv[2], "w"))
+PY
+for f in sh parallel xargs slurm; do
+	"$CORETOP" export -f $f -o "$tmp/out/generated.$f" "$tmp/out/generated.json" || fail "export -f $f generated exited $?"
+	run_recipe "generated hostile inputs, $f" "$tmp/out/generated.$f" "$tmp/out/generated.json" 1
+done
 rm "$tmp/out/hostile.sh"
 expect_exit 2 "hostile.sh.inputs exists \\(use --force" "$CORETOP" export -f sh -o "$tmp/out/hostile.sh" "$R/hostile.json"
 [ ! -e "$tmp/out/hostile.sh" ] && ok "nothing written when the inputs file exists" || fail "the recipe was written"
