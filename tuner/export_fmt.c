@@ -553,7 +553,7 @@ static void fmt_json(struct buf *b, const struct recipe *r)
 		b->err = -ENOMEM;
 		return;
 	}
-	s = json_dumps(r->root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
+	s = report_json_dumps(r->root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
 	if (!s) {
 		b->err = -ENOMEM;
 		return;
