@@ -35,7 +35,7 @@ void cmd_verror(const char *fmt, va_list ap)
 	}
 	shown = malloc(4 * (size_t)n + 1);
 	if (shown)
-		report_escape(line, shown, 4 * (size_t)n + 1, 0);
+		report_escape(line, shown, 4 * (size_t)n + 1, ESCAPE_KEEP_BACKSLASH);
 	fprintf(stderr, "%s\n", shown ? shown : "coretop: out of memory");
 	free(shown);
 	free(line);

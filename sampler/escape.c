@@ -54,7 +54,7 @@ static size_t escape_one(const unsigned char *s, size_t len, unsigned cp, unsign
 	*used = len ? len : 1;
 	if (len == 1 && s[0] == 0x1b)
 		return (size_t)snprintf(tmp, 8, "\\e");
-	if (len == 1 && s[0] == '\\')
+	if (len == 1 && s[0] == '\\' && !(flags & ESCAPE_KEEP_BACKSLASH))
 		return (size_t)snprintf(tmp, 8, "\\\\");
 	if (len == 1 && report_is_control(cp))
 		return (size_t)snprintf(tmp, 8, "\\x%02x", s[0]);

@@ -37,10 +37,12 @@ bool report_is_control(unsigned cp);
  * "\xNN", C1 and bidi controls "\u00NN" / "\u202e" (lower-case hex, four digits);
  * other valid UTF-8 is kept. Truncates at a character boundary, never inside an
  * escape. With ESCAPE_ASCII, every byte above 0x7f is written "\xNN" too (the
- * plain-ASCII batch text; "×" becomes "x"). Returns the length written. OUT needs at
- * most 4 * strlen(IN) + 1 bytes.
+ * plain-ASCII batch text; "×" becomes "x"). With ESCAPE_KEEP_BACKSLASH a backslash
+ * stays one: the output is then the same when escaped again, for error messages that
+ * carry text a lower layer already escaped (a backslash does nothing to a terminal).
+ * Returns the length written. OUT needs at most 4 * strlen(IN) + 1 bytes.
  */
-enum { ESCAPE_ASCII = 1 };
+enum { ESCAPE_ASCII = 1, ESCAPE_KEEP_BACKSLASH = 2 };
 size_t report_escape(const char *in, char *out, size_t cap, unsigned flags);
 
 /* Replace invalid UTF-8 in IN by U+FFFD, for a JSON string (jansson takes valid

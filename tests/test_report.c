@@ -167,6 +167,14 @@ static void escape_text_policy(void **state)
 		report_escape(h[i].in, out, sizeof(out), 0);
 		if (strcmp(out, h[i].text))
 			fail_msg("case %zu: got '%s', want '%s'", i, out, h[i].text);
+		/* for messages: the same, but a backslash stays one, so it can be done twice */
+		report_escape(h[i].in, out, sizeof(out), ESCAPE_KEEP_BACKSLASH);
+		{
+			char again[64];
+
+			report_escape(out, again, sizeof(again), ESCAPE_KEEP_BACKSLASH);
+			assert_string_equal(again, out);
+		}
 		/* the plain-ASCII form has nothing above 0x7f and no control */
 		report_escape(h[i].in, out, sizeof(out), ESCAPE_ASCII);
 		for (const char *p = out; *p; p++)
