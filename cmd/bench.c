@@ -27,7 +27,7 @@ static int bench_exec(int argc, char **argv)
 	}
 	argv[0] = "coretop-bench";
 	execvp("coretop-bench", argv);
-	fprintf(stderr, "coretop: cannot run coretop-bench: %s\n", strerror(errno));
+	cmd_error("coretop: cannot run coretop-bench: %s", strerror(errno));
 	(void)argc;
 	return 1;
 }

@@ -12,6 +12,7 @@
 #define CORETOP_CMD_H
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 struct cmd_entry {
@@ -32,6 +33,16 @@ extern const struct cmd_entry cmd_monitor_entry, cmd_tune_entry, cmd_export_entr
  * stops on it; `coretop tune` installs its own handlers while jobs run.
  */
 extern volatile sig_atomic_t cmd_stop_signal;
+
+/*
+ * An error message: FMT and its arguments as one line on stderr, a newline added. The
+ * whole line is escaped as text (sampler/escape.h: ESC as "\e", other controls as
+ * "\xNN", bidi controls as "\u202e"), so an argument or a file name echoed in it
+ * cannot reach the terminal as control bytes; a backslash is kept as it is, so text the
+ * tuner already escaped is not escaped twice. Every message of cmd/ goes through it.
+ */
+__attribute__((format(printf, 1, 2))) void cmd_error(const char *fmt, ...);
+__attribute__((format(printf, 1, 0))) void cmd_verror(const char *fmt, va_list ap);
 
 /* `coretop --help`: every entry's synopsis, then their help. */
 void cmd_print_help(FILE *f);

@@ -30,11 +30,8 @@ struct export_cmd {
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "coretop export: ");
-	fprintf(stderr, "%s", msg);
-	if (arg)
-		fprintf(stderr, " '%s'", arg);
-	fprintf(stderr, " (see coretop export --help)\n");
+	cmd_error("coretop export: %s%s%s%s (see coretop export --help)", msg, arg ? " '" : "",
+		  arg ? arg : "", arg ? "'" : "");
 	return 2;
 }
 
@@ -85,7 +82,7 @@ static int parse_options(struct export_cmd *e, int argc, char **argv)
 	if (!e->format)
 		return usage_error("--format is required: sh, env, json, parallel, xargs or slurm", NULL);
 	if (!export_format_known(e->format)) {
-		fprintf(stderr, "coretop export: unknown format '%s' (use %s)\n", e->format,
+		cmd_error("coretop export: unknown format '%s' (use %s)", e->format,
 			export_formats());
 		return 2;
 	}
@@ -103,17 +100,17 @@ static int read_result(const char *path, char **text, size_t *len)
 
 	*text = NULL;
 	if (fd < 0) {
-		fprintf(stderr, "coretop export: cannot read %s: %s\n", path, strerror(errno));
+		cmd_error("coretop export: cannot read %s: %s", path, strerror(errno));
 		return 2;
 	}
 	ret = opt_read_all(fd, RESULT_MAX, text, len);
 	close(fd);
 	if (ret == -ENOMEM) {
-		fprintf(stderr, "coretop export: out of memory\n");
+		cmd_error("coretop export: out of memory");
 		return 1;
 	}
 	if (ret < 0) {
-		fprintf(stderr, "coretop export: cannot read %s: %s\n", path, strerror(-ret));
+		cmd_error("coretop export: cannot read %s: %s", path, strerror(-ret));
 		return 2;
 	}
 	return GO_ON;
@@ -135,17 +132,17 @@ static int export_exec(int argc, char **argv)
 	ret = export_render_to(e.format, text ? text : "", len, e.output, &out, err, sizeof(err));
 	free(text);
 	if (ret == -ENOMEM) {
-		fprintf(stderr, "coretop export: out of memory\n");
+		cmd_error("coretop export: out of memory");
 		return 1;
 	}
 	if (ret) {
-		fprintf(stderr, "coretop export: %s: %s\n", e.result, err);
+		cmd_error("coretop export: %s: %s", e.result, err);
 		return 2;
 	}
 	if (e.output) {
 		ret = export_save(&out, e.output, e.force, err, sizeof(err));
 		if (ret)
-			fprintf(stderr, "coretop export: %s\n", err);
+			cmd_error("coretop export: %s", err);
 	} else {
 		errno = 0;
 		ret = fputs(out.recipe, stdout) < 0 || fflush(stdout) ? -EIO : 0;

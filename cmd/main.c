@@ -3,10 +3,13 @@
  * with, and the help the table writes. Only the command line decides what is fatal.
  */
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "sampler/escape.h"
 
 /* In the order `coretop --help` lists them. */
 static const struct cmd_entry *const cmd_table[] = {
@@ -19,6 +22,32 @@ volatile sig_atomic_t cmd_stop_signal;
 static void on_signal(int sig)
 {
 	cmd_stop_signal = sig;
+}
+
+void cmd_verror(const char *fmt, va_list ap)
+{
+	char *line = NULL, *shown;
+	int n = vasprintf(&line, fmt, ap);
+
+	if (n < 0) {
+		fputs("coretop: out of memory\n", stderr);
+		return;
+	}
+	shown = malloc(4 * (size_t)n + 1);
+	if (shown)
+		report_escape(line, shown, 4 * (size_t)n + 1, ESCAPE_KEEP_BACKSLASH);
+	fprintf(stderr, "%s\n", shown ? shown : "coretop: out of memory");
+	free(shown);
+	free(line);
+}
+
+void cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_verror(fmt, ap);
+	va_end(ap);
 }
 
 void cmd_print_help(FILE *f)

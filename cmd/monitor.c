@@ -3,7 +3,8 @@
  * snapshots as text, JSON Lines or Prometheus with -b. Its options are also coretop's
  * own (--help, --version).
  *
- * Exit status: 0 success, 1 a runtime failure (cannot read /proc), 2 bad usage.
+ * Exit status: 0 success, 1 a runtime failure (cannot read /proc, cannot write to
+ * stdout: said in one line; a closed pipe ends quietly with 0), 2 bad usage.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,13 +27,13 @@
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
+	char msg[8192];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fprintf(stderr, "coretop: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, " (see coretop --help)\n");
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	cmd_error("coretop: %s (see coretop --help)", msg);
 	return 2;
 }
 
@@ -82,13 +83,13 @@ static int batch_loop(struct sampler *s, const struct monitor_options *o)
 {
 	struct snapshot *snap = NULL;
 	double started = mono();
-	int r;
+	int r, err;
 
 	/* Every printed sample has rates: take one reading an interval before. */
 	r = sampler_refresh(s, &snap);
 	snapshot_free(snap);
 	if (r < 0) {
-		fprintf(stderr, "coretop: cannot read %s: %s\n", o->proc_root, strerror(-r));
+		cmd_error("coretop: cannot read %s: %s", o->proc_root, strerror(-r));
 		return 1;
 	}
 	for (long i = 0; o->iterations == 0 || i < o->iterations; i++) {
@@ -98,13 +99,19 @@ static int batch_loop(struct sampler *s, const struct monitor_options *o)
 			break;
 		r = sampler_refresh(s, &snap);
 		if (r < 0) {
-			fprintf(stderr, "coretop: cannot read %s: %s\n", o->proc_root, strerror(-r));
+			cmd_error("coretop: cannot read %s: %s", o->proc_root, strerror(-r));
 			return 1;
 		}
+		errno = 0;
 		r = batch_printers[o->format](stdout, snap);
+		err = errno;
 		snapshot_free(snap);
-		if (r < 0)
-			return errno == EPIPE ? 0 : 1; /* `coretop -b | head` ends quietly */
+		if (r < 0 && err == EPIPE)
+			return 0; /* `coretop -b | head` ends quietly */
+		if (r < 0) {
+			cmd_error("coretop: cannot write to stdout: %s", strerror(err ? err : EIO));
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -139,8 +146,9 @@ static int take_option(struct monitor_options *o, int c, char **argv)
 		o->batch = true;
 		break;
 	case 'n':
-		if (opt_parse_long(optarg, 1, LONG_MAX, &o->iterations) < 0)
-			return usage_error("-n needs a whole number of samples >= 1, not '%s'", optarg);
+		if (opt_parse_long(optarg, 1, INT_MAX, &o->iterations) < 0)
+			return usage_error("-n needs a whole number of samples from 1 to %d, not '%s'",
+					   INT_MAX, optarg);
 		break;
 	case 'd':
 		if (opt_parse_double(optarg, 0.05, 86400, &o->delay) < 0)
@@ -151,10 +159,10 @@ static int take_option(struct monitor_options *o, int c, char **argv)
 			return usage_error("--window needs seconds between 1 and 3600, not '%s'", optarg);
 		break;
 	case OPT_JSON:
-		o->format = BATCH_JSON;
-		break;
 	case OPT_PROMETHEUS:
-		o->format = BATCH_PROMETHEUS;
+		if (o->format != BATCH_TEXT && o->format != (c == OPT_JSON ? BATCH_JSON : BATCH_PROMETHEUS))
+			return usage_error("--json and --prometheus: give one output format");
+		o->format = c == OPT_JSON ? BATCH_JSON : BATCH_PROMETHEUS;
 		break;
 	case OPT_GROUP_BY:
 		if (group_by_parse(optarg, &o->group_by) < 0)
@@ -224,16 +232,16 @@ static int monitor_run(const struct monitor_options *o, struct topo *topo)
 	s = sampler_new(&cfg, &r);
 	if (!s) {
 		if (r == -ENOTDIR || r == -ENOENT)
-			fprintf(stderr, "coretop: %s is not a proc tree (no readable stat)\n",
+			cmd_error("coretop: %s is not a proc tree (no readable stat)",
 				o->proc_root);
 		else
-			fprintf(stderr, "coretop: cannot open %s: %s\n", o->proc_root, strerror(-r));
+			cmd_error("coretop: cannot open %s: %s", o->proc_root, strerror(-r));
 		return 2;
 	}
 	if (o->batch) {
 		r = batch_loop(s, o);
 	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "coretop: not a terminal; use -b for batch output\n");
+		cmd_error("coretop: not a terminal; use -b for batch output");
 		r = 2;
 	} else {
 		r = dashboard_main(s, topo, o);
@@ -257,7 +265,7 @@ static int monitor_exec(int argc, char **argv)
 	if (r != GO_ON)
 		return r;
 	if (topo_load(&topo, o.topology, err, sizeof(err)) < 0) {
-		fprintf(stderr, "coretop: %s\n", err);
+		cmd_error("coretop: %s", err);
 		return 2;
 	}
 	r = monitor_run(&o, &topo);
@@ -283,6 +291,7 @@ const struct cmd_entry cmd_monitor_entry = {
 		"      --topology SPEC    hwloc synthetic description or XML file\n"
 		"      --no-color         monochrome (also when NO_COLOR is set)\n"
 		"  -h, --help             this help\n"
-		"      --version          print the version\n",
+		"      --version          print the version\n"
+		"Numbers are plain decimal (2, 1.5, .5, 2e-1): no hex, inf or nan.\n",
 	.exec = monitor_exec,
 };

@@ -3,10 +3,12 @@
  * coretop and for coretop-bench (which links opts.o alone, never the monitor), and the
  * one reader of the files an option names (a tune's inputs, an export's result).
  *
- * An option's value is a number only when the whole string is one — no trailing
- * text, no empty string — finite (no nan, no inf, no overflow) and inside the range the
- * option allows, both ends included. Leading blanks and a sign are read as strtol and
- * strtod read them; strtod also reads "1e3" and hex.
+ * An option's value is a number only when the whole string is a plain decimal one —
+ * an optional sign, digits; for opt_parse_double also a '.' and a decimal exponent
+ * ("1.5", ".5", "2e-1") — with nothing before or after it (no blanks, no hex such as
+ * "0x1", no "inf" or "nan"), finite (no overflow: "1e999", or "4294967297" for an
+ * option whose range ends below it, is refused rather than wrapped) and inside the
+ * range the option allows, both ends included.
  *
  * Every function returns 0 and sets *OUT, or -EINVAL and leaves *OUT as it was; the
  * caller words the message, since only it knows what the option means.

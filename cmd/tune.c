@@ -24,6 +24,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include "sampler/escape.h"
 #include "sampler/topo.h"
 #include "tui/tune_screen.h"
 #include "tuner/tune.h"
@@ -217,13 +218,13 @@ static void usage(FILE *f)
 /* One line on stderr, and the exit status of bad usage. */
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
+	char msg[8192];
 	va_list ap;
 
-	fputs("coretop tune: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	cmd_error("coretop tune: %s", msg);
 	return 2;
 }
 
@@ -415,7 +416,7 @@ static int load_inputs(struct tune_cmd *t)
 	if (from && strcmp(from, "-")) {
 		fd = open(from, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			fprintf(stderr, "coretop tune: cannot open %s: %s\n", from, strerror(errno));
+			cmd_error("coretop tune: cannot open %s: %s", from, strerror(errno));
 			return 2;
 		}
 		/* the result names it, so that a recipe can run every input (export.c) */
@@ -428,12 +429,12 @@ static int load_inputs(struct tune_cmd *t)
 		ret = tune_inputs_parse_lines(&t->plan.inputs, buf, len);
 	free(buf);
 	if (ret) {
-		fprintf(stderr, "coretop tune: cannot read inputs from %s: %s\n",
+		cmd_error("coretop tune: cannot read inputs from %s: %s",
 			from ? from : "stdin", strerror(-ret));
 		return 2;
 	}
 	if (t->plan.inputs.n == 0) {
-		fprintf(stderr, "coretop tune: no inputs in %s\n", from ? from : "stdin");
+		cmd_error("coretop tune: no inputs in %s", from ? from : "stdin");
 		return 2;
 	}
 	return GO_ON;
@@ -512,9 +513,9 @@ static int print_result(const struct tune_plan *p, bool json)
 	if (json) {
 		json_t *j = tune_result_json(p);
 
-		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6))) {
+		if (!j || report_json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6))) {
 			json_decref(j);
-			fprintf(stderr, "coretop tune: cannot print the result\n");
+			cmd_error("coretop tune: cannot print the result");
 			return 1;
 		}
 		fputc('\n', stdout);
@@ -523,7 +524,7 @@ static int print_result(const struct tune_plan *p, bool json)
 		tune_result_print(p, stdout);
 	}
 	if (fflush(stdout)) {
-		fprintf(stderr, "coretop tune: cannot print the result: %s\n", strerror(errno));
+		cmd_error("coretop tune: cannot print the result: %s", strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -567,22 +568,22 @@ static int end_status(struct tune_cmd *t, int ret, const char *err, bool on_scre
 	case -ECANCELED:
 		/* after the screen as text: the table stays on the terminal */
 		print_result(&t->plan, t->json && !on_screen);
-		fprintf(stderr, "coretop tune: interrupted; every job was stopped; the result "
-			"is what was measured so far (partial)\n");
+		cmd_error("coretop tune: interrupted; every job was stopped; the result "
+			  "is what was measured so far (partial)");
 		status = 128 + (stop_signal ? stop_signal : SIGINT);
 		break;
 	case -ENOEXEC:
-		fprintf(stderr, "coretop tune: cannot run the command: %s\n", err);
+		cmd_error("coretop tune: cannot run the command: %s", err);
 		return 127;
 	case -ECHILD:
-		fprintf(stderr, "coretop tune: %s\n", err);
+		cmd_error("coretop tune: %s", err);
 		return 1;
 	default:
-		fprintf(stderr, "coretop tune: %s\n", *err ? err : strerror(-ret));
+		cmd_error("coretop tune: %s", *err ? err : strerror(-ret));
 		return 1;
 	}
 	if (t->out_failed) {
-		fprintf(stderr, "coretop tune: %s\n", t->ui.out_note);
+		cmd_error("coretop tune: %s", t->ui.out_note);
 		if (status == 0)
 			status = 1;
 	}

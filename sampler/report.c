@@ -1,7 +1,7 @@
 /*
  * report.c — the batch printers of report.h: the text table, JSON Lines and the
- * Prometheus exposition, each from a snapshot it only reads; and the escaping of text
- * that came from processes.
+ * Prometheus exposition, each from a snapshot it only reads. What came from processes
+ * goes through escape.h on the way out.
  */
 #include "sampler/report.h"
 
@@ -13,103 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* Length of the valid UTF-8 sequence at S (of at most N bytes), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, beyond U+10FFFF */
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-size_t report_escape(const char *in, char *out, size_t cap, unsigned flags)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	size_t n = strlen(in), o = 0;
-
-	if (cap == 0)
-		return 0;
-	for (size_t i = 0; i < n;) {
-		char tmp[8];
-		size_t len = utf8_len(s + i, n - i), w;
-
-		if (len == 1 && s[i] == 0x1b)
-			w = (size_t)snprintf(tmp, sizeof(tmp), "\\e");
-		else if (len == 1 && (s[i] < 0x20 || s[i] == 0x7f))
-			w = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
-		else if (len == 1 && s[i] == '\\')
-			w = (size_t)snprintf(tmp, sizeof(tmp), "\\\\");
-		else if (len == 2 && s[i] == 0xc3 && s[i + 1] == 0x97 && (flags & ESCAPE_ASCII))
-			w = (size_t)snprintf(tmp, sizeof(tmp), "x"); /* the × of "10 × job" */
-		else if (len == 0 || (len > 1 && (flags & ESCAPE_ASCII))) {
-			len = 1;
-			w = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
-		}
-		else {
-			/* C1 controls (U+0080..U+009F) act as escapes on some terminals too. */
-			if (len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
-				w = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", s[i + 1]);
-			else {
-				memcpy(tmp, s + i, len);
-				w = len;
-			}
-		}
-		if (o + w >= cap)
-			break;
-		memcpy(out + o, tmp, w);
-		o += w;
-		i += len;
-	}
-	out[o] = '\0';
-	return o;
-}
-
-char *report_utf8_clean(const char *in)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	size_t n = strlen(in), o = 0;
-	char *out = malloc(n * 3 + 1);
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		size_t len = utf8_len(s + i, n - i);
-
-		if (len == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(out + o, s + i, len);
-			o += len;
-			i += len;
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
 
 /* ---- text ------------------------------------------------------------------------ */
 
@@ -448,7 +351,7 @@ int report_json(FILE *f, const struct snapshot *snap)
 	}
 	if (!root)
 		return -ENOMEM;
-	r = json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	r = report_json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(root);
 	fputc('\n', f);
 	fflush(f);
@@ -457,23 +360,13 @@ int report_json(FILE *f, const struct snapshot *snap)
 
 /* ---- Prometheus ------------------------------------------------------------------- */
 
-/* Label values: backslash, double quote and newline are escaped; bytes that are not
- * UTF-8 become U+FFFD, since the format is UTF-8. */
+/* A label value, escaped as escape.h says; an empty one when out of memory. */
 static void prom_label(FILE *f, const char *v)
 {
-	char *clean = report_utf8_clean(v ? v : "");
+	char *label = report_prom_label(v ? v : "");
 
-	for (const char *p = clean ? clean : ""; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", f);
-		else if (*p == '"')
-			fputs("\\\"", f);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*p, f);
-	}
-	free(clean);
+	fputs(label ? label : "", f);
+	free(label);
 }
 
 struct prom_metric {

@@ -47,6 +47,11 @@ static void text_fits_in_columns(void **state)
 	/* never a control byte on the terminal, escaped or not */
 	fit("a\x1b[2Jb", 7, ALIGN_LEFT, "a?[2Jb ");
 	fit("a\xffz", 3, ALIGN_LEFT, "a?z");
+	/* nor a C1 or bidi control (sampler/escape.h), though wcwidth() gives some 0 */
+	fit("a\xc2\x9b" "2Jb", 5, ALIGN_LEFT, "a?2Jb");
+	fit("a\xe2\x80\xae" "cba", 5, ALIGN_LEFT, "a?cba");
+	fit("\xe2\x81\xa6" "x\xe2\x81\xa9\xe2\x80\x8f\xd8\x9c\xe2\x80\xa8", 6, ALIGN_LEFT, "?x????");
+	assert_int_equal(text_width("a\xe2\x80\xae" "b"), 3);
 }
 
 static void text_fit_edges(void **state)

@@ -23,7 +23,7 @@ floor() {
 # Rank of a sampler/ header: the lowest pieces first, the API last.
 rank() {
 	case ${1#sampler/} in
-	cpumask.h | procfs.h | topo.h | elf.h) echo 0 ;;
+	cpumask.h | procfs.h | topo.h | elf.h | escape.h) echo 0 ;;
 	parse.h | cgroup.h) echo 1 ;;
 	pools.h) echo 2 ;;
 	snapshot.h) echo 3 ;;

@@ -1,5 +1,7 @@
 #include "tui/layout.h"
 
+#include "sampler/escape.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +11,9 @@
 /* ---- text ---------------------------------------------------------------------- */
 
 /* The character at S (N bytes left): its byte length and columns. Undecodable bytes
- * and unprintable characters are one byte shown as one '?'; *PRINTABLE says which. */
+ * and unprintable characters are one byte shown as one '?'; *PRINTABLE says which.
+ * The controls of escape.h count as unprintable even where wcwidth() gives them 0
+ * columns (the bidi overrides would reorder the rest of the row). */
 static size_t next_char(const char *s, size_t n, int *cols, bool *printable)
 {
 	mbstate_t st;
@@ -25,7 +29,7 @@ static size_t next_char(const char *s, size_t n, int *cols, bool *printable)
 		return 1;
 	}
 	w = wcwidth(wc);
-	if (w < 0) {
+	if (w < 0 || report_is_control((unsigned)wc)) {
 		*cols = 1;
 		*printable = false;
 		return len;

@@ -23,8 +23,8 @@ enum text_align { ALIGN_LEFT, ALIGN_RIGHT };
 
 /*
  * Columns S takes on a terminal: wcwidth() per character (2 for CJK, 0 for combining
- * marks); a byte that does not decode, or a character that is not printable, counts 1
- * because text_fit() shows it as '?'.
+ * marks); a byte that does not decode, or a character that is not printable (a
+ * control of sampler/escape.h included), counts 1 because text_fit() shows it as '?'.
  */
 int text_width(const char *s);
 

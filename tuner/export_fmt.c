@@ -564,7 +564,7 @@ static void fmt_json(struct buf *b, const struct recipe *r)
 		b->err = -ENOMEM;
 		return;
 	}
-	s = json_dumps(r->doc, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
+	s = report_json_dumps(r->doc, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
 	if (!s) {
 		b->err = -ENOMEM;
 		return;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sampler/escape.h"
 #include "sampler/report.h"
 #include "tuner/internal.h"
 
@@ -670,7 +671,7 @@ out:
 int tune_result_write(const struct tune_plan *p, const char *path)
 {
 	json_t *j = tune_result_json(p);
-	char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
+	char *text = j ? report_json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
 	int ret = -ENOMEM;
 
 	if (text) {
