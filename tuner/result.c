@@ -505,6 +505,18 @@ static void print_secs(FILE *f, const char *prefix, bool known, double v)
 	fprintf(f, " %9s", buf);
 }
 
+/* PREFIX, then S as text (it may hold inputs and command words: escaped), a newline. */
+static void put_text(FILE *f, const char *prefix, const char *s)
+{
+	size_t cap = 4 * strlen(s) + 1; /* the longest escape, \xNN, is 4 bytes for 1 */
+	char *e = malloc(cap);
+
+	if (e)
+		report_escape(s, e, cap, ESCAPE_KEEP_BACKSLASH);
+	fprintf(f, "%s%s\n", prefix, e ? e : "?");
+	free(e);
+}
+
 static void print_row(const struct tune_plan *p, const struct tune_candidate *c, int rank,
 		      FILE *f)
 {
@@ -533,7 +545,7 @@ static void print_row(const struct tune_plan *p, const struct tune_candidate *c,
 	fprintf(f, " %4d  %s\n", c->nruns,
 		c->status == TUNE_PENDING ? "not run" : status_names[c->status]);
 	if (c->error)
-		fprintf(f, "      %s\n", c->error);
+		put_text(f, "      ", c->error);
 }
 
 void tune_result_print(const struct tune_plan *p, FILE *f)
@@ -545,7 +557,7 @@ void tune_result_print(const struct tune_plan *p, FILE *f)
 	if (p->partial)
 		fprintf(f, "interrupted: the ranking so far, of what was measured\n");
 	for (int i = 0; i < p->warnings.n; i++)
-		fprintf(f, "warning: %s\n", p->warnings.v[i]);
+		put_text(f, "warning: ", p->warnings.v[i]);
 	fprintf(f, "%-4s  %-12s %5s %7s %9s %9s %9s %9s %6s %7s %4s  %s\n", "rank", "candidate",
 		"procs", "threads", "median s", "spread s", "jobs/s", "cpu s", "wait%", "outside",
 		"runs", "status");
@@ -575,7 +587,7 @@ void tune_result_print(const struct tune_plan *p, FILE *f)
 	if (p->budget_hit)
 		fprintf(f, "the budget (%g s) ended the tuning early\n", p->opts.budget_s);
 	if (p->recommendation)
-		fprintf(f, "recommendation: %s\n", p->recommendation);
+		put_text(f, "recommendation: ", p->recommendation);
 }
 
 /* Writes LEN bytes of DATA to PATH: a temporary file beside it, fsync, rename. */
