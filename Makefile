@@ -80,8 +80,8 @@ $(LIBTUI): $(call obj,$(TUI_SRC))
 $(CORETOP): $(call obj,$(CMD_SRC)) $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(BASE_LIBS)
 
-$(CORETOP_BENCH): $(call obj,cmd/workload/bench.c cmd/opts.c)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(BLAS_PKGS)) -lm
+$(CORETOP_BENCH): $(call obj,cmd/workload/bench.c cmd/opts.c sampler/escape.c)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(BLAS_PKGS) jansson) -lm
 
 $(BUILD)/cmd/workload/%.o: ALL_CFLAGS += $(call pc,--cflags,$(BLAS_PKGS))
 $(BUILD)/tui/%.o $(BUILD)/cmd/%.o $(BUILD)/tests/test_tui_%.o: ALL_CFLAGS += $(TUI_CFLAGS)

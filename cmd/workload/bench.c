@@ -29,6 +29,7 @@
 #include <lapacke.h>
 
 #include "cmd/opts.h" /* the command line's number parser: opts.o is linked alone */
+#include "sampler/escape.h" /* the escaping policy: escape.o is linked alone too */
 
 #ifndef CORETOP_VERSION
 #define CORETOP_VERSION "0.0.0"
@@ -193,9 +194,18 @@ static void usage(FILE *f)
 		   "  --version   the version\n");
 }
 
+/* An argument as an error message shows it: escaped (sampler/escape.h). */
+static const char *shown(const char *arg)
+{
+	static char buf[512];
+
+	report_escape(arg, buf, sizeof(buf), 0);
+	return buf;
+}
+
 static int bad_value(const char *opt, const char *value, const char *what)
 {
-	fprintf(stderr, "coretop-bench: invalid %s '%s' (%s)\n", opt, value, what);
+	fprintf(stderr, "coretop-bench: invalid %s '%s' (%s)\n", opt, shown(value), what);
 	return 2;
 }
 
@@ -244,18 +254,19 @@ int main(int argc, char **argv)
 			printf("coretop-bench %s\n", CORETOP_VERSION);
 			return 0;
 		case ':':
-			fprintf(stderr, "coretop-bench: option '%s' needs a value\n", argv[optind - 1]);
+			fprintf(stderr, "coretop-bench: option '%s' needs a value\n",
+				shown(argv[optind - 1]));
 			return 2;
 		default:
 			fprintf(stderr, "coretop-bench: unknown option '%s' (see --help)\n",
-				argv[optind - 1]);
+				shown(argv[optind - 1]));
 			return 2;
 		}
 	}
 	if (optind < argc) {
 		if (argc - optind > 1 || seed_given) {
 			fprintf(stderr, "coretop-bench: unexpected argument '%s' (one seed at most)\n",
-				argv[seed_given ? optind : optind + 1]);
+				shown(argv[seed_given ? optind : optind + 1]));
 			return 2;
 		}
 		if (opt_parse_u64(argv[optind], &o.seed))

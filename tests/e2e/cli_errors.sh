@@ -67,6 +67,9 @@ no_raw "tune: bad --sample" 2 "$CORETOP" tune --sample "$bad" -- true {}
 no_raw "tune: an --inputs-file that cannot be read" 2 "$CORETOP" tune --inputs-file "/nonexistent/$bad" -- true {}
 no_raw "export: unknown format" 2 "$CORETOP" export --format "$rlo" x.json
 no_raw "export: a result that cannot be read" 2 "$CORETOP" export --format json "/nonexistent/$bad"
+CORETOP_BENCH=${CORETOP_BENCH:-./coretop-bench}
+no_raw "coretop-bench: bad --size" 2 "$CORETOP_BENCH" --size "$bad"
+no_raw "coretop-bench: unknown option" 2 "$CORETOP_BENCH" "--$bad"
 rm -f "$tmp_err"
 # a full stdout: one line and status 1, for each batch format
 for f in "" --json --prometheus; do
