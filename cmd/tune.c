@@ -428,6 +428,11 @@ static int load_inputs(struct tune_cmd *t)
 	if (!ret)
 		ret = tune_inputs_parse_lines(&t->plan.inputs, buf, len);
 	free(buf);
+	if (ret == -EILSEQ) {
+		cmd_error("coretop tune: inputs from %s: a line holds a NUL byte, which no "
+			  "argument can carry", from ? from : "stdin");
+		return 2;
+	}
 	if (ret) {
 		cmd_error("coretop tune: cannot read inputs from %s: %s",
 			from ? from : "stdin", strerror(-ret));

@@ -103,6 +103,9 @@ static void lines_crlf_blank_and_unterminated(void **state)
 	assert_int_equal(sv.n, 0);
 	assert_int_equal(tune_inputs_parse_lines(&sv, "\n\n\r\n", 4), 0);
 	assert_int_equal(sv.n, 0);
+	/* a NUL byte would cut an input short without a word: refused */
+	assert_int_equal(tune_inputs_parse_lines(&sv, "ok\na\0b\n", 7), -EILSEQ);
+	tune_strv_release(&sv);
 }
 
 /* A length, not a terminator: bytes past LEN are never read. */

@@ -140,6 +140,8 @@ int tune_inputs_parse_lines(struct tune_strv *out, const char *buf, size_t len)
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		if (n > 0) {
+			if (memchr(p, '\0', n))
+				return -EILSEQ;
 			if (out->n >= TUNE_MAX_INPUTS)
 				return -E2BIG;
 			if (tune_strv_pushn(out, p, n))

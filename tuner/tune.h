@@ -117,7 +117,9 @@ int tune_strv_pushn(struct tune_strv *sv, const char *s, size_t len);
  */
 int tune_inputs_parse_spec(struct tune_strv *out, const char *spec, char *err, size_t errlen);
 
-/* One input per line ("\n" or "\r\n"); blank lines are skipped. -E2BIG past the limit. */
+/* One input per line ("\n" or "\r\n"); blank lines are skipped. -E2BIG past the limit;
+ * -EILSEQ for a line that holds a NUL byte (no argument can carry one: it would be cut
+ * there without a word). */
 int tune_inputs_parse_lines(struct tune_strv *out, const char *buf, size_t len);
 
 enum tune_kind {

@@ -30,6 +30,9 @@ expect_exit 2 "--window needs seconds.*not '0x10'" timeout 5 "$CORETOP" -b --win
 expect_exit 2 "invalid --sample '0x2'" timeout 5 "$CORETOP" tune --sample 0x2 -- true {}
 expect_exit 2 "invalid --repeat '4294967297'" timeout 5 "$CORETOP" tune --repeat 4294967297 -- true {}
 expect_exit 2 "invalid --budget 'inf'" timeout 5 "$CORETOP" tune --budget inf -- true {}
+printf 'a\0b\nc\n' >"${TMPDIR:-/tmp}/coretop-nul.$$"
+expect_exit 2 "a line holds a NUL byte" timeout 5 "$CORETOP" tune --inputs-file "${TMPDIR:-/tmp}/coretop-nul.$$" -- true {}
+rm -f "${TMPDIR:-/tmp}/coretop-nul.$$"
 expect_exit 2 "invalid --timeout '0x1p3'" timeout 5 "$CORETOP" tune --timeout 0x1p3 -- true {}
 # one output format
 expect_exit 2 "--json and --prometheus: give one output format" timeout 5 "$CORETOP" -b --json --prometheus
