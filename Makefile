@@ -139,15 +139,18 @@ FUZZ_SECONDS ?= 600
 FUZZ_CC = clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 	$(call pc,--cflags,$(PKGS))
 fuzz: deps
-	@mkdir -p build-fuzz/corpus build-fuzz/corpus-export
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-export build-fuzz/corpus-escape
 	$(FUZZ_CC) -o build-fuzz/fuzz_parse tests/fuzz/fuzz_parse.c $(SAMPLER_SRC) \
 		$(call pc,--libs,$(PKGS)) -lm -lpthread
 	$(FUZZ_CC) -o build-fuzz/fuzz_export tests/fuzz/fuzz_export.c $(SAMPLER_SRC) $(TUNER_SRC) \
 		$(call pc,--libs,$(PKGS)) -lm -lpthread
+	$(FUZZ_CC) -o build-fuzz/fuzz_escape tests/fuzz/fuzz_escape.c sampler/escape.c \
+		$(call pc,--libs,jansson)
 	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build-fuzz/corpus tests/fuzz/corpus
 	build-fuzz/fuzz_export -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		build-fuzz/corpus-export tests/fuzz/corpus-export
+	build-fuzz/fuzz_escape -max_total_time=$(FUZZ_SECONDS) -max_len=1024 build-fuzz/corpus-escape
 
 bench: all
 	@sh tests/bench/run.sh
