@@ -41,7 +41,7 @@ static int proc_cpus(struct sampler *s, const struct tproc *p, struct cpumask *o
  * counters become the next interval's baseline.
  */
 static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, double dt,
-			double *run, double *wait)
+			double max_ns, double *run, double *wait)
 {
 	uint64_t drun = 0, dwait = 0, dslices = 0;
 
@@ -56,6 +56,11 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 		drun = t->run;
 		dwait = t->wait;
 		dslices = t->slices;
+	}
+	/* one thread runs, or waits to run, at most the whole span: more is a reset */
+	if ((double)drun > max_ns || (double)dwait > max_ns) {
+		drun = dwait = dslices = 0;
+		rates = false;
 	}
 	t->prev_run = t->run;
 	t->prev_wait = t->wait;
@@ -92,6 +97,9 @@ static double unseen_run(const struct sampler *s, const struct tproc *p, double 
 	if (!p->have_prev || own <= prev_own)
 		return 0;
 	own_s = (double)(own - prev_own) / (double)s->hz;
+	/* more than the machine could run in its span: a reset, not a rate */
+	if (own_s > sampler_max_cpu_s(s, p->read_at - p->prev_read_at, (int)p->st.num_threads))
+		return 0;
 	gap = own_s - read_s;
 	/* a zombie's threads have ended: nothing lags, and its stat, rounded down, is
 	 * final; its tail is counted now, not when it is reaped */
@@ -123,7 +131,8 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	pi->cmdline = xstrdup(p->cmdline);
 	pi->exe = xstrdup(p->exe);
 	pi->cgroup = xstrdup(p->cgroup);
-	pi->nthreads = p->st.num_threads;
+	/* a stat without a believable count: the threads listed are the count */
+	pi->nthreads = p->st.num_threads > 0 ? p->st.num_threads : (long)p->nthr;
 	pi->cpu_ticks = p->st.utime + p->st.stime;
 	pi->runnable = (s->cfg.detail & SAMPLE_THREAD_STAT) ? 0 : -1;
 	pi->threads = calloc(p->nthr ? p->nthr : 1, sizeof(*pi->threads));
@@ -133,8 +142,9 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	for (size_t i = 0; i < p->nthr; i++) {
 		double run, wait;
 
-		fill_thread(&p->thr[i], &pi->threads[i],
-			    rates && (p->have_prev || p->newborn), dt * (1 / scale), &run, &wait);
+		fill_thread(&p->thr[i], &pi->threads[i], rates && (p->have_prev || p->newborn),
+			    dt * (1 / scale), 1e9 * sampler_max_cpu_s(s, dt * (1 / scale), 1), &run,
+			    &wait);
 		if (pi->threads[i].detail_known && pi->threads[i].state == 'R')
 			pi->runnable++;
 		run_s += run;
@@ -267,7 +277,7 @@ int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, 
 		if (r < 0)
 			return r;
 		build_key(s, order[i]);
-		snap->machine.nthreads_total += (int)order[i]->st.num_threads;
+		snap->machine.nthreads_total += (int)snap->procs[i].nthreads;
 	}
 	wrappers_join_children(s, order, n);
 	workers_join_all(s, order, n);
@@ -357,7 +367,7 @@ static int collect_members(struct sampler *s, const struct snapshot *snap,
 	}
 	first = n;
 	if (rates) {
-		if (lineage_recover(s, m, &n, &cap, (double)s->hz) < 0)
+		if (lineage_recover(s, m, &n, &cap, (double)s->hz, snap->interval_s) < 0)
 			return -ENOMEM;
 		*names = calloc(n - first + 1, sizeof(**names));
 		if (!*names)

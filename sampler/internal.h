@@ -189,6 +189,21 @@ struct member {
 	const struct tproc *parent; /* of recovered time none of whose owners was seen */
 };
 
+/*
+ * The most CPU seconds DT of wall time can hold on this machine, with room for readings
+ * that are not simultaneous and for a span longer than DT: a counter that moved more
+ * than this was reset or corrupted (a file that jumps to 2^64 - 1), and gives no rate
+ * for the interval rather than a huge one. One thread holds at most one CPU: THREADS 1.
+ */
+static inline double sampler_max_cpu_s(const struct sampler *s, double dt, int threads)
+{
+	int ncpus = s->pst.ncpus > s->cpu_cap ? s->pst.ncpus : s->cpu_cap;
+
+	if (threads <= 0 || threads > ncpus)
+		threads = ncpus > 0 ? ncpus : 1;
+	return (2 * dt + 1) * threads;
+}
+
 /* ---- proctable.c ---- */
 
 /* Open PATH under the proc root and keep it, within the budget; -1 when over it. */
@@ -259,7 +274,8 @@ void lineage_release(struct lineage *l);
  * Append to *M (*NM rows of *CAP; grown as needed) what processes that exited did:
  * their threads' readings and the CPU time recovered from their reapers. 0 or -ENOMEM.
  */
-int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz);
+int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz,
+		    double dt);
 /* 1 when P only wraps one command (sh -c CMD, timeout, time): its job is its child's. */
 int lineage_is_wrapper(const struct tproc *p);
 /*
