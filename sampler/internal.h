@@ -48,6 +48,7 @@ struct tthread {
 	pid_t tid;
 	int sched_fd, stat_fd;
 	bool have_prev;
+	bool lost;                /* its last reading failed (procscan.c read_threads) */
 	uint64_t prev_run, prev_wait;
 	uint64_t run, wait;
 	uint64_t slices, prev_slices; /* times scheduled onto a CPU */

@@ -288,13 +288,21 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	struct tthread *nt = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
+	/* which of p->thr were moved to NT: marked aside, as p->thr stays sorted for
+	 * thread_find (a moved entry's tid zeroed in place broke the search, and threads
+	 * listed after it were taken for newborns) */
+	bool *moved = calloc(p->nthr + 1, sizeof(*moved));
 	DIR *d;
 	int fd;
 
+	if (!moved)
+		return -ENOMEM;
 	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
 	d = procfs_opendir_at(s->rootfd, path, &fd);
-	if (!d)
+	if (!d) {
+		free(moved);
 		return fd;
+	}
 	while ((de = readdir(d))) {
 		pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
 		struct tthread *old;
@@ -306,6 +314,7 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 			struct tthread *g = realloc(nt, nc * sizeof(*nt));
 			if (!g) {
 				free(nt);
+				free(moved);
 				closedir(d);
 				return -ENOMEM;
 			}
@@ -315,7 +324,7 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 		old = thread_find(p, tid);
 		if (old) {
 			nt[n] = *old;
-			old->tid = 0; /* moved: not released below */
+			moved[old - p->thr] = true; /* not released below */
 		} else {
 			memset(&nt[n], 0, sizeof(nt[n]));
 			nt[n].tid = tid;
@@ -328,10 +337,11 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	}
 	closedir(d);
 	for (size_t i = 0; i < p->nthr; i++)
-		if (p->thr[i].tid) {
+		if (!moved[i]) {
 			procscan_thread_gone(p, &p->thr[i]);
 			ptable_thread_release(s, &p->thr[i]);
 		}
+	free(moved);
 	free(p->thr);
 	if (n)
 		qsort(nt, n, sizeof(*nt), tid_cmp);
@@ -375,11 +385,23 @@ static void read_threads(struct sampler *s, struct tproc *p)
 			snprintf(path, sizeof(path), "%d/task/%d/schedstat", (int)p->pid, (int)t->tid);
 		n = fds_reread(s, t->sched_fd, path);
 		if (n <= 0 || parse_schedstat(s->buf, (size_t)n, &ss) < 0) {
+			/* Gone when the task list, read again at once, says so, or when it
+			 * fails twice: one listed again is the same thread, not a newborn
+			 * whose whole life is this interval's. Unreadable otherwise (EACCES,
+			 * EIO, a short read): its last reading stands until the next. */
+			if (!t->lost) {
+				t->lost = true;
+				if (n == -ENOENT || n == -ESRCH)
+					p->listed = -1;
+				p->thr[k++] = *t;
+				continue;
+			}
 			procscan_thread_gone(p, t);
 			ptable_thread_release(s, t);
 			p->listed = -1;
 			continue;
 		}
+		t->lost = false;
 		t->run = ss.run_ns;
 		t->wait = ss.wait_ns;
 		t->slices = ss.slices;
@@ -453,6 +475,11 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 	snprintf(path, sizeof(path), "%d/stat", (int)pid);
 	if (p) {
 		n = fds_reread(s, p->stat_fd, path);
+		/* A failed read is asked once more by path before the process is taken for
+		 * gone: buried and found again, it would be a new one whose life so far is
+		 * counted in this interval. */
+		if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0)
+			n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
 		/* Same pid, other start time: the pid was reused by a new process. */
 		if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || st.starttime != p->start) {
 			ptable_bury(s, p);
