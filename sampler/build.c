@@ -97,8 +97,9 @@ static double unseen_run(const struct sampler *s, const struct tproc *p, double 
 	if (!p->have_prev || own <= prev_own)
 		return 0;
 	own_s = (double)(own - prev_own) / (double)s->hz;
-	/* more than the machine could run in its span: a reset, not a rate */
-	if (own_s > sampler_max_cpu_s(s, p->read_at - p->prev_read_at, (int)p->st.num_threads))
+	/* more than the machine could run in its span (threads that came and went may
+	 * have held every CPU): a reset, not a rate */
+	if (own_s > sampler_max_cpu_s(s, p->read_at - p->prev_read_at, 0))
 		return 0;
 	gap = own_s - read_s;
 	/* a zombie's threads have ended: nothing lags, and its stat, rounded down, is
