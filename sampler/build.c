@@ -47,12 +47,16 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 
 	/* A thread first seen in a process seen before, or in a newborn one, was born
 	 * during the interval: schedstat counts from its birth, so all of it belongs to
-	 * this interval (rates says so; false for a process first seen in mid-life). */
-	if (t->have_prev) {
+	 * this interval (rates says so; false for a process first seen in mid-life).
+	 * One whose reading failed has nothing in this interval and keeps its baseline;
+	 * one listed before but never read is no newborn. */
+	if (t->lost) {
+		rates = false;
+	} else if (t->have_prev) {
 		drun = t->run >= t->prev_run ? t->run - t->prev_run : 0;
 		dwait = t->wait >= t->prev_wait ? t->wait - t->prev_wait : 0;
 		dslices = t->slices >= t->prev_slices ? t->slices - t->prev_slices : 0;
-	} else if (rates) {
+	} else if (rates && !t->listed_before) {
 		drun = t->run;
 		dwait = t->wait;
 		dslices = t->slices;
@@ -62,10 +66,13 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 		drun = dwait = dslices = 0;
 		rates = false;
 	}
-	t->prev_run = t->run;
-	t->prev_wait = t->wait;
-	t->prev_slices = t->slices;
-	t->have_prev = true;
+	if (!t->lost) {
+		t->prev_run = t->run;
+		t->prev_wait = t->wait;
+		t->prev_slices = t->slices;
+		t->have_prev = true;
+	}
+	t->listed_before = true;
 	ti->switches_per_s = rates ? (double)dslices / dt : 0;
 	ti->tid = t->tid;
 	ti->run_ns = t->run;

@@ -6,7 +6,8 @@
  *
  * Who owns what, and in which file:
  *   proctable.c  the process table (a hash of struct tproc keyed by pid, each checked
- *                against its start time) and the descriptor budget: every kept-open
+ *                against its start time; the pids a scan missed) and the descriptor
+ *                budget: every kept-open
  *                descriptor is counted in fds_used, opened by fds_keep_open() and closed
  *                by fds_drop();
  *   procscan.c   reading one process and its threads (identity, pools, task list,
@@ -49,6 +50,7 @@ struct tthread {
 	int sched_fd, stat_fd;
 	bool have_prev;
 	bool lost;                /* its last reading failed (procscan.c read_threads) */
+	bool listed_before;       /* in its process's list at an earlier refresh */
 	uint64_t prev_run, prev_wait;
 	uint64_t run, wait;
 	uint64_t slices, prev_slices; /* times scheduled onto a CPU */
@@ -162,6 +164,11 @@ struct sampler {
 	struct lineage lin;
 	bool churn;               /* some group had members end in the last interval */
 	uint64_t max_start, born_after; /* start times: the newest seen, and at the last refresh */
+	struct pid_list {          /* pids listed by a scan whose stat could not be read */
+		pid_t *v;
+		size_t n, cap;
+	} missed, missed_before;  /* this scan's, the last one's (procscan.c; freed by
+				   * ptable_release) */
 	double tick_at;           /* when the next sub-sample is due; 0: none */
 	int nticks;               /* sub-samples since the last refresh */
 	struct user_cache *users;

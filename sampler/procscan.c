@@ -420,6 +420,29 @@ static void read_threads(struct sampler *s, struct tproc *p)
 
 /* ---- one process, every process ------------------------------------------------ */
 
+static bool pid_listed(const struct pid_list *l, pid_t pid)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == pid)
+			return true;
+	return false;
+}
+
+/* PID was listed and could not be read (a full list forgets the rest: rare). */
+static void pid_missed(struct pid_list *l, pid_t pid)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		pid_t *v = cap <= 65536 ? realloc(l->v, cap * sizeof(*v)) : NULL;
+
+		if (!v)
+			return;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = pid;
+}
+
 /* A process not in the table: add it and read its identity; NULL when it vanished. */
 static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
 {
@@ -437,8 +460,10 @@ static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
 	p->stat_fd = fd;
 	/* Unseen by the last scan, which listed every process alive when it began: born
 	 * since. Start times count ticks, so one born in the same tick as the youngest
-	 * the last scan saw may be younger than it: >=, or its first interval is lost. */
-	p->newborn = s->nrefresh > 0 && st.starttime >= s->born_after;
+	 * the last scan saw may be younger than it: >=, or its first interval is lost.
+	 * One the last scan listed but could not read was not born since. */
+	p->newborn = s->nrefresh > 0 && st.starttime >= s->born_after &&
+		     !pid_listed(&s->missed_before, pid) && !pid_listed(&s->missed, pid);
 	p->counted_s = p->newborn ? 0 : (double)(st.utime + st.stime) / (double)s->hz;
 	if (st.starttime > s->max_start)
 		s->max_start = st.starttime;
@@ -487,8 +512,10 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 		}
 	}
 	if (!p) {
-		if (!(p = scan_new(s, pid, path)))
+		if (!(p = scan_new(s, pid, path))) {
+			pid_missed(&s->missed, pid);
 			return;
+		}
 		st = p->st;
 	} else if (strcmp(st.comm, p->st.comm) != 0) {
 		p->st = st;
@@ -528,6 +555,11 @@ static int each_pid(struct sampler *s, double now, void (*fn)(struct sampler *, 
 
 int procscan_all(struct sampler *s, double now)
 {
+	struct pid_list l = s->missed_before;
+
+	s->missed_before = s->missed;
+	s->missed = l;
+	s->missed.n = 0;
 	return each_pid(s, now, scan_proc);
 }
 
