@@ -48,8 +48,9 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 	/* A thread first seen in a process seen before, or in a newborn one, was born
 	 * during the interval: schedstat counts from its birth, so all of it belongs to
 	 * this interval (rates says so; false for a process first seen in mid-life).
-	 * One whose reading failed has nothing in this interval and keeps its baseline;
-	 * one listed before but never read is no newborn. */
+	 * One whose reading failed has nothing in this interval, and its next reading is
+	 * a new baseline (not two intervals' run in one); one listed before but without
+	 * a baseline is no newborn. */
 	if (t->lost) {
 		rates = false;
 	} else if (t->have_prev) {
@@ -66,12 +67,10 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 		drun = dwait = dslices = 0;
 		rates = false;
 	}
-	if (!t->lost) {
-		t->prev_run = t->run;
-		t->prev_wait = t->wait;
-		t->prev_slices = t->slices;
-		t->have_prev = true;
-	}
+	t->prev_run = t->run;
+	t->prev_wait = t->wait;
+	t->prev_slices = t->slices;
+	t->have_prev = !t->lost;
 	t->listed_before = true;
 	ti->switches_per_s = rates ? (double)dslices / dt : 0;
 	ti->tid = t->tid;

@@ -49,7 +49,8 @@ struct tthread {
 	pid_t tid;
 	int sched_fd, stat_fd;
 	bool have_prev;
-	bool lost;                /* its last reading failed (procscan.c read_threads) */
+	bool lost;                /* its last reading failed (procscan.c read_threads): no
+				   * rate, and no baseline for the next (build.c) */
 	bool listed_before;       /* in its process's list at an earlier refresh */
 	uint64_t prev_run, prev_wait;
 	uint64_t run, wait;

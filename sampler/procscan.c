@@ -363,8 +363,9 @@ void procscan_thread_gone(struct tproc *p, const struct tthread *t)
 {
 	uint64_t r0 = t->have_prev ? t->prev_run : 0, w0 = t->have_prev ? t->prev_wait : 0;
 
-	/* a thread first listed during the interval counts from its birth (see build.c) */
-	if (!t->have_prev && !p->have_prev && !p->newborn)
+	/* a thread first listed during the interval counts from its birth (see build.c);
+	 * one listed before without a baseline (its reading failed) counts nothing */
+	if (!t->have_prev && (t->listed_before || (!p->have_prev && !p->newborn)))
 		return;
 	p->gone_run_s += t->run >= r0 ? (double)(t->run - r0) / 1e9 : 0;
 	p->gone_wait_s += t->wait >= w0 ? (double)(t->wait - w0) / 1e9 : 0;
