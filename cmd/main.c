@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "sampler/escape.h"
+#include "sampler/topo.h"
 
 /* In the order `coretop --help` lists them. */
 static const struct cmd_entry *const cmd_table[] = {
@@ -19,9 +20,18 @@ static const struct cmd_entry *const cmd_table[] = {
 
 volatile sig_atomic_t cmd_stop_signal;
 
+/*
+ * The loops look at the flag. hwloc building a big topology cannot look at it and may
+ * take seconds; nothing is drawn or started before it is done, so the process dies of
+ * the signal there and then.
+ */
 static void on_signal(int sig)
 {
 	cmd_stop_signal = sig;
+	if (topo_loading) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 }
 
 void cmd_verror(const char *fmt, va_list ap)

@@ -41,26 +41,37 @@ static int proc_cpus(struct sampler *s, const struct tproc *p, struct cpumask *o
  * counters become the next interval's baseline.
  */
 static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, double dt,
-			double *run, double *wait)
+			double max_ns, double *run, double *wait)
 {
 	uint64_t drun = 0, dwait = 0, dslices = 0;
 
 	/* A thread first seen in a process seen before, or in a newborn one, was born
 	 * during the interval: schedstat counts from its birth, so all of it belongs to
-	 * this interval (rates says so; false for a process first seen in mid-life). */
-	if (t->have_prev) {
+	 * this interval (rates says so; false for a process first seen in mid-life).
+	 * One whose reading failed has nothing in this interval, and its next reading is
+	 * a new baseline (not two intervals' run in one); one listed before but without
+	 * a baseline is no newborn. */
+	if (t->lost) {
+		rates = false;
+	} else if (t->have_prev) {
 		drun = t->run >= t->prev_run ? t->run - t->prev_run : 0;
 		dwait = t->wait >= t->prev_wait ? t->wait - t->prev_wait : 0;
 		dslices = t->slices >= t->prev_slices ? t->slices - t->prev_slices : 0;
-	} else if (rates) {
+	} else if (rates && !t->listed_before) {
 		drun = t->run;
 		dwait = t->wait;
 		dslices = t->slices;
 	}
+	/* one thread runs, or waits to run, at most the whole span: more is a reset */
+	if ((double)drun > max_ns || (double)dwait > max_ns) {
+		drun = dwait = dslices = 0;
+		rates = false;
+	}
 	t->prev_run = t->run;
 	t->prev_wait = t->wait;
 	t->prev_slices = t->slices;
-	t->have_prev = true;
+	t->have_prev = !t->lost;
+	t->listed_before = true;
 	ti->switches_per_s = rates ? (double)dslices / dt : 0;
 	ti->tid = t->tid;
 	ti->run_ns = t->run;
@@ -92,6 +103,10 @@ static double unseen_run(const struct sampler *s, const struct tproc *p, double 
 	if (!p->have_prev || own <= prev_own)
 		return 0;
 	own_s = (double)(own - prev_own) / (double)s->hz;
+	/* more than the machine could run in its span (threads that came and went may
+	 * have held every CPU): a reset, not a rate */
+	if (own_s > sampler_max_cpu_s(s, p->read_at - p->prev_read_at, 0))
+		return 0;
 	gap = own_s - read_s;
 	/* a zombie's threads have ended: nothing lags, and its stat, rounded down, is
 	 * final; its tail is counted now, not when it is reaped */
@@ -123,7 +138,8 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	pi->cmdline = xstrdup(p->cmdline);
 	pi->exe = xstrdup(p->exe);
 	pi->cgroup = xstrdup(p->cgroup);
-	pi->nthreads = p->st.num_threads;
+	/* a stat without a believable count: the threads listed are the count */
+	pi->nthreads = p->st.num_threads > 0 ? p->st.num_threads : (long)p->nthr;
 	pi->cpu_ticks = p->st.utime + p->st.stime;
 	pi->runnable = (s->cfg.detail & SAMPLE_THREAD_STAT) ? 0 : -1;
 	pi->threads = calloc(p->nthr ? p->nthr : 1, sizeof(*pi->threads));
@@ -133,8 +149,9 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	for (size_t i = 0; i < p->nthr; i++) {
 		double run, wait;
 
-		fill_thread(&p->thr[i], &pi->threads[i],
-			    rates && (p->have_prev || p->newborn), dt * (1 / scale), &run, &wait);
+		fill_thread(&p->thr[i], &pi->threads[i], rates && (p->have_prev || p->newborn),
+			    dt * (1 / scale), 1e9 * sampler_max_cpu_s(s, dt * (1 / scale), 1), &run,
+			    &wait);
 		if (pi->threads[i].detail_known && pi->threads[i].state == 'R')
 			pi->runnable++;
 		run_s += run;
@@ -267,7 +284,7 @@ int build_procs(struct sampler *s, struct snapshot *snap, struct tproc **order, 
 		if (r < 0)
 			return r;
 		build_key(s, order[i]);
-		snap->machine.nthreads_total += (int)order[i]->st.num_threads;
+		snap->machine.nthreads_total += (int)snap->procs[i].nthreads;
 	}
 	wrappers_join_children(s, order, n);
 	workers_join_all(s, order, n);
@@ -357,7 +374,7 @@ static int collect_members(struct sampler *s, const struct snapshot *snap,
 	}
 	first = n;
 	if (rates) {
-		if (lineage_recover(s, m, &n, &cap, (double)s->hz) < 0)
+		if (lineage_recover(s, m, &n, &cap, (double)s->hz, snap->interval_s) < 0)
 			return -ENOMEM;
 		*names = calloc(n - first + 1, sizeof(**names));
 		if (!*names)

@@ -83,6 +83,16 @@ static int read_num(const char **p, const char *end, long long *v)
 	return *e ? -EINVAL : 0;
 }
 
+/*
+ * The kernel takes a period of 1 ms to 1 s and a quota of at least 1 ms
+ * (tg_set_cfs_bandwidth): anything else was not written by it, and is no limit to
+ * believe (a 1e12 period gave a supply of 1e-12 cores).
+ */
+static bool quota_valid(long long quota_us, long long period_us)
+{
+	return period_us >= 1000 && period_us <= 1000000 && quota_us >= 1000;
+}
+
 int cgroup_parse_cpu_max(const char *buf, size_t len, double *cores)
 {
 	const char *p = buf, *end = buf + len;
@@ -92,8 +102,8 @@ int cgroup_parse_cpu_max(const char *buf, size_t len, double *cores)
 		*cores = 0;
 		return 0;
 	}
-	if (read_num(&p, end, &quota) < 0 || read_num(&p, end, &period) < 0 || quota <= 0 ||
-	    period <= 0)
+	if (read_num(&p, end, &quota) < 0 || read_num(&p, end, &period) < 0 ||
+	    !quota_valid(quota, period))
 		return -EINVAL;
 	*cores = (double)quota / (double)period;
 	return 0;
@@ -112,7 +122,7 @@ int cgroup_parse_cfs(const char *quota, size_t qlen, const char *period, size_t 
 		return 0;
 	}
 	p = period;
-	if (q == 0 || read_num(&p, period + plen, &per) < 0 || per <= 0)
+	if (read_num(&p, period + plen, &per) < 0 || !quota_valid(q, per))
 		return -EINVAL;
 	*cores = (double)q / (double)per;
 	return 0;

@@ -27,10 +27,15 @@ struct cgroup_paths {
 };
 int cgroup_parse_paths(const char *buf, size_t len, struct cgroup_paths *out);
 
-/* v2 cpu.max ("max 100000", "150000 100000"): *cores = quota / period, 0 for none. */
+/*
+ * v2 cpu.max ("max 100000", "150000 100000"): *cores = quota / period, 0 for none.
+ * -EINVAL (unknown) outside what the kernel accepts: a period of 1000 to 1000000 us,
+ * a quota of at least 1000 us.
+ */
 int cgroup_parse_cpu_max(const char *buf, size_t len, double *cores);
 
-/* v1 cpu.cfs_quota_us and cpu.cfs_period_us: *cores as above (-1 quota: none). */
+/* v1 cpu.cfs_quota_us and cpu.cfs_period_us: *cores as above (-1 quota: none; the
+ * same bounds). */
 int cgroup_parse_cfs(const char *quota, size_t qlen, const char *period, size_t plen,
 		     double *cores);
 

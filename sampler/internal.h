@@ -6,7 +6,8 @@
  *
  * Who owns what, and in which file:
  *   proctable.c  the process table (a hash of struct tproc keyed by pid, each checked
- *                against its start time) and the descriptor budget: every kept-open
+ *                against its start time; the pids a scan missed) and the descriptor
+ *                budget: every kept-open
  *                descriptor is counted in fds_used, opened by fds_keep_open() and closed
  *                by fds_drop();
  *   procscan.c   reading one process and its threads (identity, pools, task list,
@@ -48,6 +49,9 @@ struct tthread {
 	pid_t tid;
 	int sched_fd, stat_fd;
 	bool have_prev;
+	bool lost;                /* its last reading failed (procscan.c read_threads): no
+				   * rate, and no baseline for the next (build.c) */
+	bool listed_before;       /* in its process's list at an earlier refresh */
 	uint64_t prev_run, prev_wait;
 	uint64_t run, wait;
 	uint64_t slices, prev_slices; /* times scheduled onto a CPU */
@@ -161,6 +165,11 @@ struct sampler {
 	struct lineage lin;
 	bool churn;               /* some group had members end in the last interval */
 	uint64_t max_start, born_after; /* start times: the newest seen, and at the last refresh */
+	struct pid_list {          /* pids listed by a scan whose stat could not be read */
+		pid_t *v;
+		size_t n, cap;
+	} missed, missed_before;  /* this scan's, the last one's (procscan.c; freed by
+				   * ptable_release) */
 	double tick_at;           /* when the next sub-sample is due; 0: none */
 	int nticks;               /* sub-samples since the last refresh */
 	struct user_cache *users;
@@ -188,6 +197,21 @@ struct member {
 	double per_run;
 	const struct tproc *parent; /* of recovered time none of whose owners was seen */
 };
+
+/*
+ * The most CPU seconds DT of wall time can hold on this machine, with room for readings
+ * that are not simultaneous and for a span longer than DT: a counter that moved more
+ * than this was reset or corrupted (a file that jumps to 2^64 - 1), and gives no rate
+ * for the interval rather than a huge one. One thread holds at most one CPU: THREADS 1.
+ */
+static inline double sampler_max_cpu_s(const struct sampler *s, double dt, int threads)
+{
+	int ncpus = s->pst.ncpus > s->cpu_cap ? s->pst.ncpus : s->cpu_cap;
+
+	if (threads <= 0 || threads > ncpus)
+		threads = ncpus > 0 ? ncpus : 1;
+	return (2 * dt + 1) * threads;
+}
 
 /* ---- proctable.c ---- */
 
@@ -259,7 +283,8 @@ void lineage_release(struct lineage *l);
  * Append to *M (*NM rows of *CAP; grown as needed) what processes that exited did:
  * their threads' readings and the CPU time recovered from their reapers. 0 or -ENOMEM.
  */
-int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz);
+int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz,
+		    double dt);
 /* 1 when P only wraps one command (sh -c CMD, timeout, time): its job is its child's. */
 int lineage_is_wrapper(const struct tproc *p);
 /*

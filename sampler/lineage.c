@@ -380,7 +380,8 @@ static struct reaper *find_reapers(struct recovery *rc, size_t *nrp)
  * the run-queue wait after the last reading (build.c estimates it), children nobody
  * waited for. Tick resolution (1/HZ).
  */
-int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz)
+int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *cap, double hz,
+		    double dt)
 {
 	struct recovery rc = { .s = s, .m = *m, .n = *nm, .cap = *cap, .hz = hz };
 	const struct lineage *l = &s->lin;
@@ -405,8 +406,11 @@ int lineage_recover(struct sampler *s, struct member **m, size_t *nm, size_t *ca
 	rp = find_reapers(&rc, &nrp);
 	if (!rp)
 		goto out;
+	/* growth nothing read, beyond what the machine could run in the interval: its
+	 * children's counters were reset or corrupted, not run */
 	for (size_t i = 0; i < nrp; i++)
-		if (share(&rc, rp[i].residual, rp[i].p) < 0)
+		if ((double)rp[i].residual <= sampler_max_cpu_s(s, dt, 0) * hz &&
+		    share(&rc, rp[i].residual, rp[i].p) < 0)
 			goto out;
 	r = 0;
 out:

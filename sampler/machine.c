@@ -42,7 +42,8 @@ void machine_read_procstat_end(struct sampler *s)
 	if (n <= 0 || !s->cpu_end)
 		return;
 	memset(s->cpu_end, 0, sizeof(*s->cpu_end) * (size_t)s->cpu_cap);
-	if (parse_procstat(s->buf, (size_t)n, &end) < 0 || end.all.total < s->pst.all.total)
+	if (parse_procstat(s->buf, (size_t)n, &end) < 0 || end.all.total < s->pst.all.total ||
+	    end.all.busy < s->pst.all.busy)
 		return;
 	s->pst.all.busy += (end.all.busy - s->pst.all.busy) / 2;
 	s->pst.all.total += (end.all.total - s->pst.all.total) / 2;
@@ -87,6 +88,21 @@ double machine_physical_cores(const struct sampler *s, const struct cpumask *m)
 }
 
 /*
+ * Percent busy between two readings, -1 when unknown: no rates yet, or counters that
+ * went back or moved more than MAX_TICKS (a reset, or a corrupt file).
+ */
+static double busy_pct(const struct cpu_ticks *prev, const struct cpu_ticks *now, bool rates,
+		       double max_ticks)
+{
+	uint64_t dt = now->total - prev->total, db = now->busy - prev->busy;
+
+	if (!rates || now->total <= prev->total || now->busy < prev->busy || db > dt ||
+	    (double)dt > max_ticks)
+		return -1;
+	return 100.0 * (double)db / (double)dt;
+}
+
+/*
  * The machine's supply: the online CPUs, within the cgroup of pid 1 — on a host the root
  * (no limit), in a container the container's own limits.
  */
@@ -96,6 +112,7 @@ void machine_fill(struct sampler *s, struct snapshot *snap, bool rates)
 	const struct tproc *init = ptable_lookup(s, 1);
 	struct loadavg la;
 	struct psi psi;
+	double busy;
 	ssize_t n;
 
 	m->ncpus = s->pst.ncpus;
@@ -127,17 +144,15 @@ void machine_fill(struct sampler *s, struct snapshot *snap, bool rates)
 	m->cpu_cap = s->cpu_cap;
 	m->cpu_busy_pct = malloc(sizeof(double) * (size_t)s->cpu_cap);
 	if (m->cpu_busy_pct)
-		for (int i = 0; i < s->cpu_cap; i++) {
-			uint64_t dt = s->cpu_now[i].total - s->cpu_prev[i].total;
-			uint64_t db = s->cpu_now[i].busy - s->cpu_prev[i].busy;
-			bool ok = rates && s->cpu_now[i].total > s->cpu_prev[i].total &&
-				  s->cpu_now[i].busy >= s->cpu_prev[i].busy;
-			m->cpu_busy_pct[i] = ok ? 100.0 * (double)db / (double)dt : -1;
-		}
-	m->busy_known = rates && s->pst.all.total > s->prev_pst.all.total;
+		for (int i = 0; i < s->cpu_cap; i++)
+			m->cpu_busy_pct[i] = busy_pct(&s->cpu_prev[i], &s->cpu_now[i], rates,
+						      sampler_max_cpu_s(s, snap->interval_s, 1) *
+							      (double)s->hz);
+	busy = busy_pct(&s->prev_pst.all, &s->pst.all, rates,
+			sampler_max_cpu_s(s, snap->interval_s, 0) * (double)s->hz);
+	m->busy_known = busy >= 0;
 	if (m->busy_known)
-		m->busy_pct = 100.0 * (double)(s->pst.all.busy - s->prev_pst.all.busy) /
-			      (double)(s->pst.all.total - s->prev_pst.all.total);
+		m->busy_pct = busy;
 }
 
 int machine_fill_cpus(const struct sampler *s, struct snapshot *snap)

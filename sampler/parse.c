@@ -161,7 +161,8 @@ int parse_stat(const char *buf, size_t len, struct pstat *out)
 	out->stime = u[11];
 	out->cutime = u[12];
 	out->cstime = u[13];
-	out->num_threads = (long)u[16];
+	/* -1 or ten billion threads is no count: a process has at most PID_MAX_LIMIT */
+	out->num_threads = u[16] >= 1 && u[16] <= PSTAT_MAX_THREADS ? (long)u[16] : 0;
 	out->starttime = u[18];
 	if (i > 35)
 		out->processor = (int)u[35];
@@ -254,6 +255,10 @@ int parse_procstat(const char *buf, size_t len, struct procstat *out)
 		is_all = c.p < c.end && *c.p == ' ';
 		if (!is_all && get_u64(&c, &cpu) < 0)
 			return -EINVAL;
+		if (!is_all && cpu >= PROCSTAT_MAX_CPUS) {
+			next_line(&c); /* no such CPU: Linux numbers them below NR_CPUS */
+			continue;
+		}
 		for (k = 0; k < 10; k++)
 			if (get_u64(&c, &f[k]) < 0)
 				break;
@@ -262,8 +267,12 @@ int parse_procstat(const char *buf, size_t len, struct procstat *out)
 		/* user nice system idle iowait irq softirq steal guest guest_nice:
 		 * guest time is already counted in user, so the total leaves it out. */
 		for (int j = 0; j < 8 && j < k; j++)
-			t.total += f[j];
-		t.busy = t.total - f[3] - f[4];
+			t.total = t.total + f[j] < t.total ? UINT64_MAX : t.total + f[j];
+		/* a sum past 2^64 is no count: zero, which the next reading takes as a reset */
+		if (t.total == UINT64_MAX || f[4] > t.total || f[3] > t.total - f[4])
+			t.total = t.busy = 0;
+		else
+			t.busy = t.total - f[3] - f[4];
 		if (is_all) {
 			out->all = t;
 			found = 1;

@@ -19,6 +19,15 @@
 
 #define COMM_LEN 64 /* kernel comm is 16 bytes, but escapes may be stored later */
 
+/*
+ * Bounds past which a figure in a /proc file is not believed. PSTAT_MAX_THREADS is the
+ * kernel's PID_MAX_LIMIT (2^22): no process has more threads than there can be pids.
+ * PROCSTAT_MAX_CPUS is the largest NR_CPUS Linux builds (x86-64 MAXSMP), the same
+ * bound as a topology's PUs (TOPO_MAX_PUS).
+ */
+#define PSTAT_MAX_THREADS (1L << 22)
+#define PROCSTAT_MAX_CPUS 8192
+
 /* /proc/PID/stat and /proc/PID/task/TID/stat: the fields coretop uses. */
 struct pstat {
 	pid_t pid;
@@ -27,7 +36,7 @@ struct pstat {
 	pid_t ppid;
 	uint64_t utime, stime;   /* clock ticks */
 	uint64_t cutime, cstime; /* ticks of reaped (waited-for) children */
-	long num_threads;
+	long num_threads;        /* 1..PSTAT_MAX_THREADS; 0 when the file's is not one */
 	uint64_t starttime;      /* ticks after boot */
 	int processor;           /* CPU last run on; -1 when absent */
 	unsigned flags;          /* PF_* flags; PF_KTHREAD marks kernel threads */
@@ -62,8 +71,9 @@ struct cpu_ticks {
 };
 struct procstat {
 	struct cpu_ticks all;
-	int ncpus;         /* count of cpuN lines (online CPUs) */
-	int max_cpu;       /* highest N seen, -1 if none */
+	int ncpus;         /* count of cpuN lines (online CPUs) below PROCSTAT_MAX_CPUS */
+	int max_cpu;       /* highest such N seen, -1 if none; a line at or above the
+			    * bound is skipped, so cap = max_cpu + 1 is bounded */
 	struct cpu_ticks *cpus; /* caller provides cap entries */
 	int cap;
 };

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int (*procfs_fault_hook)(const char *path);
@@ -29,17 +30,36 @@ DIR *procfs_opendir_at(int dirfd, const char *path, int *err)
 	return d;
 }
 
+/* The hook's word on the next read: 0 (go on), a negative errno, or a byte limit. */
+static int fault(const char *path)
+{
+	return procfs_fault_hook ? procfs_fault_hook(path) : 0;
+}
+
+/*
+ * O_NONBLOCK: a FIFO opened for reading waits for a writer, and a fixture tree can hold
+ * one where /proc has a file. Every file the kernel makes under /proc and /sys is a
+ * regular file; anything else (FIFO, device, socket) is refused, not read.
+ */
+static int open_regular(int dirfd, const char *path)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
 int procfs_open(int dirfd, const char *path)
 {
-	int fd;
+	int r = fault(path);
 
-	if (procfs_fault_hook) {
-		int r = procfs_fault_hook(path);
-		if (r < 0)
-			return r;
-	}
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	return fd < 0 ? -errno : fd;
+	return r < 0 ? r : open_regular(dirfd, path);
 }
 
 static ssize_t read_fully(int fd, char *buf, size_t cap, int use_pread)
@@ -64,40 +84,46 @@ static ssize_t read_fully(int fd, char *buf, size_t cap, int use_pread)
 	return (ssize_t)len;
 }
 
+/* A short read the hook asked for: at most LIMIT bytes of CAP. */
+static size_t limit_cap(size_t cap, int limit)
+{
+	return limit > 0 && (size_t)limit + 1 < cap ? (size_t)limit + 1 : cap;
+}
+
 ssize_t procfs_pread(int fd, char *buf, size_t cap)
 {
-	if (procfs_fault_hook) {
-		int r = procfs_fault_hook(NULL);
-		if (r < 0)
-			return r;
-	}
-	return read_fully(fd, buf, cap, 1);
+	int r = fault(NULL);
+
+	if (r < 0)
+		return r;
+	return read_fully(fd, buf, limit_cap(cap, r), 1);
 }
 
 ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t cap)
 {
-	int fd = procfs_open(dirfd, path);
+	int r = fault(path), fd;
 	ssize_t n;
 
+	if (r < 0)
+		return r;
+	fd = open_regular(dirfd, path);
 	if (fd < 0)
 		return fd;
-	n = read_fully(fd, buf, cap, 0);
+	n = read_fully(fd, buf, limit_cap(cap, r), 0);
 	close(fd);
 	return n;
 }
 
 ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap)
 {
+	int r = fault(path);
 	ssize_t n;
 
 	if (cap == 0)
 		return -EINVAL;
-	if (procfs_fault_hook) {
-		int r = procfs_fault_hook(path);
-		if (r < 0)
-			return r;
-	}
-	n = readlinkat(dirfd, path, buf, cap - 1);
+	if (r < 0)
+		return r;
+	n = readlinkat(dirfd, path, buf, limit_cap(cap, r) - 1);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';

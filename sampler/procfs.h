@@ -7,6 +7,10 @@
  * of bytes read (>= 0) or a negative errno; they never print. A vanished process
  * shows up as -ENOENT or -ESRCH, which callers treat as normal, not as an error.
  *
+ * Files are opened non-blocking and must be regular files (everything the kernel makes
+ * under /proc and /sys is): a FIFO, device or socket in a captured tree gives -EINVAL
+ * at once instead of a hang or an endless read. Reads stop at the caller's CAP.
+ *
  * Fault injection: tests set procfs_fault_hook to make chosen reads fail (e.g. a
  * process that vanishes between listing and reading), as curl's torture tests do.
  */
@@ -20,7 +24,8 @@
 /* Open DIR as a directory to read relative to. Returns an fd or -errno. */
 int procfs_open_root(const char *dir);
 
-/* Open PATH (relative to DIRFD) read-only, close-on-exec. Returns an fd or -errno. */
+/* Open the regular file PATH (relative to DIRFD) read-only, close-on-exec. Returns an
+ * fd, -EINVAL when PATH is not a regular file, or -errno. */
 int procfs_open(int dirfd, const char *path);
 
 /*
@@ -40,8 +45,10 @@ DIR *procfs_opendir_at(int dirfd, const char *path, int *err);
 ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap);
 
 /*
- * Test hook: when set, called before every read with the path (NULL for a pread on a
- * kept descriptor); a negative return is used as the read's result.
+ * Test hook, NULL in the product: when set, called once before every open, read and
+ * readlink with the path (NULL for a pread on a kept descriptor). A negative return is
+ * used as the call's result (-ENOENT, -EACCES, -EIO, -ESRCH…); a positive N makes the
+ * read a short one of at most N bytes; 0 lets the call go on.
  */
 extern int (*procfs_fault_hook)(const char *path);
 

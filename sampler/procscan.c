@@ -288,13 +288,21 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	struct tthread *nt = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
+	/* which of p->thr were moved to NT: marked aside, as p->thr stays sorted for
+	 * thread_find (a moved entry's tid zeroed in place broke the search, and threads
+	 * listed after it were taken for newborns) */
+	bool *moved = calloc(p->nthr + 1, sizeof(*moved));
 	DIR *d;
 	int fd;
 
+	if (!moved)
+		return -ENOMEM;
 	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
 	d = procfs_opendir_at(s->rootfd, path, &fd);
-	if (!d)
+	if (!d) {
+		free(moved);
 		return fd;
+	}
 	while ((de = readdir(d))) {
 		pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
 		struct tthread *old;
@@ -306,6 +314,7 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 			struct tthread *g = realloc(nt, nc * sizeof(*nt));
 			if (!g) {
 				free(nt);
+				free(moved);
 				closedir(d);
 				return -ENOMEM;
 			}
@@ -315,7 +324,7 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 		old = thread_find(p, tid);
 		if (old) {
 			nt[n] = *old;
-			old->tid = 0; /* moved: not released below */
+			moved[old - p->thr] = true; /* not released below */
 		} else {
 			memset(&nt[n], 0, sizeof(nt[n]));
 			nt[n].tid = tid;
@@ -328,10 +337,11 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	}
 	closedir(d);
 	for (size_t i = 0; i < p->nthr; i++)
-		if (p->thr[i].tid) {
+		if (!moved[i]) {
 			procscan_thread_gone(p, &p->thr[i]);
 			ptable_thread_release(s, &p->thr[i]);
 		}
+	free(moved);
 	free(p->thr);
 	if (n)
 		qsort(nt, n, sizeof(*nt), tid_cmp);
@@ -353,8 +363,9 @@ void procscan_thread_gone(struct tproc *p, const struct tthread *t)
 {
 	uint64_t r0 = t->have_prev ? t->prev_run : 0, w0 = t->have_prev ? t->prev_wait : 0;
 
-	/* a thread first listed during the interval counts from its birth (see build.c) */
-	if (!t->have_prev && !p->have_prev && !p->newborn)
+	/* a thread first listed during the interval counts from its birth (see build.c);
+	 * one listed before without a baseline (its reading failed) counts nothing */
+	if (!t->have_prev && (t->listed_before || (!p->have_prev && !p->newborn)))
 		return;
 	p->gone_run_s += t->run >= r0 ? (double)(t->run - r0) / 1e9 : 0;
 	p->gone_wait_s += t->wait >= w0 ? (double)(t->wait - w0) / 1e9 : 0;
@@ -375,11 +386,23 @@ static void read_threads(struct sampler *s, struct tproc *p)
 			snprintf(path, sizeof(path), "%d/task/%d/schedstat", (int)p->pid, (int)t->tid);
 		n = fds_reread(s, t->sched_fd, path);
 		if (n <= 0 || parse_schedstat(s->buf, (size_t)n, &ss) < 0) {
+			/* Gone when the task list, read again at once, says so, or when it
+			 * fails twice: one listed again is the same thread, not a newborn
+			 * whose whole life is this interval's. Unreadable otherwise (EACCES,
+			 * EIO, a short read): its last reading stands until the next. */
+			if (!t->lost) {
+				t->lost = true;
+				if (n == -ENOENT || n == -ESRCH)
+					p->listed = -1;
+				p->thr[k++] = *t;
+				continue;
+			}
 			procscan_thread_gone(p, t);
 			ptable_thread_release(s, t);
 			p->listed = -1;
 			continue;
 		}
+		t->lost = false;
 		t->run = ss.run_ns;
 		t->wait = ss.wait_ns;
 		t->slices = ss.slices;
@@ -398,6 +421,29 @@ static void read_threads(struct sampler *s, struct tproc *p)
 
 /* ---- one process, every process ------------------------------------------------ */
 
+static bool pid_listed(const struct pid_list *l, pid_t pid)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == pid)
+			return true;
+	return false;
+}
+
+/* PID was listed and could not be read (a full list forgets the rest: rare). */
+static void pid_missed(struct pid_list *l, pid_t pid)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		pid_t *v = cap <= 65536 ? realloc(l->v, cap * sizeof(*v)) : NULL;
+
+		if (!v)
+			return;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = pid;
+}
+
 /* A process not in the table: add it and read its identity; NULL when it vanished. */
 static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
 {
@@ -415,8 +461,10 @@ static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
 	p->stat_fd = fd;
 	/* Unseen by the last scan, which listed every process alive when it began: born
 	 * since. Start times count ticks, so one born in the same tick as the youngest
-	 * the last scan saw may be younger than it: >=, or its first interval is lost. */
-	p->newborn = s->nrefresh > 0 && st.starttime >= s->born_after;
+	 * the last scan saw may be younger than it: >=, or its first interval is lost.
+	 * One the last scan listed but could not read was not born since. */
+	p->newborn = s->nrefresh > 0 && st.starttime >= s->born_after &&
+		     !pid_listed(&s->missed_before, pid) && !pid_listed(&s->missed, pid);
 	p->counted_s = p->newborn ? 0 : (double)(st.utime + st.stime) / (double)s->hz;
 	if (st.starttime > s->max_start)
 		s->max_start = st.starttime;
@@ -453,6 +501,11 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 	snprintf(path, sizeof(path), "%d/stat", (int)pid);
 	if (p) {
 		n = fds_reread(s, p->stat_fd, path);
+		/* A failed read is asked once more by path before the process is taken for
+		 * gone: buried and found again, it would be a new one whose life so far is
+		 * counted in this interval. */
+		if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0)
+			n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
 		/* Same pid, other start time: the pid was reused by a new process. */
 		if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || st.starttime != p->start) {
 			ptable_bury(s, p);
@@ -460,8 +513,10 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 		}
 	}
 	if (!p) {
-		if (!(p = scan_new(s, pid, path)))
+		if (!(p = scan_new(s, pid, path))) {
+			pid_missed(&s->missed, pid);
 			return;
+		}
 		st = p->st;
 	} else if (strcmp(st.comm, p->st.comm) != 0) {
 		p->st = st;
@@ -501,6 +556,11 @@ static int each_pid(struct sampler *s, double now, void (*fn)(struct sampler *, 
 
 int procscan_all(struct sampler *s, double now)
 {
+	struct pid_list l = s->missed_before;
+
+	s->missed_before = s->missed;
+	s->missed = l;
+	s->missed.n = 0;
 	return each_pid(s, now, scan_proc);
 }
 

@@ -172,4 +172,8 @@ void ptable_release(struct sampler *s)
 	free(s->hash);
 	s->hash = NULL;
 	s->nbuckets = s->nprocs = 0;
+	free(s->missed.v);
+	free(s->missed_before.v);
+	memset(&s->missed, 0, sizeof(s->missed));
+	memset(&s->missed_before, 0, sizeof(s->missed_before));
 }

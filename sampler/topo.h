@@ -12,8 +12,17 @@
 #ifndef CORETOP_TOPO_H
 #define CORETOP_TOPO_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+/*
+ * Bounds on a topology, checked before hwloc builds it. 8192 PUs is Linux's own
+ * maximum (NR_CPUS under x86-64 MAXSMP); an XML file of this many PUs from lstopo is
+ * about 5 MiB. Beyond either bound the spec is refused, with a reason.
+ */
+#define TOPO_MAX_PUS 8192
+#define TOPO_MAX_XML (64 << 20)
 
 struct topo_summary {
 	bool known;
@@ -38,11 +47,19 @@ struct topo {
 };
 
 /*
- * Load SPEC (NULL or "" for this machine). An existing file is read as XML, anything
- * else as a synthetic description. Returns 0, or -EINVAL with a one-line reason in
- * ERR (ERRLEN bytes).
+ * Load SPEC (NULL or "" for this machine). An existing path is read as XML (a regular
+ * file of at most TOPO_MAX_XML bytes; a FIFO or device is refused unread), anything
+ * else as a synthetic description (at most TOPO_MAX_PUS PUs, counted before it is
+ * built). Returns 0, or -EINVAL with a one-line reason in ERR (ERRLEN bytes).
  */
 int topo_load(struct topo *t, const char *spec, char *err, size_t errlen);
+
+/*
+ * Nonzero while hwloc builds a topology: a call that cannot be interrupted and takes
+ * seconds on a big synthetic one. A signal handler that sees it may end the process
+ * at once when nothing of the caller's needs undoing (cmd/main.c).
+ */
+extern volatile sig_atomic_t topo_loading;
 void topo_release(struct topo *t);
 
 /* The entry for OS CPU number CPU, or NULL. */

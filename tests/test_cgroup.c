@@ -49,6 +49,27 @@ static void quotas(void **state)
 	assert_int_equal(cgroup_parse_cfs(S("x"), S("100000"), &c), -EINVAL);
 }
 
+/* Outside what the kernel accepts (period 1 ms..1 s, quota >= 1 ms): unknown, not a
+ * supply of 1e-12 cores. */
+static void quotas_out_of_range(void **state)
+{
+	double c = -1;
+	(void)state;
+
+	assert_int_equal(cgroup_parse_cpu_max(S("1 1000000000000\n"), &c), -EINVAL);
+	assert_int_equal(cgroup_parse_cpu_max(S("100000 1000000000000\n"), &c), -EINVAL);
+	assert_int_equal(cgroup_parse_cpu_max(S("100000 999\n"), &c), -EINVAL);
+	assert_int_equal(cgroup_parse_cpu_max(S("999 100000\n"), &c), -EINVAL);
+	assert_int_equal(cgroup_parse_cpu_max(S("-5 100000\n"), &c), -EINVAL);
+	assert_int_equal(cgroup_parse_cpu_max(S("1000 1000000\n"), &c), 0);
+	assert_true(c == 0.001);
+	assert_int_equal(cgroup_parse_cpu_max(S("4000000 1000000\n"), &c), 0);
+	assert_true(c == 4);
+	assert_int_equal(cgroup_parse_cfs(S("100000\n"), S("1000000000000\n"), &c), -EINVAL);
+	assert_int_equal(cgroup_parse_cfs(S("500\n"), S("100000\n"), &c), -EINVAL);
+	assert_int_equal(cgroup_parse_cfs(S("100000\n"), S("2000000\n"), &c), -EINVAL);
+}
+
 static void throttling(void **state)
 {
 	struct cgroup_throttle t;
@@ -135,6 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(paths_hybrid_and_v2),
 		cmocka_unit_test(quotas),
+		cmocka_unit_test(quotas_out_of_range),
 		cmocka_unit_test(throttling),
 		cmocka_unit_test(real_hybrid_vm),
 		cmocka_unit_test(synthetic_v2_quota),

@@ -275,6 +275,70 @@ static void nothing_estimated_without_exits(void **state)
 	sampler_free(s);
 }
 
+/* put_stat with 64-bit counters: what a corrupt or hostile file may hold. */
+static void stat_u64(struct tree *t, int pid, const char *comm, int ppid, unsigned long long utime,
+		     unsigned long long cutime, unsigned long start)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%d/stat", pid);
+	put(t, path,
+	    "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 %llu 0 %llu 0 20 0 1 0 %lu 1000 100 "
+	    "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n",
+	    pid, comm, ppid, pid, pid, utime, cutime, start);
+}
+
+/* Nothing on this two-CPU machine used more than two cores, nor is anything NaN. */
+static void assert_physical(const struct snapshot *snap)
+{
+	double used = sum_used(snap);
+
+	assert_true(used == used && used <= 2 + 1e-9);
+	assert_true(snap->machine.rate.used <= 2 + 1e-9);
+	for (size_t i = 0; i < snap->ngroups; i++)
+		assert_true(snap->groups[i].rate.demand <= 4 + 1e-9);
+	assert_true(!snap->machine.busy_known ||
+		    (snap->machine.busy_pct >= 0 && snap->machine.busy_pct <= 100));
+	for (int i = 0; i < snap->machine.cpu_cap; i++)
+		assert_true(snap->machine.cpu_busy_pct[i] <= 100);
+}
+
+/*
+ * A counter that jumps to 2^64 - 1 (a thread's schedstat, a process's utime, a reaper's
+ * cutime, /proc/stat) moved more than the machine could run: a reset, no rate for the
+ * interval, never 5.5e10 cores.
+ */
+static void counters_that_jump_are_resets(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t);
+	struct snapshot *snap;
+
+	job(t, 203, 100, 10, 0.1, 0, 60);
+	refresh(s, &snap);
+	snapshot_free(snap);
+	t->now += 1;
+	task(t, 203, 203, "python3", 18446744073709551615ULL, 18446744073709551615ULL);
+	refresh(s, &snap);
+	assert_physical(snap);
+	snapshot_free(snap);
+	t->now += 1;
+	task(t, 203, 203, "python3", 300000000ULL, 0);
+	stat_u64(t, 203, "python3", 100, 18446744073709551615ULL / 2, 0, 60);
+	refresh(s, &snap);
+	assert_physical(snap);
+	snapshot_free(snap);
+	t->now += 1;
+	stat_u64(t, 100, "perl", 1, 0, 18446744073709551615ULL / 4, 50);
+	put(t, "stat", "cpu  18446744073709551615 0 0 2000 0 0 0 0 0 0\n"
+		       "cpu0 9223372036854775807 0 0 1000 0 0 0 0 0 0\n"
+		       "cpu1 100 0 0 1000 0 0 0 0 0 0\nintr 1\n");
+	refresh(s, &snap);
+	assert_physical(snap);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(short_job_read_at_a_sub_sample, setup, teardown),
 		cmocka_unit_test_setup_teardown(threads_never_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_estimated_without_exits, setup, teardown),
+		cmocka_unit_test_setup_teardown(counters_that_jump_are_resets, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

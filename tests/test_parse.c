@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -198,6 +199,51 @@ static void procstat_offline_gap(void **state)
 	assert_int_equal(cpus[2].total, 6);
 }
 
+/* A CPU number no kernel has is skipped: the sampler sizes its arrays by max_cpu (a
+ * cpu99999999 line cost 394 MB); a sum past 2^64 is a zero line, not a wrapped one. */
+static void procstat_hostile(void **state)
+{
+	struct cpu_ticks cpus[8] = { { 0, 0 } };
+	struct procstat ps = { .cpus = cpus, .cap = 8 };
+	(void)state;
+
+	assert_int_equal(parse_procstat(S("cpu  2 0 2 8 0 0 0 0 0 0\ncpu0 1 0 1 4 0 0 0 0 0 0\n"
+					  "cpu99999999 1 0 1 4 0 0 0 0 0 0\n"
+					  "cpu8192 1 0 1 4 0 0 0 0 0 0\n"
+					  "cpu1 18446744073709551615 0 1 4 0 0 0 0 0 0\n"), &ps), 0);
+	assert_int_equal(ps.ncpus, 2);
+	assert_int_equal(ps.max_cpu, 1);
+	assert_int_equal(cpus[0].total, 6);
+	assert_int_equal(cpus[1].total, 0);
+	assert_int_equal(cpus[1].busy, 0);
+	assert_int_equal(parse_procstat(S("cpu  2 0 2 8 0 0 0 0 0 0\ncpu8191 1 0 1 4 0 0 0 0 0 0\n"),
+					&ps), 0);
+	assert_int_equal(ps.max_cpu, PROCSTAT_MAX_CPUS - 1);
+}
+
+/* A thread count below 1 or past PID_MAX_LIMIT is no count (0), never printed as is. */
+static void stat_thread_count_bounds(void **state)
+{
+	static const char *const counts[] = { "-1", "0", "9999999999", "4194305" };
+	char line[512];
+	struct pstat st;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		int n = snprintf(line, sizeof(line),
+				 "5000 (sh) S 4999 4999 1200 0 -1 4227084 78 0 0 0 0 0 0 0 20 0 %s 0 "
+				 "600000 0 0 18446744073709551615 0 0 0 0 0 0 0 0 65536 0 0 0 17 0 0 "
+				 "0 0 0 0 0 0 0 0 0 0 0 0\n", counts[i]);
+
+		assert_int_equal(parse_stat(line, (size_t)n, &st), 0);
+		assert_int_equal(st.num_threads, 0);
+	}
+	assert_int_equal(parse_stat(S("5000 (sh) S 4999 4999 1200 0 -1 4227084 78 0 0 0 0 0 0 0 20 0 "
+				     "4194304 0 600000 0 0 18446744073709551615 0 0 0 0 0 0 0 0 65536 0 "
+				     "0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"), &st), 0);
+	assert_int_equal(st.num_threads, 4194304);
+}
+
 static void loadavg_runnable(void **state)
 {
 	struct loadavg la;
@@ -268,6 +314,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stat_of_init),
+		cmocka_unit_test(stat_thread_count_bounds),
+		cmocka_unit_test(procstat_hostile),
 		cmocka_unit_test(stat_of_kernel_thread),
 		cmocka_unit_test(stat_with_parens_and_spaces_in_comm),
 		cmocka_unit_test(stat_zombie),

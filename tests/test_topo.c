@@ -4,7 +4,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -104,6 +109,67 @@ static void bad_specs(void **state)
 	assert_int_equal(topo_load(&t, "tests/fixtures/topology/README.md", err, sizeof(err)), -EINVAL);
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A billion PUs is refused before hwloc builds any (it used to take minutes and GBs). */
+static void synthetic_too_many_pus(void **state)
+{
+	static const char *const specs[] = {
+		"pack:1000 core:1000 pu:1000", "pack:2 core:4097 pu:1", "1000 1000 1000",
+		"pack:99999999999999999999 pu:2", "core:8193",
+	};
+	struct topo t;
+	char err[256];
+	double t0 = mono();
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		assert_int_equal(topo_load(&t, specs[i], err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "more than 8192 PUs"));
+		assert_null(strchr(err, '\n'));
+	}
+	assert_true(mono() - t0 < 1.0);
+	/* the bound itself is legal */
+	assert_int_equal(topo_load(&t, "pack:8 numa:2 core:64 pu:8", err, sizeof(err)), 0);
+	assert_int_equal(t.sum.pus, TOPO_MAX_PUS);
+	assert_false(topo_loading);
+	topo_release(&t);
+}
+
+/* A FIFO, a device or a huge file given as XML is refused unread: no hang, no growth. */
+static void xml_not_regular_or_too_big(void **state)
+{
+	char dir[] = "/tmp/coretop-topo-XXXXXX", fifo[64], big[64];
+	struct topo t;
+	char err[256];
+	FILE *f;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(big, sizeof(big), "%s/big.xml", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(topo_load(&t, fifo, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_int_equal(topo_load(&t, "/dev/zero", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	f = fopen(big, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), (off_t)TOPO_MAX_XML + 1), 0); /* sparse */
+	fclose(f);
+	assert_int_equal(topo_load(&t, big, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "larger than 64 MiB"));
+	unlink(fifo);
+	unlink(big);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +179,8 @@ int main(void)
 		cmocka_unit_test(xml_of_a_large_machine),
 		cmocka_unit_test(this_machine),
 		cmocka_unit_test(bad_specs),
+		cmocka_unit_test(synthetic_too_many_pus),
+		cmocka_unit_test(xml_not_regular_or_too_big),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
