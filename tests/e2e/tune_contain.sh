@@ -1,7 +1,7 @@
 # coretop tune contains its jobs (tuner/contain.h): a job that double-forks a setsid
 # daemon leaves nothing behind after a tuning that ends well, after SIGINT (to the
-# process, and to its process group as a terminal would) and within 2 s of a SIGKILL
-# of the tuner itself; the status stays the signal's; the job cgroup coretop-tune-PID
+# process, and to its process group as a terminal would), within 2 s of a SIGKILL of
+# the tuner itself, and within 3 s of one of the process we started; the status stays the signal's; the job cgroup coretop-tune-PID
 # is gone after; and jobs get the RLIMIT_NOFILE soft limit the user had, not the one
 # the sampler raised. Both paths: the cgroup one (where this machine lets us create a
 # cgroup) and the subreaper one (CORETOP_NO_CGROUP=1).
@@ -145,5 +145,11 @@ for mode in cgroup subreaper; do
 	[ $rc -eq 137 ] && ok "$mode: SIGKILL of the tuner: status 137" ||
 		fail "$mode: SIGKILL of the tuner: status $rc"
 	checks "$mode, SIGKILL"
+
+	# the other way round: the keeper (the one we started) killed, the tuner stops
+	tune 5
+	started
+	kill -KILL "$pid"
+	gone "$mode, SIGKILL of the process started" 3
 done
 finish
