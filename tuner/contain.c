@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "tuner/contain.h"
+#include "tuner/internal.h"
 
 #define EMPTY_WAIT_S 5.0  /* for a killed cgroup to empty; a D-state task may hold it */
 #define MAX_SCANS 10000   /* a fork bomb must not keep the sweep forever */
@@ -136,59 +137,104 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
-/* The cgroup2 mount point and its root, from mountinfo. */
-static int v2_mount(char *mnt, size_t mntlen, char *root, size_t rootlen)
+/* One mountinfo LINE: the cgroup2 mount point and root into MNT and ROOT (PATH_MAX). */
+static bool v2_line(const char *line, char *mnt, char *root)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096], r[PATH_MAX], m[PATH_MAX];
-	int ret = -ENOENT;
+	const char *sep = strstr(line, " - ");
 
-	if (!f)
-		return -errno;
-	while (ret && fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - ");
+	if (!sep || strncmp(sep + 3, "cgroup2 ", 8) != 0)
+		return false;
+	if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2)
+		return false;
+	unescape(root);
+	unescape(mnt);
+	return true;
+}
 
-		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) != 0)
-			continue;
-		if (sscanf(line, "%*s %*s %*s %4095s %4095s", r, m) != 2)
-			continue;
-		unescape(r);
-		unescape(m);
-		if (snprintf(mnt, mntlen, "%s", m) < (int)mntlen &&
-		    snprintf(root, rootlen, "%s", r) < (int)rootlen)
-			ret = 0;
+/* The 0:: line's path in /proc/self/cgroup's text CG, into PATH (PATH_MAX). */
+static bool v2_path(const char *cg, char *path)
+{
+	for (const char *p = cg; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		size_t n = strcspn(p, "\n");
+
+		if (n > 3 && strncmp(p, "0::", 3) == 0 && n - 3 < PATH_MAX) {
+			memcpy(path, p + 3, n - 3);
+			path[n - 3] = '\0';
+			return true;
+		}
 	}
-	fclose(f);
-	return ret;
+	return false;
+}
+
+int tune_cgroup_dir(const char *mountinfo, const char *cgroup, char *out, size_t len)
+{
+	char line[2 * PATH_MAX + 512], mnt[PATH_MAX], root[PATH_MAX], path[PATH_MAX];
+	const char *p = mountinfo, *rest;
+	bool found = false;
+	size_t rl;
+
+	while (!found && p && *p) {
+		size_t n = strcspn(p, "\n");
+
+		if (n < sizeof(line)) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			found = v2_line(line, mnt, root);
+		}
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	if (!found || !v2_path(cgroup, path))
+		return -ENOENT;
+	/* a mount of a subtree (a cgroup namespace's view) starts at its root */
+	rest = path;
+	rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
+	if (rl && strncmp(path, root, rl) == 0 && (path[rl] == '/' || !path[rl]))
+		rest += rl;
+	if (strcmp(rest, "/") == 0)
+		rest = "";
+	if (snprintf(out, len, "%s%s", mnt, rest) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* FILE's text, NUL-terminated, into BUF. */
+static int read_text(const char *file, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < cap && (n = read(fd, buf + len, cap - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			close(fd);
+			return (int)n;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return 0;
 }
 
 /* The directory of our own v2 cgroup. */
 static int own_cgroup(char *out, size_t len)
 {
-	char mnt[PATH_MAX], root[PATH_MAX], line[PATH_MAX + 8], *path = NULL;
-	FILE *f;
-	size_t rl;
-	int ret = v2_mount(mnt, sizeof(mnt), root, sizeof(root));
+	/* a node with thousands of mounts has a mountinfo of megabytes */
+	size_t cap = 4u << 20;
+	char *mountinfo = malloc(cap), cg[PATH_MAX + 1024];
+	int ret = mountinfo ? read_text("/proc/self/mountinfo", mountinfo, cap) : -ENOMEM;
 
-	if (ret)
-		return ret;
-	f = fopen("/proc/self/cgroup", "re");
-	if (!f)
-		return -errno;
-	while (!path && fgets(line, sizeof(line), f))
-		if (strncmp(line, "0::", 3) == 0)
-			path = line + 3;
-	fclose(f);
-	if (!path)
-		return -ENOENT;
-	path[strcspn(path, "\n")] = '\0';
-	/* a mount of a subtree (a cgroup namespace's view) starts at its root */
-	rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
-	if (rl && strncmp(path, root, rl) == 0)
-		path += rl;
-	if (snprintf(out, len, "%s%s", mnt, strcmp(path, "/") == 0 ? "" : path) >= (int)len)
-		return -ENAMETOOLONG;
-	return 0;
+	if (!ret)
+		ret = read_text("/proc/self/cgroup", cg, sizeof(cg));
+	if (!ret)
+		ret = tune_cgroup_dir(mountinfo, cg, out, len);
+	free(mountinfo);
+	return ret;
 }
 
 static int tree_dir(pid_t tuner, char *out, size_t len)
