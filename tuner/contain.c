@@ -35,7 +35,7 @@
 static struct {
 	enum tune_contain_mode mode;
 	int procs_fd;          /* jobs/cgroup.procs, for the children to write "0" */
-	int kill_fd;           /* coretop-tune-PID/cgroup.kill; -1 before Linux 5.14 */
+	int kill_fd;           /* jobs/cgroup.kill; -1 before Linux 5.14 */
 	char dir[PATH_MAX];    /* coretop-tune-PID */
 	char jobs[PATH_MAX];   /* coretop-tune-PID/jobs */
 } box = { .procs_fd = -1, .kill_fd = -1 };
@@ -274,23 +274,19 @@ static bool populated(const char *dir)
 }
 
 /* Before cgroup.kill: SIGKILL to each pid listed. A pid read may be reused before the
- * kill; the window is a few microseconds and only a process of ours can be hit. */
+ * kill; the window is a few microseconds. What does not fit is for the next pass. */
 static void kill_listed(const char *dir)
 {
-	char buf[4096];
-	int fd = open_in(dir, "cgroup.procs", O_RDONLY);
-	ssize_t n;
+	char path[PATH_MAX + 16], buf[16384], *p = buf, *end;
 
-	if (fd < 0)
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (read_text(path, buf, sizeof(buf)))
 		return;
-	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-		char *p = buf, *end;
-
-		buf[n] = '\0';
-		for (long pid; (pid = strtol(p, &end, 10)) > 0; p = end)
-			kill((pid_t)pid, SIGKILL);
-	}
-	close(fd);
+	/* a full buffer may end in half a pid */
+	if (strlen(buf) == sizeof(buf) - 1 && (end = strrchr(buf, '\n')))
+		end[1] = '\0';
+	for (long pid; (pid = strtol(p, &end, 10)) > 0; p = end)
+		kill((pid_t)pid, SIGKILL);
 }
 
 /*
