@@ -446,47 +446,52 @@ static long read_long(const char *file)
 }
 
 /*
- * A job whose daemon escapes its process group and session, and writes its pid; once
- * the run is over it is gone, reaped by us (so not even a zombie), and the job ran in
- * the job cgroup when MODE has one.
+ * Two jobs whose daemons escape their process group and session, and write their pids
+ * (FILE.INPUT); once the run is over they are gone, reaped by us (so not even
+ * zombies), and the jobs ran in the job cgroup when MODE has one.
  */
 static void contained_run(enum tune_contain_mode mode)
 {
-	char file[] = "/tmp/coretop-tune-run.XXXXXX", script[512], cg[512], line[512];
+	char file[] = "/tmp/coretop-tune-run.XXXXXX", script[512], path[512], line[512];
 	char *cmd[] = { "/bin/sh", "-c", script };
 	struct tune_batch b = sh_batch(cmd, inputs4, 2, 2);
 	struct tune_batch_result r;
-	long pid;
 	FILE *f;
 	int fd = mkstemp(file);
 
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(tune_contain_mode(), mode);
+	/* $0 is the input */
 	snprintf(script, sizeof(script),
-		 "setsid sh -c 'sleep 30 & echo $! > %s; wait' </dev/null >/dev/null 2>&1 & "
-		 "grep ^0:: /proc/self/cgroup > %s.cg; "
-		 "while [ ! -s %s ]; do sleep 0.01; done; exit 0", file, file, file);
+		 "setsid sh -c 'sleep 30 & echo $! > %s.'$0'.tmp; mv %s.'$0'.tmp %s.'$0'; wait' "
+		 "</dev/null >/dev/null 2>&1 & grep ^0:: /proc/self/cgroup > %s.cg$0; "
+		 "while [ ! -s %s.$0 ]; do sleep 0.01; done; exit 0", file, file, file, file, file);
 	assert_int_equal(tune_batch_run(&b, &r), 0);
 	assert_int_equal(r.end, TUNE_BATCH_DONE);
-	pid = read_long(file);
-	assert_true(pid > 0);
-	assert_int_equal(kill((pid_t)pid, 0), -1);
-	assert_int_equal(errno, ESRCH);
+	for (int i = 0; i < 2; i++) {
+		long pid;
+
+		snprintf(path, sizeof(path), "%s.%s", file, inputs4[i]);
+		pid = read_long(path);
+		assert_true(pid > 0);
+		assert_int_equal(kill((pid_t)pid, 0), -1);
+		assert_int_equal(errno, ESRCH);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s.cg%s", file, inputs4[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		unlink(path);
+		snprintf(path, sizeof(path), "/coretop-tune-%d/jobs\n", (int)getpid());
+		if (mode == TUNE_CONTAIN_CGROUP)
+			assert_non_null(strstr(line, path));
+		else
+			assert_null(strstr(line, "/coretop-tune-"));
+	}
 	assert_no_children();
-	snprintf(cg, sizeof(cg), "%s.cg", file);
-	f = fopen(cg, "r");
-	assert_non_null(f);
-	assert_non_null(fgets(line, sizeof(line), f));
-	fclose(f);
-	snprintf(cg, sizeof(cg), "/coretop-tune-%d/jobs\n", (int)getpid());
-	if (mode == TUNE_CONTAIN_CGROUP)
-		assert_non_null(strstr(line, cg));
-	else
-		assert_null(strstr(line, "/coretop-tune-"));
 	unlink(file);
-	snprintf(cg, sizeof(cg), "%s.cg", file);
-	unlink(cg);
 }
 
 static void contain_subreaper(void **state)
