@@ -34,11 +34,12 @@ if [ -n "$cgmnt" ] && [ -w "$cgdir/cgroup.procs" ] && mkdir "$cgdir/coretop-prob
 fi
 
 # The job: a daemon that escapes its process group and session, then the limit and
-# the cgroup it was given, then CT_SLEEP seconds.
+# the cgroup it was given (whole files: a job may be killed at any point), then
+# CT_SLEEP seconds.
 cat >"$tmp/job.sh" <<'EOF'
 setsid sh -c 'sleep 300 & sleep 300' </dev/null >/dev/null 2>&1 &
-ulimit -S -n >"$CT_DIR/nofile.$1"
-sed -n 's/^0:://p' /proc/self/cgroup >"$CT_DIR/cg.$1"
+ulimit -S -n >"$CT_DIR/nofile.$1.$$" && mv "$CT_DIR/nofile.$1.$$" "$CT_DIR/nofile.$1"
+sed -n 's/^0:://p' /proc/self/cgroup >"$CT_DIR/cg.$1.$$" && mv "$CT_DIR/cg.$1.$$" "$CT_DIR/cg.$1"
 sleep "$CT_SLEEP"
 EOF
 
