@@ -9,6 +9,12 @@
  * cannot be run, 128 + signal number when interrupted (SIGINT, SIGTERM, SIGHUP; q on
  * the screen counts as SIGINT: 130). An interrupted tuning still prints what it
  * measured and writes --out, with "partial": true.
+ *
+ * Containment (tuner/contain.h): once the options are read, the process forks; the
+ * parent stays as the keeper, the child tunes as a child subreaper with its jobs in a
+ * cgroup of their own where it may create one (CORETOP_NO_CGROUP=1: never). Nothing a
+ * job starts outlives the tuning, SIGKILL of the tuner included; the status is the
+ * tuner's, passed on by the keeper.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +33,7 @@
 #include "sampler/escape.h"
 #include "sampler/topo.h"
 #include "tui/tune_screen.h"
+#include "tuner/contain.h"
 #include "tuner/tune.h"
 #include "tuner/watch.h"
 
@@ -647,6 +654,24 @@ static int run_tuning(struct tune_cmd *t)
 	return end_status(t, ret, err, on_screen);
 }
 
+/* The keeper forked and the tuner contained: GO_ON in the tuner, the tuner's exit
+ * status in the keeper. Without them the tuning goes on, as contained as it can be. */
+static int contain(void)
+{
+	int status, ret = tune_contain_keep(&status);
+
+	if (ret == 1)
+		return status;
+	if (ret < 0)
+		fprintf(stderr, "coretop tune: no keeper (%s): a job's daemons may outlive a "
+			"killed tuner\n", strerror(-ret));
+	ret = tune_contain_start();
+	if (ret < 0)
+		fprintf(stderr, "coretop tune: not a subreaper (%s): a job's daemons may "
+			"outlive the tuning\n", strerror(-ret));
+	return GO_ON;
+}
+
 static int tune_exec(int argc, char **argv)
 {
 	static struct tune_cmd t; /* static: the watch's and the screen's CPU arrays are big */
@@ -657,11 +682,14 @@ static int tune_exec(int argc, char **argv)
 	if (status == GO_ON && t.out)
 		status = check_out(t.out);
 	if (status == GO_ON)
+		status = contain();
+	if (status == GO_ON)
 		status = load_inputs(&t);
 	if (status == GO_ON)
 		status = set_up(&t);
 	if (status == GO_ON)
 		status = run_tuning(&t);
+	tune_contain_stop();
 	tune_plan_release(&t.plan);
 	tune_watch_release(&t.watch);
 	if (t.have_topo)

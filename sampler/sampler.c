@@ -42,6 +42,17 @@ static double clock_monotonic(void *ctx)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The user's limit, before the first raise below. */
+static struct rlimit nofile_before;
+static bool nofile_raised;
+
+bool sampler_nofile_before(struct rlimit *out)
+{
+	if (nofile_raised)
+		*out = nofile_before;
+	return nofile_raised;
+}
+
 struct sampler *sampler_new(const struct sampler_config *cfg, int *err)
 {
 	struct sampler *s = calloc(1, sizeof(*s));
@@ -92,6 +103,9 @@ struct sampler *sampler_new(const struct sampler_config *cfg, int *err)
 	/* Keep as many files open as the hard limit allows. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		if (rl.rlim_cur < rl.rlim_max) {
+			if (!nofile_raised)
+				nofile_before = rl;
+			nofile_raised = true;
 			rl.rlim_cur = rl.rlim_max;
 			setrlimit(RLIMIT_NOFILE, &rl);
 			getrlimit(RLIMIT_NOFILE, &rl);

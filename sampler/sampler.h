@@ -16,6 +16,9 @@
 #ifndef CORETOP_SAMPLER_H
 #define CORETOP_SAMPLER_H
 
+#include <stdbool.h>
+#include <sys/resource.h>
+
 #include "sampler/group.h"
 #include "sampler/snapshot.h"
 #include "sampler/topo.h"
@@ -47,6 +50,10 @@ struct sampler;
  */
 struct sampler *sampler_new(const struct sampler_config *cfg, int *err);
 void sampler_free(struct sampler *s);
+
+/* The RLIMIT_NOFILE before sampler_new() first raised it, into OUT; false if never raised
+ * (processes we start should get the user's limit back: tuner/run.c does). */
+bool sampler_nofile_before(struct rlimit *out);
 
 /* Take a reading. *out gets a new snapshot (the caller frees it). 0 or -errno. */
 int sampler_refresh(struct sampler *s, struct snapshot **out);

@@ -1,7 +1,9 @@
-/* Tests for tuner/run.c and tuner/engine.c with real /bin/sh jobs: concurrency, the
- * job's environment, failures with their stderr, timeouts, cuts, the budget, cancels,
- * and that no job or job's child outlives a run. Timings use sleeps, not CPU, so a
- * busy machine only makes them slower, and the bounds are loose. */
+/* Tests for tuner/run.c, tuner/engine.c and tuner/contain.c with real /bin/sh jobs:
+ * concurrency, the job's environment, failures with their stderr, timeouts, cuts, the
+ * budget, cancels, that no job or job's child outlives a run, and once contained
+ * (last: the subreaper bit is process-wide) that a setsid daemon does not either, on
+ * the subreaper path and the cgroup one. Timings use sleeps, not CPU, so a busy machine
+ * only makes them slower, and the bounds are loose. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "tuner/contain.h"
 #include "tuner/internal.h"
 
 extern char **environ;
@@ -426,6 +429,118 @@ static void engine_cancel_reaps_everything(void **state)
 	assert_no_children();
 }
 
+/* --- containment --- */
+
+/* A number from FILE, -1 when none (yet). */
+static long read_long(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * Two jobs whose daemons escape their process group and session, and write their pids
+ * (FILE.INPUT); once the run is over they are gone, reaped by us (so not even
+ * zombies), and the jobs ran in the job cgroup when MODE has one.
+ */
+static void contained_run(enum tune_contain_mode mode)
+{
+	char file[] = "/tmp/coretop-tune-run.XXXXXX", script[512], path[512], line[512];
+	char *cmd[] = { "/bin/sh", "-c", script };
+	struct tune_batch b = sh_batch(cmd, inputs4, 2, 2);
+	struct tune_batch_result r;
+	FILE *f;
+	int fd = mkstemp(file);
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(tune_contain_mode(), mode);
+	/* $0 is the input */
+	snprintf(script, sizeof(script),
+		 "setsid sh -c 'sleep 30 & echo $! > %s.'$0'.tmp; mv %s.'$0'.tmp %s.'$0'; wait' "
+		 "</dev/null >/dev/null 2>&1 & grep ^0:: /proc/self/cgroup > %s.cg$0; "
+		 "while [ ! -s %s.$0 ]; do sleep 0.01; done; exit 0", file, file, file, file, file);
+	assert_int_equal(tune_batch_run(&b, &r), 0);
+	assert_int_equal(r.end, TUNE_BATCH_DONE);
+	for (int i = 0; i < 2; i++) {
+		long pid;
+
+		snprintf(path, sizeof(path), "%s.%s", file, inputs4[i]);
+		pid = read_long(path);
+		assert_true(pid > 0);
+		assert_int_equal(kill((pid_t)pid, 0), -1);
+		assert_int_equal(errno, ESRCH);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s.cg%s", file, inputs4[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		unlink(path);
+		snprintf(path, sizeof(path), "/coretop-tune-%d/jobs\n", (int)getpid());
+		if (mode == TUNE_CONTAIN_CGROUP)
+			assert_non_null(strstr(line, path));
+		else
+			assert_null(strstr(line, "/coretop-tune-"));
+	}
+	assert_no_children();
+	unlink(file);
+}
+
+static void contain_subreaper(void **state)
+{
+	(void)state;
+	setenv("CORETOP_NO_CGROUP", "1", 1);
+	assert_int_equal(tune_contain_start(), 0);
+	contained_run(TUNE_CONTAIN_SUBREAPER);
+	tune_contain_stop();
+	assert_int_equal(tune_contain_mode(), TUNE_CONTAIN_NONE);
+	unsetenv("CORETOP_NO_CGROUP");
+}
+
+/* Where a v2 cgroup may be made (root, or delegated); skipped elsewhere. */
+static void contain_cgroup(void **state)
+{
+	char dir[600] = "";
+	FILE *f;
+	(void)state;
+
+	assert_int_equal(tune_contain_start(), 0);
+	if (tune_contain_mode() != TUNE_CONTAIN_CGROUP) {
+		tune_contain_stop();
+		skip();
+	}
+	contained_run(TUNE_CONTAIN_CGROUP);
+	/* our tree, under our own cgroup: there until stopped */
+	f = fopen("/proc/self/mountinfo", "r");
+	assert_non_null(f);
+	for (char line[1024], m[512]; fgets(line, sizeof(line), f);)
+		if (strstr(line, " - cgroup2 ") && sscanf(line, "%*s %*s %*s %*s %511s", m) == 1)
+			snprintf(dir, sizeof(dir), "%s", m);
+	fclose(f);
+	f = fopen("/proc/self/cgroup", "r");
+	assert_non_null(f);
+	for (char line[512]; fgets(line, sizeof(line), f);)
+		if (strncmp(line, "0::/", 4) == 0 && line[4] != '\n') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "%s", line + 3);
+		}
+	fclose(f);
+	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/coretop-tune-%d",
+		 (int)getpid());
+	assert_int_equal(access(dir, F_OK), 0);
+	tune_contain_stop();
+	assert_int_equal(tune_contain_mode(), TUNE_CONTAIN_NONE);
+	assert_int_equal(access(dir, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +558,8 @@ int main(void)
 		cmocka_unit_test(engine_warmup_failures),
 		cmocka_unit_test(engine_budget_is_a_hard_bound),
 		cmocka_unit_test(engine_cancel_reaps_everything),
+		cmocka_unit_test(contain_subreaper),
+		cmocka_unit_test(contain_cgroup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -164,6 +164,15 @@ int tune_batch_run(const struct tune_batch *b, struct tune_batch_result *r);
 /* CLOCK_MONOTONIC, seconds. */
 double tune_now(void);
 
+/* contain.c (the rest is contain.h) */
+
+/*
+ * Where our v2 cgroup is: the cgroup2 mount of MOUNTINFO (/proc/self/mountinfo's
+ * text) joined with the 0:: path of CGROUP (/proc/self/cgroup's), less the mount's
+ * root when it is a subtree's. -ENOENT without a cgroup2 mount or a 0:: line.
+ */
+int tune_cgroup_dir(const char *mountinfo, const char *cgroup, char *out, size_t len);
+
 /* engine.c */
 
 /* The plan's clock: its executor's, else tune_now(). */

@@ -1,7 +1,9 @@
 /*
  * run.c — one run: a candidate's P workers over the sampled inputs, with the process
  * hygiene of tune.h (own process group, stdin /dev/null, captured output, everything
- * killed and reaped on the way out).
+ * killed and reaped on the way out). Each job enters the job cgroup of contain.h and
+ * gets back the RLIMIT_NOFILE the user had (the sampler raised ours); the end of a run
+ * sweeps whatever the jobs left behind (tune_contain_sweep()), daemons included.
  *
  * Job exits are seen through pidfds, so a makespan is not rounded up to a polling
  * tick; where pidfd_open is missing (Linux < 5.3) the loop polls every 5 ms instead.
@@ -24,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sampler/sampler.h"
+#include "tuner/contain.h"
 #include "tuner/internal.h"
 
 #define TAIL_BYTES 2048
@@ -52,6 +56,7 @@ void tune_kill_all(void)
 		if (pg > 0)
 			kill(-pg, SIGKILL);
 	}
+	tune_contain_kill_now();
 }
 
 double tune_now(void)
@@ -171,9 +176,24 @@ static void bind_slice(const int *cpus, int ncpus, int i, int n, cpu_set_t *set)
 	}
 }
 
+/* What the child is to be, set before the fork. */
+struct child_setup {
+	pid_t parent;
+	int devnull, out, err, status;
+	const cpu_set_t *cpus;         /* NULL: no pinning */
+	const struct rlimit *nofile;   /* NULL: keep ours */
+};
+
+/* E to the tuner through the status pipe, and the child is done. */
+static void child_fail(const struct child_setup *c, int e)
+{
+	if (write(c->status, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
 /* Only async-signal-safe calls between fork and exec. */
-static void child_exec(char *const *argv, char *const *envp, pid_t parent, int devnull,
-		       int out, int err, int status, const cpu_set_t *cpus)
+static void child_exec(char *const *argv, char *const *envp, const struct child_setup *c)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -181,26 +201,25 @@ static void child_exec(char *const *argv, char *const *envp, pid_t parent, int d
 
 	/* If the tuner dies without a chance to clean up, the job goes with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
+	if (getppid() != c->parent)
 		_exit(127);
 	setpgid(0, 0);
-	if (cpus && sched_setaffinity(0, sizeof(*cpus), cpus) < 0) {
-		e = errno;
-		if (write(status, &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
+	/* first, so that whatever the job starts is in the cgroup too */
+	e = tune_contain_enter();
+	if (e)
+		child_fail(c, e);
+	if (c->nofile && setrlimit(RLIMIT_NOFILE, c->nofile) < 0)
+		child_fail(c, errno);
+	if (c->cpus && sched_setaffinity(0, sizeof(*c->cpus), c->cpus) < 0)
+		child_fail(c, errno);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	sigaction(SIGPIPE, &dfl, NULL);
-	move_fd(devnull, 0);
-	move_fd(out, 1);
-	move_fd(err, 2);
+	move_fd(c->devnull, 0);
+	move_fd(c->out, 1);
+	move_fd(c->err, 2);
 	execvpe(argv[0], argv, envp);
-	e = errno;
-	if (write(status, &e, sizeof(e)) < 0)
-		_exit(127);
-	_exit(127);
+	child_fail(c, errno);
 }
 
 /*
@@ -211,7 +230,9 @@ static int spawn(struct slot *s, char *const *argv, char *const *envp, const cpu
 		 char *err, size_t errlen)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, st[2] = { -1, -1 }, devnull = -1;
-	pid_t parent = getpid(), pid;
+	struct rlimit nofile;
+	struct child_setup c;
+	pid_t pid;
 	int ret = 0, e = 0;
 	ssize_t n;
 
@@ -220,6 +241,9 @@ static int spawn(struct slot *s, char *const *argv, char *const *envp, const cpu
 		ret = -errno;
 		goto out;
 	}
+	c = (struct child_setup){ .parent = getpid(), .devnull = devnull, .out = out[1],
+				  .err = errp[1], .status = st[1], .cpus = cpus,
+				  .nofile = sampler_nofile_before(&nofile) ? &nofile : NULL };
 	s->start = tune_now();
 	pid = fork();
 	if (pid < 0) {
@@ -227,7 +251,7 @@ static int spawn(struct slot *s, char *const *argv, char *const *envp, const cpu
 		goto out;
 	}
 	if (pid == 0)
-		child_exec(argv, envp, parent, devnull, out[1], errp[1], st[1], cpus);
+		child_exec(argv, envp, &c);
 	/* Both sides set the group, so a kill right after fork already finds it. */
 	setpgid(pid, pid);
 	s->pid = pid;
@@ -421,6 +445,7 @@ static void batch_release(struct batch *st)
 {
 	if (st->slots)
 		stop_all(st->slots, st->nslots);
+	tune_contain_sweep();
 	tune_strv_release(&st->argv);
 	free(st->slots);
 	free(st->pfds);

@@ -75,9 +75,10 @@
  * Process hygiene: on a failed job, a timeout, a cut, the budget's end, a cancel from
  * a hook or an error of the tuner itself, every running job's process group gets
  * SIGTERM, then SIGKILL after a short grace, and every job is reaped before
- * tune_plan_run() returns: no orphan, no zombie. Jobs that leave their process group
- * (setsid, daemons) are beyond its reach. tune_kill_all() does the same from a fatal
- * signal handler.
+ * tune_plan_run() returns: no orphan, no zombie. What leaves its process group
+ * (setsid, daemons) is caught by containment (tuner/contain.h: the job cgroup or the
+ * subreaper, swept at the end of every run; a keeper for when the tuner is killed).
+ * tune_kill_all() does the same from a fatal signal handler.
  */
 #ifndef CORETOP_TUNE_H
 #define CORETOP_TUNE_H
@@ -375,7 +376,7 @@ void tune_result_print(const struct tune_plan *p, FILE *f);
 /* Writes the JSON result to PATH atomically (temporary file, fsync, rename). 0 or -errno. */
 int tune_result_write(const struct tune_plan *p, const char *path);
 
-/* Kills the process group of every running job. Async-signal-safe. */
+/* Kills the process group of every running job, and the job cgroup. Async-signal-safe. */
 void tune_kill_all(void);
 
 /*
