@@ -162,14 +162,16 @@ static void hook_candidate_done(void *arg, const struct tune_plan *p,
 {
 	struct tune_cmd *t = arg;
 	double eta = tune_plan_eta(p);
-	char what[160], eta_s[32];
+	char what[160], eta_s[32], err[128];
 
 	t->finished++;
 	if (t->screen)
 		goto outer;
-	if (c->status == TUNE_FAILED)
-		snprintf(what, sizeof(what), "failed: %.120s", c->error ? c->error : "?");
-	else if (c->lower_bound)
+	if (c->status == TUNE_FAILED) {
+		/* the error quotes the input: escaped like every text from outside */
+		report_escape(c->error ? c->error : "?", err, sizeof(err), ESCAPE_KEEP_BACKSLASH);
+		snprintf(what, sizeof(what), "failed: %s", err);
+	} else if (c->lower_bound)
 		snprintf(what, sizeof(what), "cut at >%.3f s (slower than the best beyond the "
 			 "noise)", c->median_s);
 	else

@@ -25,6 +25,7 @@
 #include "tui/dashboard.h"
 #include "tui/feed.h"
 #include "tui/term.h"
+#include "sampler/escape.h"
 
 static volatile sig_atomic_t got_signal, got_winch;
 static int sig_pipe[2] = { -1, -1 };
@@ -113,8 +114,10 @@ int dashboard_main(struct sampler *s, const struct topo *topo, const struct moni
 
 	scr = term_open(TERM_MOUSE);
 	if (!scr) {
-		fprintf(stderr, "coretop: cannot drive this terminal (TERM=%s); use -b\n",
-			getenv("TERM") ? getenv("TERM") : "");
+		char term[96];
+
+		report_escape(getenv("TERM") ? getenv("TERM") : "", term, sizeof(term), 0);
+		fprintf(stderr, "coretop: cannot drive this terminal (TERM=%s); use -b\n", term);
 		rc = 1;
 		goto out;
 	}

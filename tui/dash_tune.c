@@ -21,6 +21,7 @@
 
 #include "sampler/procfs.h"
 #include "tui/prompt.h"
+#include "sampler/escape.h"
 
 /* Split LINE in place on spaces (the snapshot keeps argv joined by spaces). */
 static int split_words(char *line, char **words, int cap)
@@ -179,7 +180,10 @@ static int run_tuner(char **argv, const char *dir)
 		signal(SIGTERM, SIG_DFL);
 		/* the jobs open their files relative to where they were started */
 		if (chdir(dir) < 0) {
-			fprintf(stderr, "coretop: cannot enter %s: %s\n", dir, strerror(errno));
+			char shown[512]; /* the folder a process named: escaped */
+
+			report_escape(dir, shown, sizeof(shown), 0);
+			fprintf(stderr, "coretop: cannot enter %s: %s\n", shown, strerror(errno));
 			_exit(126);
 		}
 		/* this very program, even if its file was replaced since it started */

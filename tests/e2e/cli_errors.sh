@@ -70,6 +70,18 @@ no_raw "tune: bad --sample" 2 "$CORETOP" tune --sample "$bad" -- true {}
 no_raw "tune: an --inputs-file that cannot be read" 2 "$CORETOP" tune --inputs-file "/nonexistent/$bad" -- true {}
 no_raw "export: unknown format" 2 "$CORETOP" export --format "$rlo" x.json
 no_raw "export: a result that cannot be read" 2 "$CORETOP" export --format json "/nonexistent/$bad"
+# tune's progress and table quote a failed job's input: escaped too (a split that sets
+# the thread variables fails, the default runs)
+printf 'in%s]0;x\007put\n' "$esc" | timeout 60 "$CORETOP" tune --no-tui --sample 1 --repeat 1 --candidates 1x1 \
+	--shell -- 'test -z "$OMP_NUM_THREADS" || exit 3; : {}' >"$tmp_err.out" 2>"$tmp_err"
+if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp_err" "$tmp_err.out"; then
+	fail "tune: raw control bytes in its progress or table: $(od -c "$tmp_err" | head -3)"
+elif grep -qF "failed: input 'in\\e]0;x\\x07put'" "$tmp_err" && grep -qF "input 'in\\e]0;x\\x07put'" "$tmp_err.out"; then
+	ok "tune: a failed job's input is shown escaped in the progress and the table"
+else
+	fail "tune: the failed input is not shown escaped: $(cat "$tmp_err" "$tmp_err.out" | grep input)"
+fi
+rm -f "$tmp_err.out"
 CORETOP_BENCH=${CORETOP_BENCH:-./coretop-bench}
 no_raw "coretop-bench: bad --size" 2 "$CORETOP_BENCH" --size "$bad"
 no_raw "coretop-bench: unknown option" 2 "$CORETOP_BENCH" "--$bad"
