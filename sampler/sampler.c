@@ -178,8 +178,11 @@ static void recheck_children(struct sampler *s)
 			    p->read_at >= parent->children_at)
 				continue;
 			snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
+			/* buried only when it is known gone (or its pid reused): a read that
+			 * failed otherwise (EIO, EACCES) is no death, as in procscan.c */
 			n = fds_reread(s, p->stat_fd, path);
-			if (n <= 0 || parse_stat(s->buf, (size_t)n, &st) < 0 || st.starttime != p->start)
+			if (n == -ESRCH || n == -ENOENT ||
+			    (n > 0 && parse_stat(s->buf, (size_t)n, &st) == 0 && st.starttime != p->start))
 				ptable_bury(s, p);
 		}
 }
