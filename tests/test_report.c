@@ -435,19 +435,28 @@ static void text_table(void **state)
 	snapshot_free(snap);
 }
 
-static void prometheus_labels_escaped(void **state)
+/* The Prometheus exposition of the fake snapshot with group 0 named LABEL (malloc'd). */
+static char *prometheus_with_label(const char *label)
 {
 	struct snapshot *snap = fake_snapshot(true);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
-	(void)state;
 
 	free(snap->groups[0].label);
-	snap->groups[0].label = strdup("say \"hi\"\\\n\xff");
+	snap->groups[0].label = strdup(label);
 	f = open_memstream(&buf, &len);
 	assert_int_equal(report_prometheus(f, snap), 0);
 	fclose(f);
+	snapshot_free(snap);
+	return buf;
+}
+
+static void prometheus_labels_escaped(void **state)
+{
+	char *buf = prometheus_with_label("say \"hi\"\\\n\xff");
+	(void)state;
+
 	/* the label's text form (say "hi"\\\x0a\xff) in the exposition's escapes */
 	assert_non_null(strstr(buf, "coretop_group_demand_cores{group=\"say \\\"hi\\\"\\\\\\\\\\\\x0a\\\\xff\",key=\"100/python3 job.py\"} 8.01\n"));
 	assert_non_null(strstr(buf, "coretop_group_oversubscribed{"));
@@ -456,29 +465,19 @@ static void prometheus_labels_escaped(void **state)
 	/* PSI unknown: no sample, only its HELP and TYPE */
 	assert_null(strstr(buf, "\ncoretop_machine_cpu_pressure_some_avg10 "));
 	free(buf);
-	snapshot_free(snap);
 }
 
 /* ESC, BEL, U+009B and U+202E in a group's name: visible text in the label, and no raw
  * control anywhere in the exposition */
 static void prometheus_hostile_label(void **state)
 {
-	struct snapshot *snap = fake_snapshot(true);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *buf = prometheus_with_label("\x1b]0;pwn\x07 \xc2\x9b" "2J \xe2\x80\xae" "cba");
 	(void)state;
 
-	free(snap->groups[0].label);
-	snap->groups[0].label = strdup("\x1b]0;pwn\x07 \xc2\x9b" "2J \xe2\x80\xae" "cba");
-	f = open_memstream(&buf, &len);
-	assert_int_equal(report_prometheus(f, snap), 0);
-	fclose(f);
 	assert_no_raw_control(buf, true);
 	assert_non_null(strstr(buf, "coretop_group_used_cores{group=\"\\\\e]0;pwn\\\\x07 \\\\u009b2J "
 				    "\\\\u202ecba\",key="));
 	free(buf);
-	snapshot_free(snap);
 }
 
 int main(void)
