@@ -24,6 +24,7 @@
 #define CORETOP_TUI_DASH_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <curses.h>
 
@@ -59,6 +60,12 @@ struct dash {
 	enum group_by group_by;
 	double interval;
 	bool paused;
+	/* Idle and kernel groups are shown (the i key; config show_idle). Hidden by
+	 * default: the header says how many are hidden. */
+	bool show_idle;
+	/* Columns the user hid (config hide_columns, the setup screen): bit i hides column
+	 * i of that level's view, whatever the width. */
+	uint32_t hidden_cols[LEVEL_COUNT];
 	enum mode mode;
 	int help_top, menu_sel;
 	char msg[200];
