@@ -102,6 +102,25 @@ static double busy_pct(const struct cpu_ticks *prev, const struct cpu_ticks *now
 	return 100.0 * (double)db / (double)dt;
 }
 
+/* The parts of a busy percent that busy_pct() knew (BUSY >= 0), else all unknown. */
+static struct cpu_split split_pct(const struct cpu_ticks *prev, const struct cpu_ticks *now,
+				  double busy)
+{
+	struct cpu_split u = { -1, -1, -1 };
+	double dt = (double)(now->total - prev->total);
+
+	if (busy < 0 || now->user < prev->user || now->system < prev->system ||
+	    now->steal < prev->steal)
+		return u;
+	u.user_pct = 100.0 * (double)(now->user - prev->user) / dt;
+	u.system_pct = 100.0 * (double)(now->system - prev->system) / dt;
+	u.steal_pct = 100.0 * (double)(now->steal - prev->steal) / dt;
+	/* parts of a reading whose busy went back to zero (a reset) are no parts */
+	if (u.user_pct + u.system_pct + u.steal_pct > busy + 1e-6)
+		u.user_pct = u.system_pct = u.steal_pct = -1;
+	return u;
+}
+
 /*
  * The machine's supply: the online CPUs, within the cgroup of pid 1 — on a host the root
  * (no limit), in a container the container's own limits.
@@ -143,14 +162,20 @@ void machine_fill(struct sampler *s, struct snapshot *snap, bool rates)
 		m->psi_some_avg10 = psi.some_avg10;
 	m->cpu_cap = s->cpu_cap;
 	m->cpu_busy_pct = malloc(sizeof(double) * (size_t)s->cpu_cap);
+	m->cpu_split = malloc(sizeof(*m->cpu_split) * (size_t)s->cpu_cap);
 	if (m->cpu_busy_pct)
-		for (int i = 0; i < s->cpu_cap; i++)
+		for (int i = 0; i < s->cpu_cap; i++) {
 			m->cpu_busy_pct[i] = busy_pct(&s->cpu_prev[i], &s->cpu_now[i], rates,
 						      sampler_max_cpu_s(s, snap->interval_s, 1) *
 							      (double)s->hz);
+			if (m->cpu_split)
+				m->cpu_split[i] = split_pct(&s->cpu_prev[i], &s->cpu_now[i],
+							    m->cpu_busy_pct[i]);
+		}
 	busy = busy_pct(&s->prev_pst.all, &s->pst.all, rates,
 			sampler_max_cpu_s(s, snap->interval_s, 0) * (double)s->hz);
 	m->busy_known = busy >= 0;
+	m->split = split_pct(&s->prev_pst.all, &s->pst.all, busy);
 	if (m->busy_known)
 		m->busy_pct = busy;
 }
@@ -174,6 +199,8 @@ int machine_fill_cpus(const struct sampler *s, struct snapshot *snap)
 		c->online = cpumask_test(&s->allowed, os);
 		c->busy_pct = os < snap->machine.cpu_cap && snap->machine.cpu_busy_pct
 				      ? snap->machine.cpu_busy_pct[os] : -1;
+		c->split = os < snap->machine.cpu_cap && snap->machine.cpu_split
+				   ? snap->machine.cpu_split[os] : (struct cpu_split){ -1, -1, -1 };
 	}
 	return 0;
 }

@@ -246,7 +246,7 @@ int parse_procstat(const char *buf, size_t len, struct procstat *out)
 	out->max_cpu = -1;
 	memset(&out->all, 0, sizeof(out->all));
 	while (c.p < c.end && starts(&c, "cpu")) {
-		struct cpu_ticks t = { 0, 0 };
+		struct cpu_ticks t = { 0, 0, 0, 0, 0 };
 		uint64_t f[10] = { 0 };
 		uint64_t cpu = 0;
 		int is_all, k;
@@ -269,10 +269,15 @@ int parse_procstat(const char *buf, size_t len, struct procstat *out)
 		for (int j = 0; j < 8 && j < k; j++)
 			t.total = t.total + f[j] < t.total ? UINT64_MAX : t.total + f[j];
 		/* a sum past 2^64 is no count: zero, which the next reading takes as a reset */
-		if (t.total == UINT64_MAX || f[4] > t.total || f[3] > t.total - f[4])
+		if (t.total == UINT64_MAX || f[4] > t.total || f[3] > t.total - f[4]) {
 			t.total = t.busy = 0;
-		else
+		} else {
 			t.busy = t.total - f[3] - f[4];
+			/* each part is at most busy, as they are terms of its sum */
+			t.user = f[0] + f[1];
+			t.system = f[2] + f[5] + f[6];
+			t.steal = f[7];
+		}
 		if (is_all) {
 			out->all = t;
 			found = 1;

@@ -68,6 +68,9 @@ int parse_cmdline(char *buf, size_t len, char **argv, int max_args);
 /* /proc/stat: per-CPU tick counters. cpus[] is indexed by the CPU number. */
 struct cpu_ticks {
 	uint64_t busy, total;
+	/* the busy ticks' parts: user (user + nice, guests included), system (system +
+	 * irq + softirq) and steal (taken by the hypervisor); they sum to busy */
+	uint64_t user, system, steal;
 };
 struct procstat {
 	struct cpu_ticks all;

@@ -42,6 +42,7 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->procs);
 	free(snap->groups);
 	free(snap->machine.cpu_busy_pct);
+	free(snap->machine.cpu_split);
 	free(snap->cpus);
 	free(snap);
 }

@@ -160,6 +160,13 @@ struct group {
 	char *advice;            /* one sentence for people; NULL when nothing to say */
 };
 
+/* Busy percent in parts (parse.h's struct cpu_ticks): they sum to the busy percent;
+ * all < 0 when the parts are unknown (a counter went back), and the busy percent stands
+ * alone. */
+struct cpu_split {
+	double user_pct, system_pct, steal_pct;
+};
+
 struct machine {
 	int ncpus;               /* online CPUs (from /proc/stat) */
 	double supply_cores;     /* online CPUs the topology knows, within pid 1's cgroup */
@@ -173,8 +180,10 @@ struct machine {
 	double psi_some_avg10;
 	bool busy_known;
 	double busy_pct;         /* whole machine, from /proc/stat */
+	struct cpu_split split;  /* busy_pct's parts (with busy_known) */
 	int cpu_cap;             /* entries in cpu_busy_pct (max CPU number + 1) */
 	double *cpu_busy_pct;    /* per CPU number; < 0 when that CPU is unknown */
+	struct cpu_split *cpu_split; /* per CPU number, as cpu_busy_pct; NULL when none */
 };
 
 /* One PU, laid out by the topology, with its load. */
@@ -182,6 +191,7 @@ struct cpu_info {
 	int os_index, core, package, numa;
 	bool online;
 	double busy_pct;         /* < 0 when unknown */
+	struct cpu_split split;  /* its parts, with busy_pct */
 };
 
 struct snapshot {

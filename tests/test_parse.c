@@ -181,12 +181,21 @@ static void procstat_cpus(void **state)
 	assert_int_equal(ps.all.busy, 5475 + 2797 + 47 + 7);
 	assert_int_equal(ps.all.total, 5475 + 2797 + 1359508 + 244 + 47 + 7);
 	assert_int_equal(cpus[1].busy, 2968 + 1435 + 33 + 5);
+	/* the meters' parts: user (+ nice), system (+ irq + softirq), steal; they sum to busy */
+	assert_int_equal(cpus[1].user, 2968);
+	assert_int_equal(cpus[1].system, 1435 + 33);
+	assert_int_equal(cpus[1].steal, 5);
+	assert_int_equal(ps.all.user + ps.all.system + ps.all.steal, ps.all.busy);
+	assert_int_equal(parse_procstat(S("cpu  1 2 3 4 5 6 7 8 0 0\n"), &ps), 0);
+	assert_int_equal(ps.all.user, 1 + 2);
+	assert_int_equal(ps.all.system, 3 + 6 + 7);
+	assert_int_equal(ps.all.steal, 8);
 	assert_int_equal(parse_procstat(S("intr 1 2 3\n"), &ps), -EINVAL);
 }
 
 static void procstat_offline_gap(void **state)
 {
-	struct cpu_ticks cpus[8] = { { 0, 0 } };
+	struct cpu_ticks cpus[8] = { { 0 } };
 	struct procstat ps = { .cpus = cpus, .cap = 8 };
 	(void)state;
 
@@ -203,7 +212,7 @@ static void procstat_offline_gap(void **state)
  * cpu99999999 line cost 394 MB); a sum past 2^64 is a zero line, not a wrapped one. */
 static void procstat_hostile(void **state)
 {
-	struct cpu_ticks cpus[8] = { { 0, 0 } };
+	struct cpu_ticks cpus[8] = { { 0 } };
 	struct procstat ps = { .cpus = cpus, .cap = 8 };
 	(void)state;
 

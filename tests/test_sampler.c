@@ -106,6 +106,50 @@ static void two_busy_seconds(struct tree *t)
 	machine(t, 300, 300, 1200); /* each CPU: 200 ticks busy, 200 idle */
 }
 
+/* The meters' parts of busy time: user (+ nice), system (+ irq, softirq) and steal,
+ * over the interval, per CPU and for the machine; they add up to the busy share. */
+static void busy_time_in_parts(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0);
+	struct snapshot *snap;
+	const struct cpu_split *c0, *c1;
+
+	put(t, "stat", "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n"
+		       "cpu1 0 0 0 0 0 0 0 0 0 0\nintr 1\n");
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	snapshot_free(snap);
+	t->now += 2;
+	/* from 0 ticks: CPU 0 ran 100 user + 20 nice, 40 system + 20 irq + 20 softirq,
+	 * 0 steal, idle 200; CPU 1 ran 50 user, 10 system, 140 steal, idle 200 */
+	put(t, "stat", "cpu  170 20 50 400 0 20 20 140 0 0\n"
+		       "cpu0 100 20 40 200 0 20 20 0 0 0\ncpu1 70 0 10 200 0 0 0 120 0 0\nintr 1\n");
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	c0 = &snap->machine.cpu_split[0];
+	c1 = &snap->machine.cpu_split[1];
+	assert_near(snap->machine.cpu_busy_pct[0], 50.0);
+	assert_near(c0->user_pct, 30.0);
+	assert_near(c0->system_pct, 20.0);
+	assert_near(c0->steal_pct, 0.0);
+	assert_near(c1->user_pct, 17.5);
+	assert_near(c1->system_pct, 2.5);
+	assert_near(c1->steal_pct, 30.0);
+	assert_near(snap->machine.split.user_pct + snap->machine.split.system_pct +
+			    snap->machine.split.steal_pct,
+		    snap->machine.busy_pct);
+	snapshot_free(snap);
+	/* a counter that went back: the parts are unknown, the busy share still stands */
+	t->now += 2;
+	put(t, "stat", "cpu  180 20 40 800 0 20 20 150 0 0\n"
+		       "cpu0 110 20 30 400 0 20 20 0 0 0\ncpu1 70 0 10 400 0 0 0 130 0 0\nintr 1\n");
+	assert_int_equal(sampler_refresh(s, &snap), 0);
+	assert_true(snap->machine.cpu_split[0].user_pct < 0);
+	assert_true(snap->machine.cpu_busy_pct[0] >= 0);
+	assert_near(snap->machine.cpu_split[1].steal_pct, 100.0 * 10 / 210);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
 static void rates_of_a_group(void **state)
 {
 	struct tree *t = *state;
@@ -486,6 +530,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(first_refresh_has_no_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(rates_of_a_group, setup, teardown),
+		cmocka_unit_test_setup_teardown(busy_time_in_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_numbers_without_kept_descriptors, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_born_in_interval_counts_from_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(exited_job_cpu_is_recovered, setup, teardown),

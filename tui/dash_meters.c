@@ -3,7 +3,9 @@
  * (layout.h's meter_layout: package → NUMA node → core → SMT siblings): a bar per PU
  * when they fit, else a strip of one character per PU, else one summary line per
  * package or NUMA node. Busy figures come from the snapshot; a PU it does not know
- * shows "?", an offline one "off".
+ * shows "?", an offline one "off". Bars are split into user, system and steal time,
+ * with a legend at the right of their first row; the strip and the summaries colour
+ * by load (green, yellow from 60 %, red from 90 %).
  */
 #include "tui/dash_internal.h"
 
@@ -11,18 +13,29 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The snapshot's reading of the topology's PU I: NULL when there is none. */
+static const struct cpu_info *pu_info(const struct dash *d, int i)
+{
+	const struct snapshot *snap = d->snap;
+
+	if (snap && i < snap->ncpus && snap->cpus[i].os_index == d->topo->cpus[i].os_index)
+		return &snap->cpus[i];
+	return NULL;
+}
+
 /* Busy % of the topology's PU I: < 0 unknown; *ONLINE false when it is offline. */
 static double pu_busy(const struct dash *d, int i, bool *online)
 {
 	const struct snapshot *snap = d->snap;
+	const struct cpu_info *c = pu_info(d, i);
 	int os = d->topo->cpus[i].os_index;
 
 	*online = true;
 	if (!snap)
 		return -1;
-	if (i < snap->ncpus && snap->cpus[i].os_index == os) {
-		*online = snap->cpus[i].online;
-		return snap->cpus[i].busy_pct;
+	if (c) {
+		*online = c->online;
+		return c->busy_pct;
 	}
 	if (os < snap->machine.cpu_cap)
 		return snap->machine.cpu_busy_pct[os];
@@ -34,13 +47,47 @@ static enum style load_style(double busy)
 	return busy >= 90 ? STYLE_BAD : busy >= 60 ? STYLE_WARN : STYLE_GOOD;
 }
 
+/*
+ * A bar's filled parts, as htop draws them: user time, then system (kernel, interrupts),
+ * then steal (the hypervisor's). In colour each part has its colour; in monochrome its
+ * glyph. Without the parts (a counter went back) the bar is one part coloured by load.
+ */
+enum part { PART_USER, PART_SYSTEM, PART_STEAL, PART_COUNT };
+
+static const struct part_look {
+	const char *name;
+	char mono; /* the glyph without colour; '|' in colour */
+	enum style style;
+} part_looks[PART_COUNT] = {
+	[PART_USER] = { "usr", '|', STYLE_GOOD },
+	[PART_SYSTEM] = { "sys", '#', STYLE_BAD },
+	[PART_STEAL] = { "steal", '!', STYLE_WARN },
+};
+
+/* Columns of each part in a bar of B columns for a PU BUSY % busy split as SPLIT:
+ * rounded on the running sum, so the parts add up to the whole bar's fill. */
+static void part_widths(double busy, const struct cpu_split *sp, int b, int *w)
+{
+	double sum[PART_COUNT] = { sp->user_pct, sp->user_pct + sp->system_pct, busy };
+	int prev = 0;
+
+	for (int k = 0; k < PART_COUNT; k++) {
+		int at = (int)lround(sum[k] * b / 100);
+
+		at = at > b ? b : at < prev ? prev : at;
+		w[k] = at - prev;
+		prev = at;
+	}
+}
+
 static void draw_bar(struct dash *d, int y, int x, int i)
 {
 	const struct meter_layout *l = &d->meters;
+	const struct cpu_info *c = pu_info(d, i);
 	bool online;
 	double busy = pu_busy(d, i, &online);
-	char label[16], bar[METER_BAR_MAX + 1], pct[8];
-	int b = l->bar_width, fill = busy > 0 ? (int)lround(busy * b / 100) : 0, plen;
+	char label[16], seg[METER_BAR_MAX + 1], pct[8];
+	int b = l->bar_width, plen, w[PART_COUNT] = { 0 }, at = x + l->label_width + 1, room;
 
 	snprintf(label, sizeof(label), "%*d", l->label_width, d->topo->cpus[i].os_index);
 	dash_put(d, y, x, l->label_width, ALIGN_RIGHT, label, dash_pair(d, PAIR_LABEL));
@@ -52,20 +99,54 @@ static void draw_bar(struct dash *d, int y, int x, int i)
 	else
 		snprintf(pct, sizeof(pct), "%.0f%%", busy);
 	plen = (int)strlen(pct);
-	if (fill > b)
-		fill = b;
-	for (int k = 0; k < b; k++)
-		bar[k] = k < fill ? '|' : ' ';
-	bar[b] = '\0';
 	if (plen > b)
 		plen = 0;
-	if (fill > b - plen)
-		fill = b - plen;
-	bar[b - plen] = '\0';
-	dash_put(d, y, x + l->label_width + 1, fill, ALIGN_LEFT, bar, dash_style_attr(d, load_style(busy)));
-	dash_put(d, y, x + l->label_width + 1 + fill, b - plen - fill, ALIGN_LEFT, bar + fill, A_NORMAL);
+	room = b - plen;
+	if (busy > 0 && c && c->split.user_pct >= 0)
+		part_widths(busy, &c->split, b, w);
+	else if (busy > 0)
+		w[PART_USER] = (int)lround(busy * b / 100);
+	for (int k = 0; k < PART_COUNT; k++) {
+		int n = w[k] < room ? w[k] : room;
+		bool split = c && c->split.user_pct >= 0;
+		attr_t a = dash_style_attr(d, split ? part_looks[k].style : load_style(busy));
+
+		if (n <= 0)
+			continue;
+		/* exactly N glyphs, so dash_put never cuts it (and never adds its "…") */
+		memset(seg, d->color ? '|' : part_looks[k].mono, (size_t)n);
+		seg[n] = '\0';
+		dash_put(d, y, at, n, ALIGN_LEFT, seg, a);
+		at += n;
+		room -= n;
+	}
 	dash_put(d, y, x + l->label_width + 1 + b - plen, plen, ALIGN_LEFT, pct, A_DIM);
 	dash_put(d, y, x + l->label_width + 1 + b, 1, ALIGN_LEFT, "]", A_BOLD);
+}
+
+/* The legend: "usr sys" in their colours (glyphs in monochrome), "steal" too when the
+ * machine has any. Returns its columns; draws it at (Y, X) unless Y < 0. */
+static int draw_legend(struct dash *d, int y, int x)
+{
+	const struct snapshot *snap = d->snap;
+	bool steal = snap && snap->machine.busy_known && snap->machine.split.steal_pct > 0;
+	int n = 0;
+
+	for (int k = 0; k < PART_COUNT; k++) {
+		char text[16];
+
+		if (k == PART_STEAL && !steal)
+			break;
+		if (d->color)
+			snprintf(text, sizeof(text), "%s", part_looks[k].name);
+		else
+			snprintf(text, sizeof(text), "%c%s", part_looks[k].mono, part_looks[k].name);
+		if (y >= 0)
+			dash_put(d, y, x + n, text_width(text), ALIGN_LEFT, text,
+				 d->color ? dash_style_attr(d, part_looks[k].style) : A_NORMAL);
+		n += text_width(text) + 1;
+	}
+	return n - 1;
 }
 
 static void draw_strip_pu(struct dash *d, int y, int x, int i)
@@ -152,12 +233,23 @@ static void draw_group_line(struct dash *d, const struct meter_cell *c, int y, b
 	}
 }
 
+/* Bars leave the legend's room at the right of their first row ("usr sys steal" and
+ * a space): the other modes show load, not its parts, and take the whole width. */
+#define LEGEND_ROOM 18
+
 int dash_layout_meters(struct dash *d, int width, int budget)
 {
 	if (d->meters_valid && d->meters_width == width && d->meters_budget == budget)
 		return d->meters.rows;
 	meter_layout_release(&d->meters);
-	d->meters_valid = meter_layout(d->topo->cpus, d->topo->ncpus, width, budget, &d->meters) == 0;
+	d->meters_valid = width > 2 * LEGEND_ROOM &&
+			  meter_layout(d->topo->cpus, d->topo->ncpus, width - LEGEND_ROOM, budget,
+				       &d->meters) == 0;
+	if (!d->meters_valid || d->meters.mode != METER_BARS) {
+		meter_layout_release(&d->meters);
+		d->meters_valid = meter_layout(d->topo->cpus, d->topo->ncpus, width, budget,
+					       &d->meters) == 0;
+	}
 	d->meters_width = width;
 	d->meters_budget = budget;
 	return d->meters.rows;
@@ -166,6 +258,9 @@ int dash_layout_meters(struct dash *d, int width, int budget)
 void dash_draw_meters(struct dash *d, int y)
 {
 	const struct meter_layout *l = &d->meters;
+
+	if (l->mode == METER_BARS && l->rows > 0)
+		draw_legend(d, y, d->meters_width - draw_legend(d, -1, 0));
 
 	for (int k = 0; k < l->ncells; k++) {
 		const struct meter_cell *c = &l->cells[k];
