@@ -53,6 +53,6 @@ void feed_set_paused(struct feed *f, bool paused);
 /* Regroup: applied before the next refresh, which comes at once (even when paused). */
 void feed_set_group_by(struct feed *f, enum group_by g);
 
-#define FIRST_RATES_S 0.5
+#define FIRST_RATES_S 0.2
 
 #endif
