@@ -113,6 +113,75 @@ void group_program(const struct group_input *in, char *prog, size_t cap)
 	snprintf(prog, cap, "%s", base_name(in->argv[0]));
 }
 
+/*
+ * A script a shell reads from a descriptor (`bash /dev/fd/3`, `bash <(…)`) or a file
+ * named only by a number: its base name ("3") says nothing, so the label keeps the path.
+ */
+static const char *script_name(const char *path)
+{
+	const char *base = base_name(path);
+
+	if (strncmp(path, "/dev/fd/", 8) == 0 || strncmp(path, "/proc/", 6) == 0 ||
+	    (*base && strspn(base, "0123456789") == strlen(base)))
+		return path;
+	return base;
+}
+
+/* Words that only run the next one: skipped to find the command a script runs. */
+static int is_prefix_word(const char *w)
+{
+	static const char *const words[] = { "exec", "command", "env", "nohup", "nice", "time",
+					     "builtin" };
+	const char *eq = strchr(w, '=');
+
+	/* NAME=VALUE, an assignment before the command */
+	if (eq && eq > w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				     "0123456789_") == (size_t)(eq - w))
+		return 1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(w, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * `sh -c CODE`: what a person recognises is the command CODE starts with. The words
+ * before the first operator (; | & < > ( ) ` or a newline), assignments and exec, env,
+ * nohup… skipped, named as a job is ("python3 job.py"); a loop or other compound
+ * command by its first words ("for i in 1"). Empty when CODE says nothing.
+ */
+static void shell_code_label(const char *code, char *out, size_t cap)
+{
+	char buf[256], *words[8], *save = NULL;
+	int n = 0, first = 0;
+	size_t len = strcspn(code, ";|&<>()`\n");
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)len, code);
+	for (char *w = strtok_r(buf, " \t", &save); w && n < 8; w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	/* prefix words, their options, and a number after an option (nice -n 5) */
+	while (first < n && (is_prefix_word(words[first]) || (first > 0 && words[first][0] == '-') ||
+			     (first > 0 && words[first - 1][0] == '-' &&
+			      strspn(words[first], "0123456789") == strlen(words[first]))))
+		first++;
+	out[0] = '\0';
+	if (first >= n)
+		return;
+	if (strcmp(words[first], "for") == 0 || strcmp(words[first], "while") == 0 ||
+	    strcmp(words[first], "until") == 0 || strcmp(words[first], "if") == 0 ||
+	    strcmp(words[first], "case") == 0 || strcmp(words[first], "{") == 0) {
+		size_t k = 0;
+
+		for (int i = first; i < n && i < first + 4; i++)
+			k += (size_t)snprintf(out + k, k < cap ? cap - k : 0, "%s%s", i > first ? " " : "",
+					      words[i]);
+		return;
+	}
+	group_job_label(&(struct group_input){ .comm = base_name(words[first]), .argc = n - first,
+					       .argv = words + first },
+			out, cap);
+}
+
 void group_job_label(const struct group_input *in, char *out, size_t cap)
 {
 	char prog[128];
@@ -127,13 +196,23 @@ void group_job_label(const struct group_input *in, char *out, size_t cap)
 				snprintf(out, cap, "%s -m %s", prog, in->argv[i + 1]);
 				return;
 			}
+			/* A shell's code is named by the command it starts with: `bash -c
+			 * python3 job.py`, `sh -c for i in 1`. */
+			if (strcmp(a, "-c") == 0 && group_is_shell(prog) && i + 1 < in->argc) {
+				char code[192];
+
+				/* recurses at most once more: the code's words have no spaces */
+				shell_code_label(in->argv[i + 1], code, sizeof(code));
+				snprintf(out, cap, code[0] ? "%s -c %s" : "%s -c", prog, code);
+				return;
+			}
 			/* -e is code for perl, ruby, node, julia and R, but errexit for shells. */
 			if (strcmp(a, "-c") == 0 || (strcmp(a, "-e") == 0 && !group_is_shell(prog))) {
 				snprintf(out, cap, "%s %s", prog, a);
 				return;
 			}
 			if (a[0] != '-') {
-				snprintf(out, cap, "%s %s", prog, base_name(a));
+				snprintf(out, cap, "%s %s", prog, script_name(a));
 				return;
 			}
 			if (takes_value(a))

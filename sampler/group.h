@@ -35,7 +35,8 @@ int group_is_shell(const char *prog);
 /* Program name: argv[0]'s base name, or "[comm]" for kernel threads and zombies. */
 void group_program(const struct group_input *in, char *prog, size_t cap);
 
-/* "python3 job.py", "sh -c", "python3 -m pkg", "make", "[kworker]". */
+/* "python3 job.py", "sh -c python3 job.py", "bash -c for i in 1", "bash /dev/fd/3",
+ * "python3 -m pkg", "make", "[kworker]". */
 void group_job_label(const struct group_input *in, char *out, size_t cap);
 
 /*

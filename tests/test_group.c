@@ -33,7 +33,17 @@ static void interpreters_take_the_script(void **state)
 	LABEL("python3 job.py", "python3", "/usr/bin/python3", "-u", "/home/me/jobs/job.py", "7");
 	LABEL("python3.11 -m pytest", "python3.11", "python3.11", "-m", "pytest", "-x");
 	LABEL("perl parallel", "parallel", "/usr/bin/perl", "/usr/bin/parallel", "-j2");
-	LABEL("bash -c", "bash", "bash", "-c", "sleep 1");
+	LABEL("bash -c sleep", "bash", "bash", "-c", "sleep 1");
+	/* a shell's code by the command it starts with, assignments and exec skipped */
+	LABEL("sh -c python3 job.py", "sh", "/bin/sh", "-c", "OMP_NUM_THREADS=1 exec python3 -u job.py 3; echo done");
+	LABEL("bash -c for i in 1", "bash", "bash", "-c", "for i in 1 2 3; do job $i & done; wait");
+	LABEL("sh -c perl parallel", "sh", "sh", "-c", "nice -n 5 perl /usr/bin/parallel -j2");
+	LABEL("sh -c", "sh", "sh", "-c", "  ;");
+	LABEL("sh -c", "sh", "sh", "-c", "");
+	LABEL("sh -c sh -c sh", "sh", "sh", "-c", "sh -c sh -c sh -c true");
+	/* a script read from a descriptor, or named by a number, keeps its path */
+	LABEL("bash /dev/fd/3", "bash", "bash", "/dev/fd/3");
+	LABEL("bash ./3", "bash", "bash", "./3");
 	LABEL("Rscript fit.R", "Rscript", "Rscript", "fit.R");
 	LABEL("node server.js", "node", "node", "server.js");
 	LABEL("perl -e", "perl", "perl", "-e", "print 1");
