@@ -80,6 +80,14 @@ static void act_pause(struct dash *d)
 	dash_say(d, d->paused ? "paused: p resumes sampling" : "sampling every %gs", d->interval);
 }
 
+static void act_idle(struct dash *d)
+{
+	d->show_idle = !d->show_idle;
+	dash_rebuild(d);
+	dash_say(d, d->show_idle ? "idle and kernel groups shown: i hides them"
+				 : "idle and kernel groups hidden: i shows them");
+}
+
 static const double intervals[] = { 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60 };
 #define NINTERVALS ((int)(sizeof(intervals) / sizeof(intervals[0])))
 
@@ -150,6 +158,7 @@ static const struct action actions[] = {
 	  { '/', FN(KEY_F(4)) } },
 	{ "g", "g", "Group", "group by: job, parent, program, user, cgroup", act_group_by, { 'g' } },
 	{ "p", "p", "Pause", "pause or resume sampling", act_pause, { 'p' } },
+	{ "i", NULL, NULL, "show or hide idle and kernel groups", act_idle, { 'i' } },
 	{ "+ -", "+-", "Interval", "sample less or more often", act_slower, { '+' } },
 	{ NULL, NULL, NULL, NULL, act_faster, { '-' } },
 	{ "t", "t", "Tune", "tune the selected group: edit its command and inputs, then the "

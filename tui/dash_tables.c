@@ -54,6 +54,7 @@ void dash_rebuild(struct dash *d)
 
 	if (!d->snap)
 		return;
+	dash_table(d)->hide_quiet = !d->show_idle;
 	r = table_rebuild(dash_table(d), d->snap, &d->scope);
 	d->gone = r == -ENOENT;
 	if (r == -ENOMEM)
@@ -80,8 +81,10 @@ void dash_draw_title(struct dash *d, int y)
 		char f[200];
 
 		report_escape(t->filter, f, sizeof(f), d->utf8 ? 0 : ESCAPE_ASCII);
-		snprintf(text + n, sizeof(text) - (size_t)n, "  filter \"%s\"", f);
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "  filter \"%s\"", f);
 	}
+	if (t->nquiet)
+		snprintf(text + n, sizeof(text) - (size_t)n, "  %zu idle hidden (i shows)", t->nquiet);
 	dash_put(d, y, 0, getmaxx(stdscr), ALIGN_LEFT, text, A_BOLD | dash_pair(d, PAIR_LABEL));
 }
 

@@ -113,6 +113,20 @@ static const struct proc_info *find_proc(const struct snapshot *snap, pid_t pid,
 	return NULL;
 }
 
+bool table_group_quiet(const struct snapshot *snap, const struct group *g)
+{
+	bool kernel = g->nprocs > 0;
+	double demand = g->window.known ? g->window.rate.demand : g->rate.demand;
+	bool known = g->window.known || g->rate.known;
+
+	for (int i = 0; i < g->nprocs && kernel; i++)
+		kernel = snap->procs[g->procs[i]].kthread;
+	if (kernel)
+		return !known || demand < TABLE_KTHREAD_SHOWN;
+	return known && demand < TABLE_QUIET_DEMAND && g->verdict != VERDICT_AT_RISK &&
+	       g->verdict != VERDICT_OVERSUBSCRIBED && g->verdict != VERDICT_SPINNING;
+}
+
 int table_rebuild(struct table *t, const struct snapshot *snap, const struct scope *scope)
 {
 	const struct view *v = &table_views[t->level];
@@ -122,11 +136,17 @@ int table_rebuild(struct table *t, const struct snapshot *snap, const struct sco
 	int r = 0;
 
 	t->nrows = 0;
+	t->nquiet = 0;
 	switch (t->level) {
 	case LEVEL_GROUPS:
-		for (size_t i = 0; i < snap->ngroups && r == 0; i++)
-			if (!t->filter[0] || v->match(&snap->groups[i], t->filter))
-				r = push(t, &snap->groups[i]);
+		for (size_t i = 0; i < snap->ngroups && r == 0; i++) {
+			if (t->filter[0] ? !v->match(&snap->groups[i], t->filter)
+					 : t->hide_quiet && table_group_quiet(snap, &snap->groups[i])) {
+				t->nquiet += !t->filter[0];
+				continue;
+			}
+			r = push(t, &snap->groups[i]);
+		}
 		break;
 	case LEVEL_PROCS:
 		g = scope->group_key ? snapshot_group(snap, scope->group_key) : NULL;

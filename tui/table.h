@@ -82,9 +82,24 @@ struct table {
 	uint64_t sel_start;
 	bool have_sel;
 	bool chosen;             /* the user moved the selection: it follows that row */
+	/* Groups level: leave out quiet groups (table_group_quiet) unless a filter is
+	 * typed, which searches them all; nquiet counts those left out. */
+	bool hide_quiet;
+	size_t nquiet;
 };
 
 void table_init(struct table *t, enum table_level level);
+
+/*
+ * Is G quiet, a row the dashboard hides by default (htop hides kernel threads)? An
+ * idle group: rates known, a demand (over the window when known) under
+ * TABLE_QUIET_DEMAND cores and no bad or at-risk verdict. A kernel group (every member
+ * a kernel thread) unless it demands TABLE_KTHREAD_SHOWN cores or more: a runaway
+ * kworker shows.
+ */
+#define TABLE_QUIET_DEMAND 0.05
+#define TABLE_KTHREAD_SHOWN 0.5
+bool table_group_quiet(const struct snapshot *snap, const struct group *g);
 void table_release(struct table *t);
 
 /*

@@ -50,6 +50,33 @@ static int cmp_str(const char *a, const char *b)
 
 #define ROW(type, p) ((const struct type *)(p))
 
+/*
+ * WAIT% is blank below a demand of WAIT_MIN_DEMAND cores: the share of almost nothing
+ * is noise (an idle kernel thread woken once reads 90 %), and it sorts with the
+ * unknown, below every wait that matters.
+ */
+#define WAIT_MIN_DEMAND 0.05
+
+static bool wait_shown(const struct rate *r)
+{
+	return r->known && r->demand >= WAIT_MIN_DEMAND;
+}
+
+static enum style wait_cell(const struct rate *r, char *out, size_t cap)
+{
+	if (r->known && !wait_shown(r)) {
+		snprintf(out, cap, "%s", "");
+		return STYLE_NORMAL;
+	}
+	num(out, cap, r->known, r->wait_pct, 1);
+	return r->known && r->wait_pct > OVERSUB_WAIT_PCT ? STYLE_WARN : STYLE_NORMAL;
+}
+
+static int cmp_wait(const struct rate *x, const struct rate *y)
+{
+	return cmp_num(wait_shown(x), x->wait_pct, wait_shown(y), y->wait_pct);
+}
+
 /* ---- groups ----------------------------------------------------------------------- */
 
 static bool bad_verdict(enum verdict v)
@@ -165,18 +192,13 @@ static int c_demand(const void *a, const void *b)
 
 static enum style g_wait(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
 {
-	const struct rate *r = &ROW(group, row)->rate;
-
 	(void)ctx;
-	num(out, cap, r->known, r->wait_pct, 1);
-	return r->known && r->wait_pct > OVERSUB_WAIT_PCT ? STYLE_WARN : STYLE_NORMAL;
+	return wait_cell(&ROW(group, row)->rate, out, cap);
 }
 
 static int c_wait(const void *a, const void *b)
 {
-	const struct rate *x = &ROW(group, a)->rate, *y = &ROW(group, b)->rate;
-
-	return cmp_num(x->known, x->wait_pct, y->known, y->wait_pct);
+	return cmp_wait(&ROW(group, a)->rate, &ROW(group, b)->rate);
 }
 
 static enum style g_supply(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
@@ -369,18 +391,13 @@ static int c_pdemand(const void *a, const void *b)
 
 static enum style p_wait(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
 {
-	const struct rate *r = &ROW(proc_info, row)->rate;
-
 	(void)ctx;
-	num(out, cap, r->known, r->wait_pct, 1);
-	return r->known && r->wait_pct > OVERSUB_WAIT_PCT ? STYLE_WARN : STYLE_NORMAL;
+	return wait_cell(&ROW(proc_info, row)->rate, out, cap);
 }
 
 static int c_pwait(const void *a, const void *b)
 {
-	const struct rate *x = &ROW(proc_info, a)->rate, *y = &ROW(proc_info, b)->rate;
-
-	return cmp_num(x->known, x->wait_pct, y->known, y->wait_pct);
+	return cmp_wait(&ROW(proc_info, a)->rate, &ROW(proc_info, b)->rate);
 }
 
 static enum style p_cpus(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
@@ -507,18 +524,13 @@ static int c_tcpu(const void *a, const void *b)
 
 static enum style t_wait(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
 {
-	const struct rate *r = &ROW(thread_info, row)->rate;
-
 	(void)ctx;
-	num(out, cap, r->known, r->wait_pct, 1);
-	return r->known && r->wait_pct > OVERSUB_WAIT_PCT ? STYLE_WARN : STYLE_NORMAL;
+	return wait_cell(&ROW(thread_info, row)->rate, out, cap);
 }
 
 static int c_twait(const void *a, const void *b)
 {
-	const struct rate *x = &ROW(thread_info, a)->rate, *y = &ROW(thread_info, b)->rate;
-
-	return cmp_num(x->known, x->wait_pct, y->known, y->wait_pct);
+	return cmp_wait(&ROW(thread_info, a)->rate, &ROW(thread_info, b)->rate);
 }
 
 static enum style t_last(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)

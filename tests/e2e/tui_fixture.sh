@@ -6,6 +6,18 @@
 export NO_COLOR=1
 tui_start 120 40 "--proc-root tests/fixtures/proc-t0 --topology 'pack:2 core:16 pu:2'"
 
+# a tree read twice has no CPU time moving: every group is idle, so hidden by default,
+# and the title says how many; i shows them (and the kernel's), i again hides them
+tui_expect "idle groups hidden by default, counted in the title" '^groups [0-9]+ .* 1[0-9] idle hidden \(i shows\)'
+grep -q '^  *\[kthreadd\]' "$tui_tmp/screen" && fail "a kernel thread's group shown by default"
+tui_keys i
+tui_expect "i shows idle and kernel groups" '^groups 1[0-9] +sort'
+tui_expect "a kernel group among them" '^ +\[kthreadd\] '
+tui_keys i
+tui_expect "i again hides them" 'idle hidden \(i shows\)'
+tui_keys i
+tui_expect "and shows them again" '^groups 1[0-9] +sort'
+
 tui_expect "header: topology" '2 packages +32 cores +64 PUs'
 tui_expect "header: demand against supply" 'demand [0-9.?]+ / 2 cores'
 tui_expect "meters: one title per package" '^package 1 '
@@ -62,7 +74,7 @@ tui_expect "a double click drills in" '^my \(weird\) proc › processes 1 '
 tui_keys Escape
 wheel=$(printf '%02x' $((32 + 65)))
 tui_keys -H 1b 5b 4d "$wheel" 25 30
-tui_expect "the wheel scrolls down" '^sh -c: '
+tui_expect "the wheel scrolls down" '^sh -c for i in 1: '
 
 tui_keys s
 tui_expect "s opens the sort menu" 'Sort by'
