@@ -51,6 +51,11 @@ struct dash {
 	const struct monitor_options *opt;
 	struct feed *feed;
 	struct snapshot *snap;
+	/* The last snapshot in which the drilled group or process was seen, while the
+	 * newest lacks it (a 0.15 s job ends before the next refresh): the table shows it
+	 * as it was last read (frozen) until it is back, or the user backs out. */
+	struct snapshot *held;
+	bool frozen;
 	int err;                  /* the last refresh's, negative when it failed */
 	bool color, utf8, dirty, quit, gone;
 	enum table_level level;

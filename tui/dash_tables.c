@@ -30,7 +30,7 @@ static void measure(struct dash *d)
 {
 	const struct view *v = dash_view(d);
 	const struct table *t = dash_table(d);
-	struct fmt_ctx ctx = { d->snap, d->utf8 };
+	struct fmt_ctx ctx = { dash_table(d)->from ? dash_table(d)->from : d->snap, d->utf8 };
 	char cell[4096];
 
 	for (int i = 0; i < v->ncols && i < MAX_COLS; i++) {
@@ -56,6 +56,16 @@ void dash_rebuild(struct dash *d)
 		return;
 	dash_table(d)->hide_quiet = !d->show_idle;
 	r = table_rebuild(dash_table(d), d->snap, &d->scope);
+	/* a drilled group or process that ended: shown as it was last read (d->held) */
+	d->frozen = false;
+	if (r == -ENOENT && d->held && d->level > LEVEL_GROUPS) {
+		r = table_rebuild(dash_table(d), d->held, &d->scope);
+		d->frozen = r == 0;
+	}
+	if (!d->frozen && d->held) {
+		snapshot_free(d->held);
+		d->held = NULL;
+	}
 	d->gone = r == -ENOENT;
 	if (r == -ENOMEM)
 		dash_say(d, "out of memory");
@@ -84,7 +94,10 @@ void dash_draw_title(struct dash *d, int y)
 		n += snprintf(text + n, sizeof(text) - (size_t)n, "  filter \"%s\"", f);
 	}
 	if (t->nquiet)
-		snprintf(text + n, sizeof(text) - (size_t)n, "  %zu idle hidden (i shows)", t->nquiet);
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "  %zu idle hidden (i shows)", t->nquiet);
+	if (d->frozen)
+		snprintf(text + n, sizeof(text) - (size_t)n, "  %s: as last read, Esc goes back",
+			 d->level == LEVEL_PROCS ? "no processes now" : "exited");
 	dash_put(d, y, 0, getmaxx(stdscr), ALIGN_LEFT, text, A_BOLD | dash_pair(d, PAIR_LABEL));
 }
 
@@ -93,7 +106,7 @@ void dash_draw_table(struct dash *d, int y, int rows)
 	const struct view *v = dash_view(d);
 	struct table *t = dash_table(d);
 	struct col_spec specs[MAX_COLS] = { 0 };
-	struct fmt_ctx ctx = { d->snap, d->utf8 };
+	struct fmt_ctx ctx = { dash_table(d)->from ? dash_table(d)->from : d->snap, d->utf8 };
 	int w[MAX_COLS], width = getmaxx(stdscr), x;
 	char cell[4096];
 

@@ -114,6 +114,7 @@ void dash_free(struct dash *d)
 	free(d->scope.group_key);
 	meter_layout_release(&d->meters);
 	snapshot_free(d->snap);
+	snapshot_free(d->held);
 	free(d);
 }
 
@@ -130,6 +131,13 @@ void dash_set_snapshot(struct dash *d, struct snapshot *snap, int err)
 	}
 	d->snap = snap;
 	dash_rebuild(d);
+	/* the drilled process (or group) just ended: keep the reading that had it */
+	if (d->gone && old && d->level > LEVEL_GROUPS) {
+		snapshot_free(d->held);
+		d->held = old;
+		old = NULL;
+		dash_rebuild(d);
+	}
 	snapshot_free(old);
 }
 

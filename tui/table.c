@@ -137,6 +137,7 @@ int table_rebuild(struct table *t, const struct snapshot *snap, const struct sco
 
 	t->nrows = 0;
 	t->nquiet = 0;
+	t->from = snap;
 	switch (t->level) {
 	case LEVEL_GROUPS:
 		for (size_t i = 0; i < snap->ngroups && r == 0; i++) {

@@ -71,6 +71,7 @@ struct scope {
 struct table {
 	enum table_level level;
 	const void **rows;       /* struct group / proc_info / thread_info in the snapshot */
+	const struct snapshot *from; /* the snapshot they point into (the last rebuild's) */
 	size_t nrows, cap;
 	int sort;                /* column index */
 	bool descending;
