@@ -29,6 +29,20 @@ int machine_read_procstat(struct sampler *s)
 	return parse_procstat(s->buf, (size_t)n, &s->pst);
 }
 
+/* NOW moved half way to END, every count (busy, total and busy's parts) alike, when
+ * none went back. */
+static void ticks_midpoint(struct cpu_ticks *now, const struct cpu_ticks *end)
+{
+	if (end->total < now->total || end->busy < now->busy || end->user < now->user ||
+	    end->system < now->system || end->steal < now->steal)
+		return;
+	now->busy += (end->busy - now->busy) / 2;
+	now->total += (end->total - now->total) / 2;
+	now->user += (end->user - now->user) / 2;
+	now->system += (end->system - now->system) / 2;
+	now->steal += (end->steal - now->steal) / 2;
+}
+
 /*
  * /proc/stat again once every process was read, and the middle of the two readings
  * kept: the processes' readings stand for the middle of the scan (sampler.c), so the
@@ -45,13 +59,9 @@ void machine_read_procstat_end(struct sampler *s)
 	if (parse_procstat(s->buf, (size_t)n, &end) < 0 || end.all.total < s->pst.all.total ||
 	    end.all.busy < s->pst.all.busy)
 		return;
-	s->pst.all.busy += (end.all.busy - s->pst.all.busy) / 2;
-	s->pst.all.total += (end.all.total - s->pst.all.total) / 2;
+	ticks_midpoint(&s->pst.all, &end.all);
 	for (int i = 0; i < s->cpu_cap; i++)
-		if (end.cpus[i].total >= s->cpu_now[i].total && end.cpus[i].busy >= s->cpu_now[i].busy) {
-			s->cpu_now[i].busy += (end.cpus[i].busy - s->cpu_now[i].busy) / 2;
-			s->cpu_now[i].total += (end.cpus[i].total - s->cpu_now[i].total) / 2;
-		}
+		ticks_midpoint(&s->cpu_now[i], &end.cpus[i]);
 }
 
 /*
@@ -102,22 +112,32 @@ static double busy_pct(const struct cpu_ticks *prev, const struct cpu_ticks *now
 	return 100.0 * (double)db / (double)dt;
 }
 
-/* The parts of a busy percent that busy_pct() knew (BUSY >= 0), else all unknown. */
+/*
+ * The parts of a busy percent that busy_pct() knew (BUSY >= 0), else all unknown. Each
+ * count is moved to the middle of a scan on its own (machine_read_procstat_end), so
+ * the parts may exceed busy by a tick or two of rounding: they are scaled to it; by
+ * more, the counters were reset, and the parts are unknown.
+ */
 static struct cpu_split split_pct(const struct cpu_ticks *prev, const struct cpu_ticks *now,
 				  double busy)
 {
 	struct cpu_split u = { -1, -1, -1 };
-	double dt = (double)(now->total - prev->total);
+	double du, ds, dst, sum, db, scale;
 
 	if (busy < 0 || now->user < prev->user || now->system < prev->system ||
 	    now->steal < prev->steal)
 		return u;
-	u.user_pct = 100.0 * (double)(now->user - prev->user) / dt;
-	u.system_pct = 100.0 * (double)(now->system - prev->system) / dt;
-	u.steal_pct = 100.0 * (double)(now->steal - prev->steal) / dt;
-	/* parts of a reading whose busy went back to zero (a reset) are no parts */
-	if (u.user_pct + u.system_pct + u.steal_pct > busy + 1e-6)
-		u.user_pct = u.system_pct = u.steal_pct = -1;
+	du = (double)(now->user - prev->user);
+	ds = (double)(now->system - prev->system);
+	dst = (double)(now->steal - prev->steal);
+	sum = du + ds + dst;
+	db = (double)(now->busy - prev->busy);
+	if (sum > db + 3)
+		return u;
+	scale = sum > db && sum > 0 ? db / sum : 1;
+	u.user_pct = busy * (db > 0 ? du * scale / db : 0);
+	u.system_pct = busy * (db > 0 ? ds * scale / db : 0);
+	u.steal_pct = busy * (db > 0 ? dst * scale / db : 0);
 	return u;
 }
 

@@ -101,11 +101,12 @@ static void draw_bar(struct dash *d, int y, int x, int i)
 	plen = (int)strlen(pct);
 	if (plen > b)
 		plen = 0;
+	/* the figure takes the bar's last columns: the parts share the rest, in proportion */
 	room = b - plen;
 	if (busy > 0 && c && c->split.user_pct >= 0)
-		part_widths(busy, &c->split, b, w);
+		part_widths(busy, &c->split, room, w);
 	else if (busy > 0)
-		w[PART_USER] = (int)lround(busy * b / 100);
+		w[PART_USER] = (int)lround(busy * room / 100);
 	for (int k = 0; k < PART_COUNT; k++) {
 		int n = w[k] < room ? w[k] : room;
 		bool split = c && c->split.user_pct >= 0;
