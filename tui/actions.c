@@ -122,7 +122,7 @@ int action_parse_cpus(const char *s, const struct cpumask *online, struct cpumas
 		return -EINVAL;
 	}
 	for (;;) {
-		const char *item = p;
+		const char *item = p, *end;
 		long lo, hi;
 
 		if (read_cpu(&p, &lo, "CPU list", why, cap) < 0)
@@ -144,12 +144,13 @@ int action_parse_cpus(const char *s, const struct cpumask *online, struct cpumas
 		}
 		if (check_online(lo, hi, online, out, why, cap) < 0)
 			return -EINVAL;
+		end = p;
 		p = skip_spaces(p);
 		if (!*p)
 			return 0;
 		if (*p != ',') {
 			snprintf(why, cap, "unexpected \"%.12s\" after %.*s: CPUs are separated by commas",
-				 p, (int)(p - item > 40 ? 40 : p - item), item);
+				 p, (int)(end - item > 40 ? 40 : end - item), item);
 			return -EINVAL;
 		}
 		p = skip_spaces(p + 1);
