@@ -96,6 +96,10 @@ static bool pick_target(struct dash *d, enum action_kind kind)
 		say_long(d, refused);
 		return false;
 	}
+	/* the row acted on stays selected, wherever the next snapshots sort it */
+	if (row)
+		table_select(dash_table(d), dash_table(d)->sel);
+	d->msg[0] = '\0';
 	if (row && d->level == LEVEL_GROUPS)
 		err = action_target_group(&d->act, d->snap, row, esc);
 	else if (row && d->level == LEVEL_PROCS)

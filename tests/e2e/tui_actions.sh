@@ -149,7 +149,7 @@ until_is "its threads have nice 7" "7 " nices "$one"
 
 # the threads level: one thread; a signal goes to the process
 tui_keys Enter
-tui_expect "drilled into the process" '^ +TID '
+tui_expect "drilled into the process acted on (it stayed selected)" "^actjob .* $one actjob .*threads 2 "
 tui_keys x Enter
 tui_expect "a thread's signal goes to its process, and says so" \
 	'^Send SIGTERM to process [0-9]+ "actjob" \(a signal goes to the whole process of thread [0-9]+\)\? y/N'
