@@ -535,6 +535,57 @@ static void reused_pid_left_alone(void **state)
 	bury(pid);
 }
 
+/* STOP to coretop itself would freeze the screen that could send CONT: refused, and
+ * said why; the rest of a group still gets it. */
+static void never_stops_itself(void **state)
+{
+	pid_t pid = child(1);
+	struct proc_info procs[2] = {
+		{ .pid = getpid(), .start = stat_of(getpid(), getpid()).starttime },
+		{ .pid = pid, .start = stat_of(pid, pid).starttime },
+	};
+	int members[2] = { 0, 1 };
+	struct group g = { .label = "mixed", .nprocs = 2, .procs = members };
+	struct snapshot snap = { .procs = procs, .nprocs = 2 };
+	struct action_request r = { .kind = ACTION_SIGNAL, .sig = SIGSTOP };
+	struct action_result res[2];
+	char s[256], want[256];
+
+	(void)state;
+	assert_int_equal(action_target_group(&r, &snap, &g, 0), 0);
+	assert_int_equal(action_perform(&r, res), 1);
+	assert_int_equal(res[0].err, -EDEADLK);
+	assert_int_equal(res[1].err, 0);
+	assert_int_equal(state_of(pid, 'T'), 'T');
+	action_summary(&r, res, s, sizeof(s));
+	snprintf(want, sizeof(want), "SIGSTOP: 1 of 2 sent; pid %d: not sent to coretop itself: "
+		 "it would freeze this screen", (int)getpid());
+	assert_string_equal(s, want);
+	action_request_release(&r);
+	bury(pid);
+}
+
+/* A thread that has exited is not acted on, nor is a thread that is not the process's. */
+static void thread_not_of_the_process(void **state)
+{
+	pid_t pid = child(1), other = child(1);
+	struct proc_info p = { .pid = pid, .start = stat_of(pid, pid).starttime, .comm = "child" };
+	struct thread_info th = { .tid = other };
+	struct action_request r = { .kind = ACTION_NICE, .nice = 6 };
+	struct action_result res;
+	int now;
+
+	(void)state;
+	assert_int_equal(action_target_thread(&r, &p, &th, 0), 0);
+	assert_int_equal(action_current_nice(&r.target, &now), -ESRCH);
+	assert_int_equal(action_perform(&r, &res), 0);
+	assert_int_equal(res.err, -ESRCH);
+	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)other), 0);
+	action_request_release(&r);
+	bury(pid);
+	bury(other);
+}
+
 /*
  * The kernel's refusals, as an unprivileged user (the test drops to nobody in a child
  * of its own): lowering its own nice under RLIMIT_NICE 0 (EACCES) and signalling pid 1
@@ -600,6 +651,8 @@ int main(void)
 		cmocka_unit_test(one_thread_alone),
 		cmocka_unit_test(gone_process),
 		cmocka_unit_test(reused_pid_left_alone),
+		cmocka_unit_test(never_stops_itself),
+		cmocka_unit_test(thread_not_of_the_process),
 		cmocka_unit_test(refusals_unprivileged),
 	};
 

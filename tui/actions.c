@@ -306,9 +306,11 @@ static int pin(const struct action_proc *p, int *pidfd)
 	struct pstat st;
 	ssize_t n;
 
+	/* no pidfd for another reason than a missing process (ENOSYS; EPERM from a
+	 * container's seccomp filter): the start time is still checked */
 	*pidfd = pidfd_open_(p->pid);
-	if (*pidfd < 0 && errno != ENOSYS)
-		return errno == ESRCH ? -ESRCH : -errno;
+	if (*pidfd < 0 && errno == ESRCH)
+		return -ESRCH;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
 	n = procfs_read_at(AT_FDCWD, path, buf, sizeof(buf));
 	if (n < 0 || parse_stat(buf, (size_t)n, &st) < 0 || st.starttime != p->start) {
@@ -393,20 +395,27 @@ static int each_thread(pid_t pid, thread_fn fn, const struct action_request *r, 
 		}
 		closedir(dir);
 	}
-	return first;
+	/* none left to act on: a zombie, whose threads are all gone */
+	return first ? first : *threads ? 0 : -ESRCH;
 }
 
-/* FN on thread TID of the pinned process PID alone: it must still be one of its
- * threads (a tid lives in the same number space as pids). */
-static int one_thread(pid_t pid, pid_t tid, thread_fn fn, const struct action_request *r,
-		      int *threads)
+/* Is TID still a thread of PID? (A tid lives in the same number space as pids.) */
+static bool thread_of(pid_t pid, pid_t tid)
 {
 	char path[64];
 	struct stat st;
-	int rc;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)pid, (int)tid);
-	if (stat(path, &st) < 0)
+	return stat(path, &st) == 0;
+}
+
+/* FN on thread TID of the pinned process PID alone. */
+static int one_thread(pid_t pid, pid_t tid, thread_fn fn, const struct action_request *r,
+		      int *threads)
+{
+	int rc;
+
+	if (!thread_of(pid, tid))
 		return -ESRCH;
 	rc = fn(tid, r);
 	*threads = rc >= 0;
@@ -455,8 +464,13 @@ int action_current_nice(const struct action_target *t, int *nice)
 	if (t->nprocs < 1)
 		return -ENOENT;
 	err = pin(&t->procs[0], &pidfd);
-	if (err)
+	if (!err && t->kind == TARGET_THREAD && !thread_of(t->procs[0].pid, t->tid))
+		err = -ESRCH;
+	if (err) {
+		if (pidfd >= 0)
+			close(pidfd);
 		return err;
+	}
 	errno = 0;
 	v = getpriority(PRIO_PROCESS, (id_t)(t->kind == TARGET_THREAD ? t->tid : t->procs[0].pid));
 	err = v == -1 && errno ? -errno : still_alive(pidfd, 0);
@@ -475,8 +489,13 @@ int action_current_cpus(const struct action_target *t, struct cpumask *cpus)
 	if (t->nprocs < 1)
 		return -ENOENT;
 	err = pin(&t->procs[0], &pidfd);
-	if (err)
+	if (!err && t->kind == TARGET_THREAD && !thread_of(t->procs[0].pid, t->tid))
+		err = -ESRCH;
+	if (err) {
+		if (pidfd >= 0)
+			close(pidfd);
 		return err;
+	}
 	if (sched_getaffinity(t->kind == TARGET_THREAD ? t->tid : t->procs[0].pid, sizeof(set), &set) < 0)
 		err = -errno;
 	else
