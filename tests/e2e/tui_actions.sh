@@ -166,22 +166,21 @@ tui_expect "nice 11 set on that thread alone" "nice 11 set on thread $tid of pro
 # the question at other sizes, "? y/N" always in sight
 tui_keys Escape Escape
 tui_expect "back at the groups" '^ +actjob +2 '
-for size in "80 24 Send SIGTERM to 2 processes of \"actjob\" \\(pids [0-9]+ [0-9]+\\)" \
-	"200 50 Send SIGTERM to 2 processes of \"actjob\" \\(pids [0-9]+ [0-9]+\\)" "20 5 Send SIGTERM t.*"; do
-	set -f
-	set -- $size
-	set +f
-	w=$1 h=$2
-	shift 2
-	tm resize-window -x "$w" -y "$h"
+# question_at W H REGEX: at W x H the menu shows, then the question as REGEX "? y/N"
+question_at() {
+	tm resize-window -x "$1" -y "$2"
 	sleep 0.3
 	tui_keys F9
-	tui_expect "${w}x$h: the menu shows TERM" '^  TERM '
+	tui_expect "${1}x$2: the menu shows TERM" '^  TERM '
 	tui_keys Enter
-	tui_expect "${w}x$h: the question, ending in ? y/N" "^$*\\? y/N\$"
+	tui_expect "${1}x$2: the question, ending in ? y/N" "^$3\\? y/N\$"
 	tui_keys n
-	tui_expect "${w}x$h: n cancels" 'SIGTERM cancelled'
-done
+	tui_expect "${1}x$2: n cancels" 'SIGTERM cancelled'
+}
+whole='Send SIGTERM to 2 processes of "actjob" \(pids [0-9]+ [0-9]+\)'
+question_at 80 24 "$whole"
+question_at 200 50 "$whole"
+question_at 20 5 'Send SIGTERM t.*'
 tm resize-window -x 120 -y 40
 
 # Ctrl-C at a prompt: the terminal back, nothing left running
