@@ -154,7 +154,7 @@ static void group_target_and_question(void **state)
 		{ .pid = 999, .start = 99, .comm = "other" },
 		{ .pid = 200, .start = 22, .comm = "job" },
 	};
-	int members[2] = { 0, 2 };
+	int members[2] = { 2, 0 };
 	struct group g = { .key = "k", .label = "python3 job\x1b[31m.py", .nprocs = 2, .procs = members };
 	struct snapshot snap = { .procs = procs, .nprocs = 3, .groups = &g, .ngroups = 1 };
 	struct action_request r = { .kind = ACTION_SIGNAL, .sig = SIGTERM };
@@ -163,6 +163,7 @@ static void group_target_and_question(void **state)
 	(void)state;
 	assert_int_equal(action_target_group(&r, &snap, &g, 0), 0);
 	assert_int_equal(r.target.nprocs, 2);
+	/* in pid order, whatever the snapshot's */
 	assert_int_equal(r.target.procs[0].pid, 100);
 	assert_int_equal(r.target.procs[0].start, 11);
 	assert_int_equal(r.target.procs[1].pid, 200);

@@ -237,6 +237,13 @@ static int target_new(struct action_request *r, enum target_kind kind, int n, co
 	return 0;
 }
 
+static int by_pid(const void *a, const void *b)
+{
+	pid_t x = ((const struct action_proc *)a)->pid, y = ((const struct action_proc *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
 int action_target_group(struct action_request *r, const struct snapshot *snap,
 			const struct group *g, unsigned escape_flags)
 {
@@ -247,6 +254,9 @@ int action_target_group(struct action_request *r, const struct snapshot *snap,
 
 		r->target.procs[r->target.nprocs++] = (struct action_proc){ p->pid, p->start };
 	}
+	/* the question lists them in order, as ps would */
+	if (!err)
+		qsort(r->target.procs, (size_t)r->target.nprocs, sizeof(*r->target.procs), by_pid);
 	return err;
 }
 
