@@ -115,6 +115,9 @@ rooms:
 # Sampler and tuner tests link without curses; tests/test_tui_* add the TUI.
 $(BUILD)/tests/test_tui_%: $(BUILD)/tests/test_tui_%.o $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(TUI_LIBS) $(BASE_LIBS)
+# tui/actions.c has no curses: its test links it alone, without them.
+$(BUILD)/tests/test_actions: $(BUILD)/tests/test_actions.o $(BUILD)/tui/actions.o $(LIBTUNER) $(LIBSAMPLER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
 

@@ -13,6 +13,8 @@
  *   dash_keys.c     the action table and what it drives: key dispatch, the key bar,
  *                   help, the sort menu, the filter line and the mouse;
  *   dash_tune.c     t: the tuner, run on the selected group's command;
+ *   dash_actions.c  x F9, n F7 F8, a: a signal, nice or affinity for the selected row
+ *                   (its menu, prompt and question; acting is tui/actions.c's);
  *   dash_loop.c     dashboard_main(): the terminal, signals and the event loop, on
  *                   dashboard.h alone (it does not include this header).
  *
@@ -29,6 +31,7 @@
 #include <curses.h>
 
 #include "sampler/sampler.h"
+#include "tui/actions.h"
 #include "tui/cli.h"
 #include "tui/dashboard.h"
 #include "tui/feed.h"
@@ -37,7 +40,8 @@
 
 #define MAX_COLS 16
 
-enum mode { MODE_NORMAL, MODE_HELP, MODE_SORT, MODE_FILTER };
+enum mode { MODE_NORMAL, MODE_HELP, MODE_SORT, MODE_FILTER,
+	     MODE_SIGNAL, MODE_ASK, MODE_CONFIRM /* dash_actions.c: menu, prompt, question */ };
 
 enum pair { PAIR_BAD = 1, PAIR_WARN, PAIR_GOOD, PAIR_LABEL, PAIR_HEAD, PAIR_SEL, PAIR_KEY };
 
@@ -73,6 +77,10 @@ struct dash {
 	uint32_t hidden_cols[LEVEL_COUNT];
 	enum mode mode;
 	int help_top, menu_sel;
+	/* The action asked for while its menu, prompt or question is up, its target taken
+	 * when the key was pressed (dash_actions.c); act_text: what is typed at the prompt. */
+	struct action_request act;
+	char act_text[64];
 	char msg[200];
 	double msg_until;
 	/* the last frame's geometry, for the mouse */
@@ -143,5 +151,21 @@ void dash_draw_sort_menu(struct dash *d, int y0, int rows);
 
 /* dash_tune.c: t, the tuner on the selected group (returns when the tuner ends). */
 void dash_tune(struct dash *d);
+
+/* dash_actions.c: x F9 the signal menu, n the nice prompt, F7 F8 nice -1 +1, a the
+ * affinity prompt, for the selected row. While one is up (dash_act_mode), keys and
+ * clicks go to dash_act_key and dash_act_click; the menu is drawn in ROWS rows from Y0,
+ * the prompt or question on the key bar's row Y (dash_act_draw_bar: false when neither
+ * is up). */
+void dash_act_signal(struct dash *d);
+void dash_act_nice(struct dash *d);
+void dash_act_nice_down(struct dash *d);
+void dash_act_nice_up(struct dash *d);
+void dash_act_affinity(struct dash *d);
+bool dash_act_mode(const struct dash *d);
+void dash_act_key(struct dash *d, int key, bool fn);
+void dash_act_click(struct dash *d, int y);
+void dash_draw_signal_menu(struct dash *d, int y0, int rows);
+bool dash_act_draw_bar(struct dash *d, int y);
 
 #endif

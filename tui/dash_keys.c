@@ -166,6 +166,16 @@ static const struct action actions[] = {
 	{ "? F1 h", "F1", "Help", "this help", act_help, { '?', 'h', FN(KEY_F(1)) } },
 	{ "Ctrl-L", NULL, NULL, "redraw the screen", act_redraw, { CTRL('l') } },
 	{ "q F10 Ctrl-C", "F10", "Quit", "quit", act_quit, { 'q', FN(KEY_F(10)), CTRL('c') } },
+	{ "F9 x", "F9", "Signal", "send a signal (TERM KILL STOP CONT INT HUP) to the selected group's "
+	  "processes, the process, or the thread's process; asks first", dash_act_signal,
+	  { 'x', FN(KEY_F(9)) } },
+	{ "n", "n", "Nice", "set the nice value (-20..19) of every thread of the selected group or "
+	  "process, or of the thread; asks first", dash_act_nice, { 'n' } },
+	{ "F7 F8", NULL, NULL, "nice -1 (faster) or +1 (slower) than now; asks first",
+	  dash_act_nice_down, { FN(KEY_F(7)) } },
+	{ NULL, NULL, NULL, NULL, dash_act_nice_up, { FN(KEY_F(8)) } },
+	{ "a", "a", "Affinity", "set the CPUs (0-3,8) that every thread of the selected group or "
+	  "process, or the thread, may run on; asks first", dash_act_affinity, { 'a' } },
 };
 #define NACTIONS ((int)(sizeof(actions) / sizeof(actions[0])))
 
@@ -197,6 +207,8 @@ void dash_draw_keys(struct dash *d, int y)
 	int width = getmaxx(stdscr), x = 0;
 
 	d->nkeys = 0;
+	if (dash_act_draw_bar(d, y))
+		return;
 	if (d->mode == MODE_FILTER) {
 		char text[300], f[200];
 
@@ -378,6 +390,10 @@ static void click(struct dash *d, int y, int x)
 		d->mode = MODE_NORMAL;
 		return;
 	}
+	if (dash_act_mode(d)) {
+		dash_act_click(d, y);
+		return;
+	}
 	if (d->mode == MODE_SORT) {
 		if (y >= d->menu_y && y < d->menu_y + d->menu_rows &&
 		    d->menu_top + y - d->menu_y < d->menu_n) {
@@ -455,6 +471,11 @@ void dash_key(struct dash *d, int key, bool fn)
 		return;
 	case MODE_FILTER:
 		key_filter(d, key);
+		return;
+	case MODE_SIGNAL:
+	case MODE_ASK:
+	case MODE_CONFIRM:
+		dash_act_key(d, key & ~FN(0), (key & FN(0)) != 0);
 		return;
 	default:
 		break;

@@ -69,13 +69,15 @@ void dash_draw(struct dash *d)
 		y += r.title;
 		if (d->mode == MODE_SORT)
 			dash_draw_sort_menu(d, y, r.table);
+		else if (d->mode == MODE_SIGNAL)
+			dash_draw_signal_menu(d, y, r.table);
 		else
 			dash_draw_table(d, y, r.table);
 		y += r.table;
 		if (r.info)
 			dash_draw_info(d, y, r.info);
 	}
-	if (r.keys)
+	if (r.keys || d->mode == MODE_ASK || d->mode == MODE_CONFIRM)
 		dash_draw_keys(d, h - 1);
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -111,6 +113,7 @@ void dash_free(struct dash *d)
 		return;
 	for (int l = 0; l < LEVEL_COUNT; l++)
 		table_release(&d->tables[l]);
+	action_request_release(&d->act);
 	free(d->scope.group_key);
 	meter_layout_release(&d->meters);
 	snapshot_free(d->snap);
