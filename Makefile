@@ -54,7 +54,7 @@ BASE_LIBS  = $(call pc,--libs,$(PKGS)) -lm -lpthread
 TUI_LIBS   = $(call pc,--libs,$(TUI_PKGS))
 
 .SECONDARY:
-.PHONY: all deps test-deps run test check fuzz bench install clean hdr-check rooms
+.PHONY: all deps test-deps run test check fuzz bench install clean hdr-check rooms pictures
 all: deps $(CORETOP) $(CORETOP_BENCH)
 
 deps:
@@ -154,6 +154,12 @@ fuzz: deps
 	build-fuzz/fuzz_export -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		build-fuzz/corpus-export tests/fuzz/corpus-export
 	build-fuzz/fuzz_escape -max_total_time=$(FUZZ_SECONDS) -max_len=1024 build-fuzz/corpus-escape
+
+# The README's pictures, from a real terminal (tools/pictures.sh): assets/*.png and the
+# text captures beside them. Not part of the tests: it needs Chromium.
+pictures: all
+	@sh tools/deps.sh --pictures
+	sh tools/pictures.sh
 
 bench: all
 	@sh tests/bench/run.sh

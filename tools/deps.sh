@@ -10,6 +10,10 @@ openblas:libopenblas-dev lapacke:liblapacke-dev cmocka:libcmocka-dev
 jansson:libjansson-dev"
 # command -> Debian package (the tests drive the real tools)
 cmds="pkg-config:pkg-config cc:gcc make:make tmux:tmux"
+if [ "${1:-}" = "--pictures" ]; then
+	# make pictures: a real terminal's screens as PNG (tmux -> aha -> headless Chromium)
+	cmds="$cmds parallel:parallel aha:aha chromium:chromium"
+fi
 if [ "${1:-}" = "--test" ]; then
 	cmds="$cmds parallel:parallel valgrind:valgrind top:procps taskset:util-linux lstopo-no-graphics:hwloc clang:clang promtool:prometheus"
 fi
@@ -25,6 +29,11 @@ for c in $cmds; do
 	cmd=${c%%:*} pkg=${c#*:}
 	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
 done
+if [ "${1:-}" = "--pictures" ]; then
+	# a monospace font with block and Braille glyphs; the workload is numpy's
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || missing="$missing fonts-dejavu-core"
+	/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing="$missing python3-numpy"
+fi
 if [ "${1:-}" = "--test" ]; then
 	# the live tests run numpy jobs with Debian's numpy (and so Debian's OpenBLAS)
 	/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing="$missing python3-numpy"
