@@ -119,6 +119,14 @@ static void act_faster(struct dash *d)
 	dash_say(d, "sampling every %gs: the shortest", d->interval);
 }
 
+void dash_interval_step(struct dash *d, int dir)
+{
+	if (dir > 0)
+		act_slower(d);
+	else
+		act_faster(d);
+}
+
 static void act_help(struct dash *d)
 {
 	d->mode = MODE_HELP;
@@ -164,6 +172,8 @@ static const struct action actions[] = {
 	{ "t", "t", "Tune", "tune the selected group: edit its command and inputs, then the "
 	  "tuner runs; q there comes back", dash_tune, { 't' } },
 	{ "? F1 h", "F1", "Help", "this help", act_help, { '?', 'h', FN(KEY_F(1)) } },
+	{ "F2", "F2", "Setup", "settings: sort, grouping, interval, columns, theme; s saves them "
+	  "to the settings file", dash_setup_open, { FN(KEY_F(2)) } },
 	{ "Ctrl-L", NULL, NULL, "redraw the screen", act_redraw, { CTRL('l') } },
 	{ "q F10 Ctrl-C", "F10", "Quit", "quit", act_quit, { 'q', FN(KEY_F(10)), CTRL('c') } },
 };
@@ -210,6 +220,10 @@ void dash_draw_keys(struct dash *d, int y)
 		return;
 	}
 	d->msg[0] = '\0';
+	if (d->mode == MODE_SETUP) {
+		dash_draw_setup_keys(d, y);
+		return;
+	}
 	dash_put(d, y, 0, width, ALIGN_LEFT, "", A_NORMAL);
 	for (int i = 0; i < NACTIONS; i++) {
 		const struct action *a = &actions[i];
@@ -378,6 +392,10 @@ static void click(struct dash *d, int y, int x)
 		d->mode = MODE_NORMAL;
 		return;
 	}
+	if (d->mode == MODE_SETUP) {
+		dash_setup_click(d, y);
+		return;
+	}
 	if (d->mode == MODE_SORT) {
 		if (y >= d->menu_y && y < d->menu_y + d->menu_rows &&
 		    d->menu_top + y - d->menu_y < d->menu_n) {
@@ -455,6 +473,9 @@ void dash_key(struct dash *d, int key, bool fn)
 		return;
 	case MODE_FILTER:
 		key_filter(d, key);
+		return;
+	case MODE_SETUP:
+		dash_setup_key(d, key);
 		return;
 	default:
 		break;
