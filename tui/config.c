@@ -587,7 +587,7 @@ int config_save(const struct config *c, const char *path, struct config_error *e
 	if (r == 0)
 		r = replace_file(path, text, len, keep, st.st_mode & 07777);
 	if (r < 0)
-		say(err, "cannot write: %s", strerror(-r));
+		say(err, "cannot write (%s)", strerror(-r));
 	return r;
 }
 

@@ -107,7 +107,7 @@ size_t config_format(const struct config *c, char *out, size_t cap);
 /*
  * Write C to PATH atomically, as said above. 0; -EBADMSG when PATH holds a file that
  * does not read back (ERR is config_load's: its line, or line 0 when it could not be
- * read), nothing written; or a write's -errno, ERR line 0 "cannot write: ...", the old
+ * read), nothing written; or a write's -errno, ERR line 0 "cannot write (reason)", the old
  * file as it was and no temporary file left.
  */
 int config_save(const struct config *c, const char *path, struct config_error *err);

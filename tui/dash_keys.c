@@ -172,10 +172,11 @@ static const struct action actions[] = {
 	{ "t", "t", "Tune", "tune the selected group: edit its command and inputs, then the "
 	  "tuner runs; q there comes back", dash_tune, { 't' } },
 	{ "? F1 h", "F1", "Help", "this help", act_help, { '?', 'h', FN(KEY_F(1)) } },
-	{ "F2", "F2", "Setup", "settings: sort, grouping, interval, columns, theme; s saves them "
-	  "to the settings file", dash_setup_open, { FN(KEY_F(2)) } },
 	{ "Ctrl-L", NULL, NULL, "redraw the screen", act_redraw, { CTRL('l') } },
 	{ "q F10 Ctrl-C", "F10", "Quit", "quit", act_quit, { 'q', FN(KEY_F(10)), CTRL('c') } },
+	/* after Quit, so that Quit keeps its place on an 80-column bar */
+	{ "F2", "F2", "Setup", "settings: sort, grouping, interval, columns, theme; s saves them "
+	  "to the settings file", dash_setup_open, { FN(KEY_F(2)) } },
 };
 #define NACTIONS ((int)(sizeof(actions) / sizeof(actions[0])))
 

@@ -198,7 +198,8 @@ static void save(struct dash *d)
 	} else if (r == -EBADMSG) {
 		dash_say(d, "not saved: %s: %s; the file there was kept", where, err.msg);
 	} else {
-		dash_say(d, "not saved: %s: %s", where, err.msg);
+		/* the reason first: a long path is what gets cut */
+		dash_say(d, "not saved, %s: %s", err.msg, where);
 	}
 }
 
