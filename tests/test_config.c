@@ -160,7 +160,7 @@ static void test_bad_values(void **state)
 {
 	(void)state;
 	bad("[dashboard]\nsort = NOPE\n", 2, "unknown sort column \"NOPE\" (columns: ");
-	bad("[dashboard]\nsort = POOLS\n", 2, "unknown sort column");  /* cannot sort on it */
+	bad("[dashboard]\nsort = pools\n", 2, "the groups cannot be sorted by POOLS (columns: ");
 	bad("[dashboard]\nsort = DEMAND up\n", 2, "then asc or desc");
 	bad("[dashboard]\nsort = DEMAND asc more\n", 2, "then asc or desc");
 	bad("[dashboard]\ngroup_by = host\n", 2, "unknown group_by \"host\"");

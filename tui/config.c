@@ -232,6 +232,10 @@ static int take_sort(struct parse *p, const char *value)
 			return 1;
 		}
 	list_sortable(cols, sizeof(cols));
+	for (int i = 0; i < v->ncols; i++)
+		if (strcasecmp(v->cols[i].name, name) == 0)
+			return fail(p, p->line, "the groups cannot be sorted by %s (columns: %s)",
+				    v->cols[i].name, cols);
 	return fail(p, p->line, "unknown sort column \"%s\" (columns: %s)",
 		    shown(name, esc, sizeof(esc)), cols);
 }
