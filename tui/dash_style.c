@@ -10,9 +10,9 @@
  * light, for dark text on a light background (no yellow, which vanishes on white:
  * warnings magenta, labels blue, white on blue bars); mono, no colour at all.
  *
- * Colour is optional (mono, --no-color, NO_COLOR, a terminal without it): every
- * attribute goes through dash_pair(), which is 0 then, and the screen stays readable
- * from bold, dim, underline and reverse alone.
+ * Colour is optional (mono, --no-color, NO_COLOR, a terminal without it: all one
+ * screen): every attribute goes through dash_pair(), which is 0 then, and the screen
+ * stays readable from bold, dim, underline and reverse alone.
  */
 #include "tui/dash_internal.h"
 
@@ -66,8 +66,7 @@ attr_t dash_style_attr(const struct dash *d, enum style s)
 	case STYLE_BAD:
 		return A_BOLD | dash_pair(d, PAIR_BAD);
 	case STYLE_WARN:
-		/* in monochrome the marker alone would tell "at risk" from "ok" */
-		return d->color ? dash_pair(d, PAIR_WARN) : d->theme == THEME_MONO ? A_UNDERLINE : 0;
+		return dash_pair(d, PAIR_WARN);
 	case STYLE_GOOD:
 		return dash_pair(d, PAIR_GOOD);
 	case STYLE_DIM:
