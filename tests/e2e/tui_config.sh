@@ -36,6 +36,7 @@ sort = WAIT% asc
 group_by = parent
 interval = 3
 hide_columns = RUN
+show_idle = true
 theme = mono
 EOF
 chmod 640 "$rcf"
@@ -43,6 +44,14 @@ tui_start 120 40 "$fx"
 tui_expect "the file's sort on the title line" '^groups [0-9]+ +sort WAIT% (▲|\^)'
 tui_expect "the file's grouping in the header" 'by parent'
 tui_expect "the file's interval in the header" 'every 3s'
+# idle groups are told once rates are known: then none is hidden, all are listed
+tui_expect "rates known" 'demand [0-9.]+ / 2 cores'
+if grep -q 'idle hidden' "$tui_tmp/screen" || ! grep -Eq '^groups [1-9]' "$tui_tmp/screen"; then
+	fail "show_idle = true: idle groups hidden"
+	tui_show
+else
+	ok "show_idle = true: the idle groups are shown"
+fi
 tui_wait '^ +GROUP +PROCS'
 if headings | grep -q ' RUN '; then fail "hide_columns = RUN: the RUN heading is shown"; tui_show
 else ok "hide_columns = RUN: no RUN heading ($(headings | tr -s ' '))"; fi
@@ -65,7 +74,7 @@ tui_expect "s saves and says where" 'saved ~/xdg/coretop/coretoprc'
 tui_expect_gone "the setup screen closed" '^Setup: '
 grep -qx 'group_by = program' "$rcf" && ok "the file holds the new grouping" ||
 	{ fail "group_by not saved"; cat "$rcf"; }
-for line in 'sort = WAIT% asc' 'interval = 3' 'hide_columns = RUN' 'theme = mono'; do
+for line in 'sort = WAIT% asc' 'interval = 3' 'hide_columns = RUN' 'show_idle = true' 'theme = mono'; do
 	grep -qxF "$line" "$rcf" || fail "the file lost '$line'"
 done
 ok "the file keeps the other settings"
@@ -106,6 +115,7 @@ expect_exit 2 "^coretop: $tui_tmp/none: no such file" "$CORETOP" --config "$tui_
 # --no-config starts past it; the setup screen will not save over it
 tui_start 80 24 "$fx --no-config"
 tui_expect "--no-config ignores the bad file" 'by job'
+tui_expect "--no-config: idle groups hidden, as by default" 'idle hidden'
 tui_keys F2
 tui_expect "F2" '^Setup: '
 tui_keys s
