@@ -4,7 +4,8 @@
 # file left, the mode kept, a read-only folder refused with the old file intact); a
 # restart shows it; a bad file is one line with its line number and exit 2, never
 # replaced, and --no-config starts past it; --config FILE; mono has no colour, 256 at
-# TERM=screen-256color has 256-colour cells; the setup screen at 80x24 and 20x5.
+# TERM=screen-256color has 256-colour cells, light blue and no yellow; the setup screen
+# at 80x24 and 20x5.
 . tests/e2e/lib.sh
 . tests/e2e/lib/tui.sh
 unset NO_COLOR
@@ -175,6 +176,10 @@ else
 	tui_start 80 24 "$fx --config '$ro/coretop/coretoprc'"
 fi
 tui_expect "light theme file read" 'by job'
+tui_wait '^ +GROUP '
+if ! tui_attrs | grep -Eq '\^\[\[([0-9;]*;)?(34|44)(;[0-9;]+)?m'; then fail "theme light: nothing blue"
+elif tui_attrs | grep -Eq '\^\[\[([0-9;]*;)?33(;[0-9;]+)?m'; then fail "theme light: yellow, unreadable on white"
+else ok "theme light: blue bars and labels, no yellow"; fi
 tui_keys F2
 tui_expect "F2 (read-only folder)" '^Setup: '
 tui_keys Down Down Right s
