@@ -8,7 +8,7 @@ PREFIX  ?= /usr/local
 VERSION := 0.1.0
 
 PKGS      := hwloc libproc2 jansson
-TUI_PKGS  := ncursesw
+TUI_PKGS  := ncursesw inih
 BLAS_PKGS := openblas lapacke
 TEST_PKGS := cmocka
 
@@ -118,6 +118,9 @@ $(BUILD)/tests/test_tui_%: $(BUILD)/tests/test_tui_%.o $(LIBTUI) $(LIBTUNER) $(L
 # tui/actions.c has no curses: its test links it alone, without them.
 $(BUILD)/tests/test_actions: $(BUILD)/tests/test_actions.o $(BUILD)/tui/actions.o $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
+# tests/test_config checks tui/config.c, which looks headings up in the table's views.
+$(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(TUI_LIBS) $(BASE_LIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
 

@@ -3,8 +3,17 @@
  * snapshots as text, JSON Lines or Prometheus with -b. Its options are also coretop's
  * own (--help, --version).
  *
+ * Settings: the dashboard reads coretoprc (tui/config.h: $XDG_CONFIG_HOME/coretop/, else
+ * ~/.config/coretop/; --config FILE another, --no-config none); an option given on the
+ * command line wins over the file. A missing default file is no error; a missing
+ * --config FILE is. -b ignores the default file: batch output, read by scripts,
+ * depends on the command line alone; a --config FILE given with -b is still read and
+ * checked (a bad one exits 2), so `coretop -b -n1 --config FILE` checks a file, but
+ * its settings do not apply.
+ *
  * Exit status: 0 success, 1 a runtime failure (cannot read /proc, cannot write to
- * stdout: said in one line; a closed pipe ends quietly with 0), 2 bad usage.
+ * stdout: said in one line; a closed pipe ends quietly with 0), 2 bad usage (a bad
+ * settings file included: one line naming the file and the line).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +31,7 @@
 #include "sampler/sampler.h"
 #include "sampler/topo.h"
 #include "tui/cli.h"
+#include "tui/config.h"
 
 #define GO_ON (-1) /* a step's result when the command goes on; else the exit status */
 
@@ -118,7 +128,13 @@ static int batch_loop(struct sampler *s, const struct monitor_options *o)
 
 enum {
 	OPT_JSON = 256, OPT_PROMETHEUS, OPT_GROUP_BY, OPT_PROC_ROOT, OPT_SYS_ROOT, OPT_TOPOLOGY,
-	OPT_NO_COLOR, OPT_VERSION, OPT_WINDOW
+	OPT_NO_COLOR, OPT_VERSION, OPT_WINDOW, OPT_CONFIG, OPT_NO_CONFIG
+};
+
+/* What the command line gave, for what the settings file may set. */
+struct given {
+	bool delay, window, group_by, no_config;
+	const char *config;
 };
 
 static const struct option longopts[] = {
@@ -133,14 +149,19 @@ static const struct option longopts[] = {
 	{ "sys-root", required_argument, NULL, OPT_SYS_ROOT },
 	{ "topology", required_argument, NULL, OPT_TOPOLOGY },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 },
 };
 
-/* One option C (its value in optarg) into O; GO_ON or the exit status. */
-static int take_option(struct monitor_options *o, int c, char **argv)
+/* One option C (its value in optarg) into O and G; GO_ON or the exit status. */
+static int take_option(struct monitor_options *o, struct given *g, int c, char **argv)
 {
+	g->delay |= c == 'd';
+	g->window |= c == OPT_WINDOW;
+	g->group_by |= c == OPT_GROUP_BY;
 	switch (c) {
 	case 'b':
 		o->batch = true;
@@ -181,6 +202,12 @@ static int take_option(struct monitor_options *o, int c, char **argv)
 	case OPT_NO_COLOR:
 		o->color = false;
 		break;
+	case OPT_CONFIG:
+		g->config = optarg;
+		break;
+	case OPT_NO_CONFIG:
+		g->no_config = true;
+		break;
 	case 'h':
 		cmd_print_help(stdout);
 		return 0;
@@ -195,15 +222,17 @@ static int take_option(struct monitor_options *o, int c, char **argv)
 	return GO_ON;
 }
 
-/* ARGV into O; GO_ON or the exit status. */
-static int parse_options(struct monitor_options *o, int argc, char **argv)
+/* ARGV into O and G; GO_ON or the exit status. */
+static int parse_options(struct monitor_options *o, struct given *g, int argc, char **argv)
 {
 	int c, status;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":bn:d:h", longopts, NULL)) != -1)
-		if ((status = take_option(o, c, argv)) != GO_ON)
+		if ((status = take_option(o, g, c, argv)) != GO_ON)
 			return status;
+	if (g->config && g->no_config)
+		return usage_error("--config and --no-config: give one");
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	/* A textfile-collector file holds one sample: repeated blocks would be invalid. */
@@ -250,6 +279,48 @@ static int monitor_run(const struct monitor_options *o, struct topo *topo)
 	return r;
 }
 
+/*
+ * The settings file into O (PATH, CAP bytes, holds its name: where F2 saves), under
+ * the options G says the command line gave; GO_ON or the exit status.
+ */
+static int load_config(struct monitor_options *o, const struct given *g, char *path, size_t cap)
+{
+	struct config_error err;
+	struct config c;
+	char shown[1024];
+	int r;
+
+	if (g->config)
+		r = snprintf(path, cap, "%s", g->config) < (int)cap ? 0 : -ENAMETOOLONG;
+	else
+		r = config_default_path(path, cap);
+	o->config_path = r == 0 ? path : NULL;
+	if (g->no_config || !o->config_path || (o->batch && !g->config))
+		return GO_ON;
+	r = config_load(&c, path, &err);
+	if (r == -ENOENT && !g->config)
+		return GO_ON;
+	report_escape(path, shown, sizeof(shown), 0);
+	if (r == -ENOENT)
+		cmd_error("coretop: %s: no such file (--config reads a file that exists)", shown);
+	else if (r < 0 && err.line > 0)
+		cmd_error("coretop: %s:%d: %s", shown, err.line, err.msg);
+	else if (r < 0)
+		cmd_error("coretop: %s: %s", shown, err.msg);
+	if (r < 0)
+		return 2;
+	if (o->batch)
+		return GO_ON;
+	if ((c.set & 1u << CONFIG_INTERVAL) && !g->delay)
+		o->delay = c.interval;
+	if ((c.set & 1u << CONFIG_WINDOW) && !g->window)
+		o->window = c.window;
+	if ((c.set & 1u << CONFIG_GROUP_BY) && !g->group_by)
+		o->group_by = c.group_by;
+	o->config = c;
+	return GO_ON;
+}
+
 static int monitor_exec(int argc, char **argv)
 {
 	struct monitor_options o = {
@@ -258,10 +329,13 @@ static int monitor_exec(int argc, char **argv)
 		.sys_root = "/sys",
 		.color = getenv("NO_COLOR") == NULL || !*getenv("NO_COLOR"),
 	};
+	struct given given = { 0 };
 	struct topo topo;
-	char err[256];
-	int r = parse_options(&o, argc, argv);
+	char err[256], config_path[4096];
+	int r = parse_options(&o, &given, argc, argv);
 
+	if (r == GO_ON)
+		r = load_config(&o, &given, config_path, sizeof(config_path));
 	if (r != GO_ON)
 		return r;
 	if (topo_load(&topo, o.topology, err, sizeof(err)) < 0) {
@@ -290,6 +364,12 @@ const struct cmd_entry cmd_monitor_entry = {
 		"      --sys-root DIR     read cgroups from DIR instead of /sys\n"
 		"      --topology SPEC    hwloc synthetic description or XML file\n"
 		"      --no-color         monochrome (also when NO_COLOR is set)\n"
+		"      --config FILE      read the dashboard's settings from FILE (default\n"
+		"                         $XDG_CONFIG_HOME/coretop/coretoprc or\n"
+		"                         ~/.config/coretop/coretoprc; F2 in the dashboard\n"
+		"                         writes it); options given here win over it\n"
+		"      --no-config        read no settings file (-b reads none but --config's,\n"
+		"                         which it only checks)\n"
 		"  -h, --help             this help\n"
 		"      --version          print the version\n"
 		"Numbers are plain decimal (2, 1.5, .5, 2e-1): no hex, inf or nan.\n",

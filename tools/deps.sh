@@ -7,7 +7,7 @@ set -u
 # pkg-config module -> Debian package that provides it
 mods="ncursesw:libncurses-dev hwloc:libhwloc-dev libproc2:libproc2-dev
 openblas:libopenblas-dev lapacke:liblapacke-dev cmocka:libcmocka-dev
-jansson:libjansson-dev"
+jansson:libjansson-dev inih:libinih-dev"
 # command -> Debian package (the tests drive the real tools)
 cmds="pkg-config:pkg-config cc:gcc make:make tmux:tmux"
 if [ "${1:-}" = "--pictures" ]; then

@@ -9,6 +9,7 @@
 
 #include "sampler/sampler.h"
 #include "sampler/topo.h"
+#include "tui/config.h"
 
 enum batch_format { BATCH_TEXT, BATCH_JSON, BATCH_PROMETHEUS };
 
@@ -20,6 +21,11 @@ struct monitor_options {
 	double window;        /* seconds the verdicts are judged over; 0: the sampler's default */
 	enum group_by group_by;
 	const char *proc_root, *sys_root, *topology;
+	/* coretoprc's settings the dashboard holds (dash_apply_config: those config.set
+	 * has; the command line's are merged into the fields above), and where F2's Save
+	 * writes (NULL: nowhere known) */
+	struct config config;
+	const char *config_path;
 };
 
 /*

@@ -15,6 +15,7 @@
  *   dash_tune.c     t: the tuner, run on the selected group's command;
  *   dash_actions.c  x F9, n F7 F8, a: a signal, nice or affinity for the selected row
  *                   (its menu, prompt and question; acting is tui/actions.c's);
+ *   dash_setup.c    F2: the setup screen, and coretoprc's settings applied at start;
  *   dash_loop.c     dashboard_main(): the terminal, signals and the event loop, on
  *                   dashboard.h alone (it does not include this header).
  *
@@ -33,6 +34,7 @@
 #include "sampler/sampler.h"
 #include "tui/actions.h"
 #include "tui/cli.h"
+#include "tui/config.h"
 #include "tui/dashboard.h"
 #include "tui/feed.h"
 #include "tui/layout.h"
@@ -40,7 +42,7 @@
 
 #define MAX_COLS 16
 
-enum mode { MODE_NORMAL, MODE_HELP, MODE_SORT, MODE_FILTER,
+enum mode { MODE_NORMAL, MODE_HELP, MODE_SORT, MODE_FILTER, MODE_SETUP,
 	     MODE_SIGNAL, MODE_ASK, MODE_CONFIRM /* dash_actions.c: menu, prompt, question */ };
 
 enum pair { PAIR_BAD = 1, PAIR_WARN, PAIR_GOOD, PAIR_LABEL, PAIR_HEAD, PAIR_SEL, PAIR_KEY };
@@ -75,6 +77,14 @@ struct dash {
 	/* Columns the user hid (config hide_columns, the setup screen): bit i hides column
 	 * i of that level's view, whatever the width. */
 	uint32_t hidden_cols[LEVEL_COUNT];
+	/* The theme shown (config theme, the setup screen); colour only where may_color
+	 * (no --no-color, no NO_COLOR). The window as set: 0 the sampler's default. */
+	enum theme theme;
+	bool may_color;
+	double window;
+	/* the setup screen: the selected row, the first shown, where the list is */
+	int setup_sel, setup_top, setup_y, setup_rows;
+	bool setup_changed;
 	enum mode mode;
 	int help_top, menu_sel;
 	/* The action asked for while its menu, prompt or question is up, its target taken
@@ -116,9 +126,9 @@ double dash_now(void);
 __attribute__((format(printf, 2, 3))) void dash_say(struct dash *d, const char *fmt, ...);
 
 /* dash_style.c */
-/* Set up the colour pairs when WANT and the terminal has colours; returns whether the
- * screen is in colour. */
-bool dash_style_init(bool want);
+/* Set up THEME's colour pairs when WANT and the terminal has colours (mono: none; 256
+ * falls back to default below 256 colours); returns whether the screen is in colour. */
+bool dash_style_init(enum theme theme, bool want);
 const char *dash_glyph(const struct dash *d, const char *utf8, const char *ascii);
 attr_t dash_pair(const struct dash *d, enum pair p);
 attr_t dash_style_attr(const struct dash *d, enum style s);
@@ -167,5 +177,17 @@ void dash_act_key(struct dash *d, int key, bool fn);
 void dash_act_click(struct dash *d, int y);
 void dash_draw_signal_menu(struct dash *d, int y0, int rows);
 bool dash_act_draw_bar(struct dash *d, int y);
+/* dash_keys.c: the next sampling interval up (DIR 1) or down (-1), as + and - step. */
+void dash_interval_step(struct dash *d, int dir);
+
+/* dash_setup.c: coretoprc's settings that the dashboard holds (sort, idle groups,
+ * hidden columns, theme: those C sets) at start; F2 opens the setup screen, drawn in
+ * ROWS rows from Y0 with its own key bar on row Y; its keys and clicks. */
+void dash_apply_config(struct dash *d, const struct config *c);
+void dash_setup_open(struct dash *d);
+void dash_draw_setup(struct dash *d, int y0, int rows);
+void dash_draw_setup_keys(struct dash *d, int y);
+void dash_setup_key(struct dash *d, int key);
+void dash_setup_click(struct dash *d, int y);
 
 #endif

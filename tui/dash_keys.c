@@ -119,6 +119,14 @@ static void act_faster(struct dash *d)
 	dash_say(d, "sampling every %gs: the shortest", d->interval);
 }
 
+void dash_interval_step(struct dash *d, int dir)
+{
+	if (dir > 0)
+		act_slower(d);
+	else
+		act_faster(d);
+}
+
 static void act_help(struct dash *d)
 {
 	d->mode = MODE_HELP;
@@ -176,6 +184,9 @@ static const struct action actions[] = {
 	{ NULL, NULL, NULL, NULL, dash_act_nice_up, { FN(KEY_F(8)) } },
 	{ "a", "a", "Affinity", "set the CPUs (0-3,8) that every thread of the selected group or "
 	  "process, or the thread, may run on; asks first", dash_act_affinity, { 'a' } },
+	/* after Quit, so that Quit keeps its place on an 80-column bar */
+	{ "F2", "F2", "Setup", "settings: sort, grouping, interval, columns, theme; s saves them "
+	  "to the settings file", dash_setup_open, { FN(KEY_F(2)) } },
 };
 #define NACTIONS ((int)(sizeof(actions) / sizeof(actions[0])))
 
@@ -222,6 +233,10 @@ void dash_draw_keys(struct dash *d, int y)
 		return;
 	}
 	d->msg[0] = '\0';
+	if (d->mode == MODE_SETUP) {
+		dash_draw_setup_keys(d, y);
+		return;
+	}
 	dash_put(d, y, 0, width, ALIGN_LEFT, "", A_NORMAL);
 	for (int i = 0; i < NACTIONS; i++) {
 		const struct action *a = &actions[i];
@@ -394,6 +409,10 @@ static void click(struct dash *d, int y, int x)
 		dash_act_click(d, y);
 		return;
 	}
+	if (d->mode == MODE_SETUP) {
+		dash_setup_click(d, y);
+		return;
+	}
 	if (d->mode == MODE_SORT) {
 		if (y >= d->menu_y && y < d->menu_y + d->menu_rows &&
 		    d->menu_top + y - d->menu_y < d->menu_n) {
@@ -476,6 +495,9 @@ void dash_key(struct dash *d, int key, bool fn)
 	case MODE_ASK:
 	case MODE_CONFIRM:
 		dash_act_key(d, key & ~FN(0), (key & FN(0)) != 0);
+		return;
+	case MODE_SETUP:
+		dash_setup_key(d, key);
 		return;
 	default:
 		break;

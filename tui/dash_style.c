@@ -1,27 +1,52 @@
 /*
- * dash_style.c — how the dashboard looks: its colour pairs, what each style (table.h's
- * enum style) becomes on the screen, the glyphs that have an ASCII stand-in, and
- * dash_put(), through which every cell is written, cut or padded to its width.
+ * dash_style.c — how the dashboard looks: its themes (the colour pairs each one
+ * defines), what each style (table.h's enum style) becomes on the screen, the glyphs
+ * that have an ASCII stand-in, and dash_put(), through which every cell is written,
+ * cut or padded to its width.
  *
- * Colour is optional (--no-color, NO_COLOR, a terminal without it): every attribute
- * goes through dash_pair(), which is 0 then, and the screen stays readable from bold,
- * dim and reverse alone.
+ * Themes (config.h's enum theme, coretoprc's theme key): default, the terminal's own
+ * eight colours over its background; 256, a palette of the 256-colour cube (softer
+ * headings, an orange warning), the default's where the terminal has fewer colours;
+ * light, for dark text on a light background (no yellow, which vanishes on white:
+ * warnings magenta, labels blue, white on blue bars); mono, no colour at all.
+ *
+ * Colour is optional (mono, --no-color, NO_COLOR, a terminal without it: all one
+ * screen): every attribute goes through dash_pair(), which is 0 then, and the screen
+ * stays readable from bold, dim, underline and reverse alone.
  */
 #include "tui/dash_internal.h"
 
 #include "tui/term.h"
 
-bool dash_style_init(bool want)
+/* foreground, background of each pair; -1 is the terminal's own */
+static const short palettes[THEME_COUNT][PAIR_KEY + 1][2] = {
+	[THEME_DEFAULT] = {
+		[PAIR_BAD] = { COLOR_RED, -1 }, [PAIR_WARN] = { COLOR_YELLOW, -1 },
+		[PAIR_GOOD] = { COLOR_GREEN, -1 }, [PAIR_LABEL] = { COLOR_CYAN, -1 },
+		[PAIR_HEAD] = { COLOR_BLACK, COLOR_GREEN }, [PAIR_SEL] = { COLOR_BLACK, COLOR_CYAN },
+		[PAIR_KEY] = { COLOR_BLACK, COLOR_CYAN },
+	},
+	[THEME_256] = {
+		[PAIR_BAD] = { 196, -1 }, [PAIR_WARN] = { 214, -1 }, [PAIR_GOOD] = { 78, -1 },
+		[PAIR_LABEL] = { 75, -1 }, [PAIR_HEAD] = { 16, 114 }, [PAIR_SEL] = { 231, 25 },
+		[PAIR_KEY] = { 16, 110 },
+	},
+	[THEME_LIGHT] = {
+		[PAIR_BAD] = { COLOR_RED, -1 }, [PAIR_WARN] = { COLOR_MAGENTA, -1 },
+		[PAIR_GOOD] = { COLOR_GREEN, -1 }, [PAIR_LABEL] = { COLOR_BLUE, -1 },
+		[PAIR_HEAD] = { COLOR_WHITE, COLOR_BLUE }, [PAIR_SEL] = { COLOR_WHITE, COLOR_BLUE },
+		[PAIR_KEY] = { COLOR_WHITE, COLOR_BLUE },
+	},
+};
+
+bool dash_style_init(enum theme theme, bool want)
 {
-	if (!want || !term_colors())
+	if (!want || theme == THEME_MONO || !term_colors())
 		return false;
-	init_pair(PAIR_BAD, COLOR_RED, -1);
-	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
-	init_pair(PAIR_GOOD, COLOR_GREEN, -1);
-	init_pair(PAIR_LABEL, COLOR_CYAN, -1);
-	init_pair(PAIR_HEAD, COLOR_BLACK, COLOR_GREEN);
-	init_pair(PAIR_SEL, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_KEY, COLOR_BLACK, COLOR_CYAN);
+	if (theme == THEME_256 && COLORS < 256)
+		theme = THEME_DEFAULT;
+	for (int p = PAIR_BAD; p <= PAIR_KEY; p++)
+		init_pair((short)p, palettes[theme][p][0], palettes[theme][p][1]);
 	return true;
 }
 

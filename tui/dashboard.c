@@ -4,7 +4,8 @@
  * dash_draw(), which shares the screen's rows out (layout_rows) and has each element
  * draw its part: the header (dash_header.c), the meters (dash_meters.c), the table
  * with its title and info line (dash_tables.c), or the help or sort menu, and the key
- * bar (dash_keys.c). dash_internal.h lists the files.
+ * bar (dash_keys.c); F2's setup screen (dash_setup.c) in the table's place.
+ * dash_internal.h lists the files.
  *
  * Every frame is drawn whole into stdscr and doupdate() sends the terminal only the
  * cells that differ from what it shows: nothing is cleared on the terminal, so nothing
@@ -63,6 +64,8 @@ void dash_draw(struct dash *d)
 	y += r.meters;
 	if (d->mode == MODE_HELP) {
 		dash_draw_help(d, y, r.title + r.table + r.info);
+	} else if (d->mode == MODE_SETUP) {
+		dash_draw_setup(d, y, r.title + r.table + r.info);
 	} else {
 		if (r.title)
 			dash_draw_title(d, y);
@@ -103,7 +106,10 @@ struct dash *dash_new(const struct topo *topo, const struct monitor_options *o,
 	d->dirty = true;
 	for (int l = 0; l < LEVEL_COUNT; l++)
 		table_init(&d->tables[l], l);
-	d->color = dash_style_init(o->color);
+	d->window = o->window;
+	d->may_color = o->color;
+	dash_apply_config(d, &o->config);
+	d->color = dash_style_init(d->theme, d->may_color);
 	return d;
 }
 

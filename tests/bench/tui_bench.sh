@@ -50,7 +50,7 @@ printf '{"bench":"tui","tasks":%d,"idle_pct_core":%s,"redraw_ms":%s}\n' "$tasks"
 # shellcheck disable=SC2046 # pkg-config output is split on purpose
 $CC -std=c11 -D_GNU_SOURCE -O2 -I. $(pkg-config --cflags ncursesw) -o "$tmp/tui_redraw" \
 	tests/bench/tui_redraw.c "$BUILD/libtui.a" "$BUILD/libtuner.a" "$BUILD/libsampler.a" \
-	$(pkg-config --libs ncursesw hwloc libproc2 jansson) -lm -lpthread
+	$(pkg-config --libs ncursesw inih hwloc libproc2 jansson) -lm -lpthread
 "$tmp/tui_redraw" 200 >"$tmp/frames.json"
 awk -F'[:,]' '{ for (i = 1; i < NF; i++) v[$i] = $(i + 1) }
 	END { printf "  in process, 256 PUs of meters: %.3f ms per snapshot frame (max %.3f), %.3f ms per key frame (max %.3f) (budget: < 2 ms)\n",
