@@ -8,6 +8,9 @@
 # and prints SHELL-AFTER: so a test can tell that quitting gave the shell back intact.
 command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
 tui_tmp=$(mktemp -d)
+# the dashboard reads $XDG_CONFIG_HOME/coretop/coretoprc: a developer's own settings
+# must not change what the tests see (tui_config.sh sets its own)
+export XDG_CONFIG_HOME="$tui_tmp/xdg"
 tui_runs=0
 tui_sock="coretop-e2e-$$-0"
 tui_job=""
