@@ -66,6 +66,8 @@ struct dash {
 	/* Columns the user hid (config hide_columns, the setup screen): bit i hides column
 	 * i of that level's view, whatever the width. */
 	uint32_t hidden_cols[LEVEL_COUNT];
+	/* the last minutes of every group and of the machine (tui/history.h); may be NULL */
+	struct history *history;
 	enum mode mode;
 	int help_top, menu_sel;
 	char msg[200];
@@ -135,6 +137,11 @@ void dash_back(struct dash *d);
 void dash_draw_keys(struct dash *d, int y);
 void dash_draw_help(struct dash *d, int y0, int rows);
 void dash_draw_sort_menu(struct dash *d, int y0, int rows);
+
+/* dash_graph.c: rows for the drilled group's history panel (0: none) on a screen HEIGHT
+ * rows high whose table has TABLE_ROWS; the panel in ROWS rows from Y. */
+int dash_graph_rows(const struct dash *d, int height, int table_rows);
+void dash_draw_detail(struct dash *d, int y, int rows);
 
 /* dash_tune.c: t, the tuner on the selected group (returns when the tuner ends). */
 void dash_tune(struct dash *d);

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "tui/dash_internal.h"
+#include "tui/history.h"
 
 #define MSG_SECONDS 4.0
 
@@ -67,6 +68,12 @@ void dash_draw(struct dash *d)
 		if (r.title)
 			dash_draw_title(d, y);
 		y += r.title;
+		int g = dash_graph_rows(d, h, r.table); /* a drilled group's history */
+
+		if (g)
+			dash_draw_detail(d, y, g);
+		y += g;
+		r.table -= g;
 		if (d->mode == MODE_SORT)
 			dash_draw_sort_menu(d, y, r.table);
 		else
@@ -99,6 +106,7 @@ struct dash *dash_new(const struct topo *topo, const struct monitor_options *o,
 	d->group_by = o->group_by;
 	d->click_row = -1;
 	d->dirty = true;
+	d->history = history_new(); /* shown only: without it there is no history */
 	for (int l = 0; l < LEVEL_COUNT; l++)
 		table_init(&d->tables[l], l);
 	d->color = dash_style_init(o->color);
@@ -113,6 +121,7 @@ void dash_free(struct dash *d)
 		table_release(&d->tables[l]);
 	free(d->scope.group_key);
 	meter_layout_release(&d->meters);
+	history_free(d->history);
 	snapshot_free(d->snap);
 	free(d);
 }
@@ -129,6 +138,8 @@ void dash_set_snapshot(struct dash *d, struct snapshot *snap, int err)
 		return;
 	}
 	d->snap = snap;
+	if (d->history && history_feed(d->history, snap) < 0)
+		dash_say(d, "history: out of memory");
 	dash_rebuild(d);
 	snapshot_free(old);
 }

@@ -1,0 +1,146 @@
+/*
+ * dash_graph.c — the history drawn on the screen beyond the table's HISTORY column: the
+ * panel above a group's processes (its last minutes of demand against its supply, the
+ * time axis, the moments its verdict changed and a legend that says when and how), and
+ * the rows it takes from the table. The series and their characters come from
+ * tui/history.h and tui/spark.h; this file only places them and colours the cells that
+ * went over their supply.
+ */
+#include "tui/dash_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "sampler/advice.h"
+#include "tui/history.h"
+#include "tui/spark.h"
+
+#define PANEL_TALL   6  /* from 30 rows: a legend, four rows of graph, the axis */
+#define PANEL_SHORT  3  /* from 20 rows: a legend, one row of graph, the axis */
+#define TABLE_LEFT   4  /* rows the table keeps below the panel: headings and three */
+#define MAX_CHANGES  64
+
+int dash_graph_rows(const struct dash *d, int height, int table_rows)
+{
+	int rows = height >= 30 ? PANEL_TALL : height >= 20 ? PANEL_SHORT : 0;
+
+	if (d->level != LEVEL_PROCS || d->mode != MODE_NORMAL || !d->history)
+		return 0;
+	return table_rows - rows >= TABLE_LEFT ? rows : 0;
+}
+
+/* "-72s", "-6m": how far back SECONDS is. */
+static void ago(double seconds, char *out, size_t cap)
+{
+	if (seconds >= 120)
+		snprintf(out, cap, "-%.0fm", seconds / 60);
+	else
+		snprintf(out, cap, "-%.0fs", seconds);
+}
+
+static const char *verdict_word(enum verdict v)
+{
+	return v == HIST_NEW ? "new" : verdict_name(v);
+}
+
+/* The legend: the figures now and the latest changes that fit in WIDTH. */
+static void draw_legend(struct dash *d, int y, int width, const struct hist_sample *now,
+			const struct hist_change *ch, int nch, float top)
+{
+	char text[1024], when[16];
+	int n, from, w;
+
+	if (now->present)
+		n = snprintf(text, sizeof(text), "demand %.2f used %.2f on %g cores, scale 0-%.1f",
+			     now->demand, now->used, now->supply, top);
+	else
+		n = snprintf(text, sizeof(text), "not in the last sample, scale 0-%.1f", top);
+	/* the newest changes that fit (the newest always), shown oldest first */
+	for (from = nch, w = n; from > 0; from--) {
+		int cw = 12 + text_width(verdict_word(ch[from - 1].from)) + 2 +
+			 text_width(verdict_word(ch[from - 1].to));
+
+		if (w + cw > width && from < nch)
+			break;
+		w += cw;
+	}
+	for (int k = from; k < nch && n < (int)sizeof(text) - 64; k++) {
+		time_t t = (time_t)ch[k].time;
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "  %s %s%s%s", when,
+			      verdict_word(ch[k].from), dash_glyph(d, "→", "->"), verdict_word(ch[k].to));
+	}
+	if (!nch && now->present && n < (int)sizeof(text) - 64)
+		snprintf(text + n, sizeof(text) - (size_t)n, "  %s throughout", verdict_name(now->verdict));
+	dash_put(d, y, 0, width, ALIGN_LEFT, text, A_NORMAL);
+}
+
+/* The axis under the graph: how far back on the left, "now" on the right, a marker
+ * under each cell whose verdict changed. */
+static void draw_axis(struct dash *d, int y, int gw, double span, const bool *mark)
+{
+	char left[16];
+	int lw, any_left = 0, any_right = 0;
+
+	ago(span, left, sizeof(left));
+	lw = (int)strlen(left);
+	for (int c = 0; c < gw; c++) {
+		any_left |= mark[c] && c <= lw;
+		any_right |= mark[c] && c >= gw - 4;
+	}
+	dash_put(d, y, 0, gw, ALIGN_LEFT, "", A_DIM);
+	if (!any_left && gw > lw + 4)
+		dash_put(d, y, 0, lw, ALIGN_LEFT, left, A_DIM);
+	if (!any_right && gw > lw + 8)
+		dash_put(d, y, gw - 3, 3, ALIGN_LEFT, "now", A_DIM);
+	for (int c = 0; c < gw; c++)
+		if (mark[c])
+			dash_put(d, y, c, 1, ALIGN_LEFT, dash_glyph(d, "▲", "^"), A_BOLD);
+}
+
+/* The drilled group's last minutes in ROWS rows from Y (dash_graph_rows' count). */
+void dash_draw_detail(struct dash *d, int y, int rows)
+{
+	struct hist_sample view[HISTORY_POINTS];
+	struct spark_cell cells[SPARK_MAX_CELLS];
+	struct hist_change ch[MAX_CHANGES];
+	bool mark[SPARK_MAX_CELLS] = { false };
+	int width = getmaxx(stdscr), n, nch, per_cell, gw, grows = rows - 2;
+	double dt;
+	float top;
+	char glyph[8];
+
+	if (rows < PANEL_SHORT || width < 8)
+		return;
+	n = history_group_view(d->history, d->scope.group_key, HISTORY_POINTS, view);
+	if (n == 0) {
+		dash_put(d, y, 0, width, ALIGN_LEFT, "no history yet for this group", A_DIM);
+		return;
+	}
+	/* the whole ring in at most the width, whole samples per cell */
+	per_cell = (HISTORY_POINTS + width - 1) / width;
+	gw = (HISTORY_POINTS + per_cell - 1) / per_cell;
+	gw = gw > SPARK_MAX_CELLS ? SPARK_MAX_CELLS : gw;
+	top = spark_cells(view, n, SPARK_DEMAND, per_cell, gw, cells);
+	nch = history_changes(view, n, ch, MAX_CHANGES);
+	for (int k = 0; k < nch && k < MAX_CHANGES; k++) {
+		int c = spark_cell_of(ch[k].index, n, per_cell, gw);
+
+		if (c >= 0)
+			mark[c] = true;
+	}
+	draw_legend(d, y, width, &view[n - 1], ch, nch < MAX_CHANGES ? nch : MAX_CHANGES, top);
+	for (int r = 0; r < grows; r++)
+		for (int c = 0; c < gw; c++) {
+			spark_graph_row(&cells[c], 1, top, grows, r, d->utf8, glyph, sizeof(glyph));
+			dash_put(d, y + 1 + r, c, 1, ALIGN_LEFT, glyph,
+				 cells[c].over ? dash_style_attr(d, STYLE_BAD) : dash_pair(d, PAIR_GOOD));
+		}
+	dt = n > 1 ? (view[n - 1].time - view[0].time) / (n - 1) : d->interval;
+	draw_axis(d, y + rows - 1, gw, dt * gw * per_cell, mark);
+}
