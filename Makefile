@@ -115,6 +115,10 @@ rooms:
 # Sampler and tuner tests link without curses; tests/test_tui_* add the TUI.
 $(BUILD)/tests/test_tui_%: $(BUILD)/tests/test_tui_%.o $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(TUI_LIBS) $(BASE_LIBS)
+# tui/history.c and tui/spark.c are pure data: their test links them alone, without curses.
+$(BUILD)/tests/test_history: $(BUILD)/tests/test_history.o $(call obj,tui/history.c tui/spark.c) \
+		$(LIBSAMPLER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
 

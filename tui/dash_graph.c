@@ -141,6 +141,17 @@ void dash_draw_detail(struct dash *d, int y, int rows)
 			dash_put(d, y + 1 + r, c, 1, ALIGN_LEFT, glyph,
 				 cells[c].over ? dash_style_attr(d, STYLE_BAD) : dash_pair(d, PAIR_GOOD));
 		}
+	if (width - gw >= 12) { /* the scale beside the graph */
+		float ref = cells[gw - 1].ref;
+		int line = grows - (int)ceilf(ref / top * (float)grows);
+		char label[32];
+
+		snprintf(label, sizeof(label), " %.1f", top);
+		dash_put(d, y + 1, gw, width - gw, ALIGN_LEFT, label, A_DIM);
+		snprintf(label, sizeof(label), " supply %g", ref);
+		if (ref > 0 && line > 0 && line < grows)
+			dash_put(d, y + 1 + line, gw, width - gw, ALIGN_LEFT, label, A_DIM);
+	}
 	dt = n > 1 ? (view[n - 1].time - view[0].time) / (n - 1) : d->interval;
 	draw_axis(d, y + rows - 1, gw, dt * gw * per_cell, mark);
 }

@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const char *const blocks[8] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
-static const char ramp[8] = { '_', '.', ':', '-', '=', '+', '*', '#' };
+/* no '-': the supply line's in ASCII */
+static const char ramp[8] = { '_', '.', ':', ';', '=', '+', '*', '#' };
 
 static bool sample_value(const struct hist_sample *s, enum spark_field f, float *v)
 {
@@ -51,6 +52,12 @@ float spark_cells(const struct hist_sample *view, int n, enum spark_field field,
 			top = cell->ref > top ? cell->ref : top;
 		}
 	}
+	/* the supply line runs on through the cells without a sample: the newest supply */
+	for (int c = w - 1, ref = -1; c >= 0; c--)
+		if (cells[c].present)
+			ref = c;
+		else if (ref >= 0)
+			cells[c].ref = cells[ref].ref;
 	return top > 0 ? top : 1;
 }
 
@@ -92,7 +99,7 @@ size_t spark_line(const struct spark_cell *cells, int w, float top, bool utf8, c
 	for (int c = 0; c < w; c++) {
 		int level = -1;
 
-		if (cells[c].present) {
+		if (cells[c].present && cells[c].value >= SPARK_ZERO) {
 			level = (int)ceilf(cells[c].value / top * 8) - 1;
 			level = level < 0 ? 0 : level > 7 ? 7 : level;
 		}
@@ -114,20 +121,20 @@ size_t spark_graph_row(const struct spark_cell *cells, int w, float top, int row
 		const struct spark_cell *cell = &cells[c];
 		int level = -1;
 
-		if (cell->present) {
-			int eighths = (int)lroundf(cell->value / top * (float)(rows * 8));
-			int fill = eighths - from_bottom * 8;
-			/* the row the supply's top falls in */
-			int line = (int)ceilf(cell->ref / top * (float)rows) - 1;
+		/* the row the supply's top falls in */
+		int line = (int)ceilf(cell->ref / top * (float)rows) - 1;
+		int fill = 0;
 
+		if (cell->present && cell->value >= SPARK_ZERO) {
+			fill = (int)lroundf(cell->value / top * (float)(rows * 8)) - from_bottom * 8;
 			fill = fill > 8 ? 8 : fill;
-			if (fill > 0)
-				level = fill - 1;
-			else if (from_bottom == 0)
-				level = 0; /* a present zero still shows */
-			else if (cell->ref > 0 && line == from_bottom)
-				level = -2;
+			if (fill <= 0 && from_bottom == 0)
+				fill = 1; /* a little demand still shows */
 		}
+		if (fill > 0)
+			level = fill - 1;
+		else if (cell->ref > 0 && line == from_bottom)
+			level = -2;
 		o = put(out, cap, o, level, utf8);
 	}
 	return o;

@@ -8,7 +8,8 @@
  * The scale: from 0 to max(the largest supply, the peak value) over the cells shown, so
  * a value at its supply fills the cell and one above it rises above the supply line
  * (the line is then drawn lower). UTF-8 terminals get the blocks "▁▂▃▄▅▆▇█", others the
- * ramp "_.:-=+*#"; a cell with no sample is a space, a present zero the lowest glyph.
+ * ramp "_.:;=+*#"; a cell with no sample, or below SPARK_ZERO, is a space (the supply
+ * line runs through it in a graph).
  *
  * Ownership: every function writes into buffers the caller owns; OUT is always
  * NUL-terminated (cut at a character when CAP is short).
@@ -24,6 +25,8 @@
 /* Over its supply: a value above SPARK_OVER times it (5 %: not the noise of a group
  * that just fills its cores). */
 #define SPARK_OVER 1.05f
+/* Less than this (cores) is nothing: a blank cell, as an idle group's. */
+#define SPARK_ZERO 0.005f
 #define SPARK_MAX_CELLS 512
 
 enum spark_field { SPARK_DEMAND, SPARK_USED, SPARK_BUSY };
@@ -31,7 +34,8 @@ enum spark_field { SPARK_DEMAND, SPARK_USED, SPARK_BUSY };
 struct spark_cell {
 	bool present;            /* some sample of the bucket was present */
 	float value;             /* the largest of its present samples */
-	float ref;               /* the largest supply among them */
+	float ref;               /* the largest supply among them; an empty cell: the
+				  * supply of the next newer cell that has one */
 	bool over;               /* some sample was over its supply (SPARK_OVER) */
 	int first;               /* index in the view of its first sample; -1: before it */
 };
