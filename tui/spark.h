@@ -25,8 +25,9 @@
 /* Over its supply: a value above SPARK_OVER times it (5 %: not the noise of a group
  * that just fills its cores). */
 #define SPARK_OVER 1.05f
-/* Less than this (cores) is nothing: a blank cell, as an idle group's. */
-#define SPARK_ZERO 0.005f
+/* Less than this (cores) is nothing: a blank cell, as an idle group's; the dashboard
+ * leaves WAIT% blank below the same demand. */
+#define SPARK_ZERO 0.05f
 #define SPARK_MAX_CELLS 512
 
 enum spark_field { SPARK_DEMAND, SPARK_USED, SPARK_BUSY };
