@@ -348,6 +348,38 @@ static void graph_rows_and_supply_line(void **state)
 	assert_string_equal(bottom, " #");
 }
 
+/* Braille: one sample a dot column, used filled, demand and supply a dot each. */
+static void braille_dots(void **state)
+{
+	const float d[3] = { 3, 3, 1 }, s[3] = { 2, 2, 2 };
+	struct hist_sample v[3];
+	bool over[3];
+	char out[64];
+
+	(void)state;
+	make_view(v, d, s, 3);
+	v[0].used = v[1].used = 1;
+	v[2].used = 0.5f;
+	assert_float_equal(spark_top(v, 3, 3), 3, 1e-6);
+	assert_float_equal(spark_top(v, 3, 1), 2, 1e-6); /* the last one: its supply */
+	/* one row of 4 dots against a top of 4, the newest cell on the right holding
+	 * samples 1 (left column) and 2 (right), the one before sample 0 on its right, the
+	 * first none. Samples 0 and 1: used 1 fills dot 1, supply 2 is dot 2, demand 3
+	 * dot 3; sample 2: used 0.5 and demand 1 round to dot 1, supply dot 2 */
+	spark_braille_row(v, 3, 3, 4, 1, 0, out, sizeof(out), over);
+	assert_string_equal(out, " ⢰⣦"); /* U+28B0: dots 5 6 8; U+28E6: 2 3 6 7 8 */
+	assert_false(over[0]);
+	assert_true(over[1]);
+	assert_true(over[2]); /* sample 1's demand of 3 on 2 */
+	/* two rows, 8 dot rows: demand 3 is dot 6, in the top row; the rest below */
+	spark_braille_row(v, 3, 3, 4, 2, 0, out, sizeof(out), NULL);
+	assert_string_equal(out, " ⠠⠄");
+	spark_braille_row(v, 3, 3, 4, 2, 1, out, sizeof(out), NULL);
+	/* sample 0: used dots 1-2, supply 4 (right: 0xA8); sample 1 the same on the left
+	 * (0x45), sample 2: used dot 1, demand dot 2, supply dot 4 (right: 0xA8) */
+	assert_string_equal(out, " ⢨⣭");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +393,7 @@ int main(void)
 		cmocka_unit_test(over_supply_flags),
 		cmocka_unit_test(buckets_take_the_peak),
 		cmocka_unit_test(graph_rows_and_supply_line),
+		cmocka_unit_test(braille_dots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

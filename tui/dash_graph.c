@@ -1,8 +1,10 @@
 /*
- * dash_graph.c — the history drawn on the screen beyond the table's HISTORY column: the
- * panel above a group's processes (its last minutes of demand against its supply, the
- * time axis, the moments its verdict changed and a legend that says when and how), and
- * the rows it takes from the table. The series and their characters come from
+ * dash_graph.c — the history drawn on the screen beyond the table's HISTORY column and
+ * the header's sparkline: under the header on tall screens, two rows of the machine's
+ * demand and used cores against its supply (Braille dots; blocks of the demand in
+ * ASCII), and the panel above a group's processes (its last minutes of demand against
+ * its supply, the time axis, the moments its verdict changed and a legend that says
+ * when and how), with the rows each takes from the table. The series and their characters come from
  * tui/history.h and tui/spark.h; this file only places them and colours the cells that
  * went over their supply.
  */
@@ -21,6 +23,15 @@
 #define PANEL_SHORT  3  /* from 20 rows: a legend, one row of graph, the axis */
 #define TABLE_LEFT   4  /* rows the table keeps below the panel: headings and three */
 #define MAX_CHANGES  64
+#define MACHINE_ROWS 2  /* the machine's graph, from 30 rows */
+#define MACHINE_MIN_TABLE 8
+
+int dash_machine_graph_rows(const struct dash *d, int height, int table_rows)
+{
+	if (!d->history || height < 30 || getmaxx(stdscr) < 60 || d->mode == MODE_HELP)
+		return 0;
+	return table_rows - MACHINE_ROWS >= MACHINE_MIN_TABLE ? MACHINE_ROWS : 0;
+}
 
 int dash_graph_rows(const struct dash *d, int height, int table_rows)
 {
@@ -38,6 +49,57 @@ static void ago(double seconds, char *out, size_t cap)
 		snprintf(out, cap, "-%.0fm", seconds / 60);
 	else
 		snprintf(out, cap, "-%.0fs", seconds);
+}
+
+/* Draw W cells of TEXT (one character each) from (Y, X), those flagged OVER bad. */
+static void draw_cells(struct dash *d, int y, int x, const char *text, const bool *over, int w)
+{
+	char cell[8];
+
+	for (int c = 0; c < w && *text; c++) {
+		unsigned char b = (unsigned char)*text;
+		size_t len = b < 0x80 ? 1 : (b & 0xe0) == 0xc0 ? 2 : (b & 0xf0) == 0xe0 ? 3 : 4;
+
+		snprintf(cell, sizeof(cell), "%.*s", (int)len, text);
+		text += strnlen(text, len);
+		dash_put(d, y, x + c, 1, ALIGN_LEFT, cell,
+			 over[c] ? dash_style_attr(d, STYLE_BAD) : dash_pair(d, PAIR_GOOD));
+	}
+}
+
+/* The machine's demand and used cores against its supply, in ROWS rows from Y: the
+ * scale on the left, the graph, what it shows on the right. */
+void dash_draw_machine_graph(struct dash *d, int y, int rows)
+{
+	struct hist_sample view[HISTORY_POINTS];
+	struct spark_cell cells[HISTORY_POINTS / 2];
+	bool over[HISTORY_POINTS / 2];
+	int width = getmaxx(stdscr), gw = width - 7 - 24, n;
+	char text[HISTORY_POINTS * 2 + 16], label[64];
+	float top;
+
+	gw = gw > HISTORY_POINTS / 2 ? HISTORY_POINTS / 2 : gw;
+	n = history_machine_view(d->history, 2 * gw, view);
+	top = spark_top(view, n, n);
+	spark_cells(view, n, SPARK_DEMAND, 2, gw, cells); /* ASCII: blocks of the demand */
+	for (int c = 0; c < gw; c++)
+		over[c] = cells[c].over;
+	for (int r = 0; r < rows; r++) {
+		snprintf(label, sizeof(label), "%6.1f", r == 0 ? top : 0.0);
+		dash_put(d, y + r, 0, 7, ALIGN_LEFT, label, A_DIM);
+		if (d->utf8)
+			spark_braille_row(view, n, gw, top, rows, r, text, sizeof(text), over);
+		else
+			spark_graph_row(cells, gw, top, rows, r, false, text, sizeof(text));
+		draw_cells(d, y + r, 7, text, over, gw);
+	}
+	ago(n > 1 ? (view[n - 1].time - view[0].time) / (n - 1) * 2 * gw : d->interval, label,
+	    sizeof(label));
+	snprintf(text, sizeof(text), " demand, used: %s..now", label);
+	dash_put(d, y, 7 + gw, width - 7 - gw, ALIGN_LEFT, text, A_DIM);
+	snprintf(text, sizeof(text), " %s supply %g", dash_glyph(d, "⠤", "-"),
+		 n ? view[n - 1].supply : 0.0f);
+	dash_put(d, y + rows - 1, 7 + gw, width - 7 - gw, ALIGN_LEFT, text, A_DIM);
 }
 
 static const char *verdict_word(enum verdict v)
@@ -109,11 +171,11 @@ void dash_draw_detail(struct dash *d, int y, int rows)
 	struct hist_sample view[HISTORY_POINTS];
 	struct spark_cell cells[SPARK_MAX_CELLS];
 	struct hist_change ch[MAX_CHANGES];
-	bool mark[SPARK_MAX_CELLS] = { false };
+	bool mark[SPARK_MAX_CELLS] = { false }, over[SPARK_MAX_CELLS];
 	int width = getmaxx(stdscr), n, nch, per_cell, gw, grows = rows - 2;
 	double dt;
 	float top;
-	char glyph[8];
+	char text[SPARK_MAX_CELLS * 3 + 1];
 
 	if (rows < PANEL_SHORT || width < 8)
 		return;
@@ -135,12 +197,12 @@ void dash_draw_detail(struct dash *d, int y, int rows)
 			mark[c] = true;
 	}
 	draw_legend(d, y, width, &view[n - 1], ch, nch < MAX_CHANGES ? nch : MAX_CHANGES, top);
-	for (int r = 0; r < grows; r++)
-		for (int c = 0; c < gw; c++) {
-			spark_graph_row(&cells[c], 1, top, grows, r, d->utf8, glyph, sizeof(glyph));
-			dash_put(d, y + 1 + r, c, 1, ALIGN_LEFT, glyph,
-				 cells[c].over ? dash_style_attr(d, STYLE_BAD) : dash_pair(d, PAIR_GOOD));
-		}
+	for (int c = 0; c < gw; c++)
+		over[c] = cells[c].over;
+	for (int r = 0; r < grows; r++) {
+		spark_graph_row(cells, gw, top, grows, r, d->utf8, text, sizeof(text));
+		draw_cells(d, y + 1 + r, 0, text, over, gw);
+	}
 	if (width - gw >= 12) { /* the scale beside the graph */
 		float ref = cells[gw - 1].ref;
 		int line = grows - (int)ceilf(ref / top * (float)grows);

@@ -142,6 +142,9 @@ void dash_draw_sort_menu(struct dash *d, int y0, int rows);
  * rows high whose table has TABLE_ROWS; the panel in ROWS rows from Y. */
 int dash_graph_rows(const struct dash *d, int height, int table_rows);
 void dash_draw_detail(struct dash *d, int y, int rows);
+/* The same for the machine's graph under the header (tall screens). */
+int dash_machine_graph_rows(const struct dash *d, int height, int table_rows);
+void dash_draw_machine_graph(struct dash *d, int y, int rows);
 
 /* dash_tune.c: t, the tuner on the selected group (returns when the tuner ends). */
 void dash_tune(struct dash *d);

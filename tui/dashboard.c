@@ -59,6 +59,12 @@ void dash_draw(struct dash *d)
 	layout_rows_settle(&r, r.meters > 0 ? dash_layout_meters(d, w, r.meters) : 0);
 	dash_draw_header(d, y, r.header);
 	y += r.header;
+	int mg = dash_machine_graph_rows(d, h, r.table); /* the machine's history */
+
+	if (mg)
+		dash_draw_machine_graph(d, y, mg);
+	y += mg;
+	r.table -= mg;
 	if (r.meters)
 		dash_draw_meters(d, y);
 	y += r.meters;

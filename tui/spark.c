@@ -139,3 +139,69 @@ size_t spark_graph_row(const struct spark_cell *cells, int w, float top, int row
 	}
 	return o;
 }
+
+float spark_top(const struct hist_sample *view, int n, int last)
+{
+	float top = 0;
+
+	for (int k = n - last > 0 ? n - last : 0; k < n; k++)
+		if (view[k].present) {
+			top = view[k].demand > top ? view[k].demand : top;
+			top = view[k].supply > top ? view[k].supply : top;
+		}
+	return top > 0 ? top : 1;
+}
+
+/* The dots of one sample in cell row ROW: LEFT or right column. */
+static unsigned braille_dots(const struct hist_sample *s, float top, int rows, int row,
+			     bool left)
+{
+	static const unsigned bit[2][4] = { { 0x01, 0x02, 0x04, 0x40 }, { 0x08, 0x10, 0x20, 0x80 } };
+	int dots = rows * 4, base = (rows - 1 - row) * 4 + 1; /* its lowest dot row */
+	int used = (int)lroundf(s->used / top * (float)dots);
+	int demand = (int)lroundf(s->demand / top * (float)dots);
+	int supply = (int)lroundf(s->supply / top * (float)dots);
+	unsigned bits = 0;
+
+	if (!s->present)
+		return 0;
+	for (int k = base; k < base + 4; k++)
+		if (k <= used || k == demand || k == supply)
+			bits |= bit[left ? 0 : 1][3 - (k - base)];
+	return bits;
+}
+
+size_t spark_braille_row(const struct hist_sample *view, int n, int w, float top, int rows,
+			 int row, char *out, size_t cap, bool *over)
+{
+	size_t o = 0;
+
+	if (!cap)
+		return 0;
+	out[0] = '\0';
+	for (int c = 0; c < w; c++) {
+		int right = n - 1 - (w - 1 - c) * 2, left = right - 1;
+		unsigned bits = 0;
+		bool o_ = false;
+
+		for (int k = left; k <= right; k++) {
+			if (k < 0 || !view[k].present)
+				continue;
+			bits |= braille_dots(&view[k], top, rows, row, k == left);
+			o_ |= view[k].supply > 0 && view[k].demand > view[k].supply * SPARK_OVER;
+		}
+		if (over)
+			over[c] = o_;
+		if (o + 4 > cap)
+			break;
+		if (!bits) {
+			out[o++] = ' ';
+		} else {
+			out[o++] = (char)0xe2;
+			out[o++] = (char)(0xa0 | bits >> 6);
+			out[o++] = (char)(0x80 | (bits & 0x3f));
+		}
+		out[o] = '\0';
+	}
+	return o;
+}

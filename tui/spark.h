@@ -65,4 +65,17 @@ size_t spark_line(const struct spark_cell *cells, int w, float top, bool utf8, c
 size_t spark_graph_row(const struct spark_cell *cells, int w, float top, int rows, int row,
 		       bool utf8, char *out, size_t cap);
 
+/* The scale of a graph of the last LAST samples of VIEW: max(supply, demand), > 0. */
+float spark_top(const struct hist_sample *view, int n, int last);
+
+/*
+ * Row ROW (0: the top) of a Braille graph (U+2800 dots, 2 x 4 a cell) ROWS rows high of
+ * the last 2 * W samples of VIEW, one sample a dot column, the newest on the right:
+ * its used cores filled from the bottom, its demand a dot at its height and its supply
+ * a dot too (a dotted line), against TOP. OVER (W flags, may be NULL) gets which cells
+ * went over their supply (SPARK_OVER). UTF-8 only. Returns the bytes written.
+ */
+size_t spark_braille_row(const struct hist_sample *view, int n, int w, float top, int rows,
+			 int row, char *out, size_t cap, bool *over);
+
 #endif

@@ -11,6 +11,7 @@
 command -v taskset >/dev/null || skip "no taskset"
 [ "$(nproc)" -ge 2 ] || skip "one CPU: the job cannot be put on two"
 BLOCK='(▁|▂|▃|▄|▅|▆|▇|█)'
+BRAILLE=$(printf '\342[\240-\243][\200-\277]') # U+2800..U+28FF
 cat >"$tui_tmp/histjob.py" <<'PY'
 import sys, time, numpy as np
 a = np.random.default_rng(0).random((500, 500))
@@ -112,6 +113,11 @@ case "$(row_glyph_sgr '^! python3 histjob')" in
 esac
 tui_expect "the heading names the column" '^ +GROUP .* VERDICT +HISTORY'
 tui_expect "the header carries the machine's sparkline" "^demand [0-9.]+ / [0-9]+ cores ×[0-9.]+  $BLOCK+"
+# from 30 rows, under the header: the machine's demand and used in Braille dots
+sed -n 3p "$tui_tmp/screen" | LC_ALL=C grep -Eq "^ +[0-9]+\.[0-9] .*$BRAILLE.* demand, used: -[0-9]+[sm]\.\.now\$" &&
+	sed -n 4p "$tui_tmp/screen" | grep -Eq '^ +0\.0 .* ⠤ supply 2$' &&
+	ok "the machine's graph under the header: Braille, its scale and the supply" ||
+	{ fail "the machine's graph under the header"; tui_show; }
 [ "$(tr -d '\000-\177' <"$tui_tmp/screen" | wc -c)" -gt 0 ] && ok "UTF-8: the screen has multibyte glyphs" ||
 	fail "UTF-8: no multibyte glyph on the screen"
 
@@ -141,6 +147,8 @@ tui_expect "80x24: the panel is short (legend, one row, the axis) above the tabl
 panel_rows 4 && ok "80x24: a legend, one row of graph and the axis, then the table" ||
 	{ fail "80x24: the panel's rows"; tui_show; }
 fits 80 && ok "80x24: no line wider than the screen" || fail "80x24: a line wider than the screen"
+grep -q 'demand, used:' "$tui_tmp/screen" && fail "80x24: the machine's graph takes rows" ||
+	ok "80x24: no machine graph (out of the way)"
 tm resize-window -x 20 -y 5
 tui_expect_gone "20x5: no panel" '▲|now$|scale 0-'
 fits 20 && ok "20x5: no line wider than the screen" || fail "20x5: a line wider than the screen"
@@ -159,6 +167,8 @@ tui_locale=C
 tui_start 120 40 "-d 0.3"
 tui_expect "C locale: the job's row" '^! python3 histjob\.py .*(oversubscribed|spinning)' 10
 tui_expect "C locale: its HISTORY in the ASCII ramp" '^! python3 histjob\.py .*[_.:;=+*#]{4}$' 10
+sed -n 4p "$tui_tmp/screen" | grep -Eq '^ +0\.0 .* - supply 2$' && ok "C locale: the machine's graph in ASCII" ||
+	{ fail "C locale: the machine's graph"; tui_show; }
 tui_keys / h i s t j o b Enter
 tui_keys Enter
 tui_expect "C locale: the panel" '^-[0-9]+[sm] ' 10
