@@ -51,19 +51,31 @@ static void ago(double seconds, char *out, size_t cap)
 		snprintf(out, cap, "-%.0fs", seconds);
 }
 
-/* Draw W cells of TEXT (one character each) from (Y, X), those flagged OVER bad. */
+/* Draw W cells of TEXT (one character each) from (Y, X), those flagged OVER bad: a
+ * dash_put() for each run of cells alike, not for each cell. */
 static void draw_cells(struct dash *d, int y, int x, const char *text, const bool *over, int w)
 {
-	char cell[8];
+	char run[SPARK_MAX_CELLS * 4 + 1];
+	size_t len = 0;
+	int start = 0;
 
-	for (int c = 0; c < w && *text; c++) {
+	for (int c = 0; c <= w; c++) {
 		unsigned char b = (unsigned char)*text;
-		size_t len = b < 0x80 ? 1 : (b & 0xe0) == 0xc0 ? 2 : (b & 0xf0) == 0xe0 ? 3 : 4;
+		size_t n = b < 0x80 ? 1 : (b & 0xe0) == 0xc0 ? 2 : (b & 0xf0) == 0xe0 ? 3 : 4;
 
-		snprintf(cell, sizeof(cell), "%.*s", (int)len, text);
-		text += strnlen(text, len);
-		dash_put(d, y, x + c, 1, ALIGN_LEFT, cell,
-			 over[c] ? dash_style_attr(d, STYLE_BAD) : dash_pair(d, PAIR_GOOD));
+		if (c > start && (c == w || !*text || over[c] != over[start])) {
+			run[len] = '\0';
+			dash_put(d, y, x + start, c - start, ALIGN_LEFT, run,
+				 over[start] ? dash_style_attr(d, STYLE_BAD) : dash_pair(d, PAIR_GOOD));
+			start = c;
+			len = 0;
+		}
+		if (c == w || !*text)
+			break;
+		n = strnlen(text, n);
+		memcpy(run + len, text, n);
+		len += n;
+		text += n;
 	}
 }
 
