@@ -37,7 +37,7 @@ int dash_graph_rows(const struct dash *d, int height, int table_rows)
 {
 	int rows = height >= 30 ? PANEL_TALL : height >= 20 ? PANEL_SHORT : 0;
 
-	if (d->level != LEVEL_PROCS || d->mode != MODE_NORMAL || !d->history)
+	if (d->level != LEVEL_PROCS || d->mode == MODE_HELP || d->mode == MODE_SORT || !d->history)
 		return 0;
 	return table_rows - rows >= TABLE_LEFT ? rows : 0;
 }
