@@ -169,10 +169,12 @@ tui_expect "C locale: the job's row" '^! python3 histjob\.py .*(oversubscribed|s
 tui_expect "C locale: its HISTORY in the ASCII ramp" '^! python3 histjob\.py .*[_.:;=+*#]{4}$' 10
 sed -n 4p "$tui_tmp/screen" | grep -Eq '^ +0\.0 .* - supply 2$' && ok "C locale: the machine's graph in ASCII" ||
 	{ fail "C locale: the machine's graph"; tui_show; }
+[ "$(tr -d '\000-\177' <"$tui_tmp/screen" | wc -c)" = 0 ] && ok "C locale, groups: no byte above 0x7f" ||
+	{ fail "C locale, groups: bytes above 0x7f"; tui_show; }
 tui_keys / h i s t j o b Enter
 tui_keys Enter
 tui_expect "C locale: the panel" '^-[0-9]+[sm] ' 10
-[ "$(tr -d '\000-\177' <"$tui_tmp/screen" | wc -c)" = 0 ] && ok "C locale: no byte above 0x7f on the screen" ||
+[ "$(tr -d '\000-\177' <"$tui_tmp/screen" | wc -c)" = 0 ] && ok "C locale, panel: no byte above 0x7f on the screen" ||
 	{ fail "C locale: bytes above 0x7f"; tui_show; }
 tui_keys q
 tui_ended "C locale: q"
