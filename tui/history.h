@@ -12,6 +12,8 @@
  * and supply, and the verdict shown; a snapshot it was absent from is a gap. A group's
  * figures are the ones its verdict is judged on: the sampler's window (group.window,
  * window.h) when known, else the interval's; its supply is group.supply_cores.
+ * Samples, not seconds: a pause leaves no gap, so the screen's time axis is the mean
+ * interval of the samples shown times their count.
  *
  * Bounds: HISTORY_POINTS samples per ring (240: six minutes at the default 1.5 s, 72 s
  * at -d 0.3), at most HISTORY_MAX_GROUPS groups (one beyond has no history until some
