@@ -13,6 +13,8 @@
  *   dash_keys.c     the action table and what it drives: key dispatch, the key bar,
  *                   help, the sort menu, the filter line and the mouse;
  *   dash_tune.c     t: the tuner, run on the selected group's command;
+ *   dash_graph.c    the history (tui/history.h) beyond the table's column: the
+ *                   machine's graph under the header, a drilled group's panel;
  *   dash_loop.c     dashboard_main(): the terminal, signals and the event loop, on
  *                   dashboard.h alone (it does not include this header).
  *
