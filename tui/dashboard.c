@@ -2,8 +2,8 @@
  * dashboard.c — the dashboard's life and its frame: dash_new() and dash_free(), the
  * snapshots handed in, the messages on the key bar and when they expire, and
  * dash_draw(), which shares the screen's rows out (layout_rows) and has each element
- * draw its part: the header (dash_header.c), the history graphs (dash_graph.c, fed a
- * snapshot's figures as it comes), the meters (dash_meters.c), the table
+ * draw its part: the header (dash_header.c), the history graphs (dash_graph.c; each
+ * snapshot feeds the history here), the meters (dash_meters.c), the table
  * with its title and info line (dash_tables.c), or the help or sort menu, and the key
  * bar (dash_keys.c). dash_internal.h lists the files.
  *
