@@ -121,6 +121,10 @@ $(BUILD)/tests/test_actions: $(BUILD)/tests/test_actions.o $(BUILD)/tui/actions.
 # tests/test_config checks tui/config.c, which looks headings up in the table's views.
 $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(LIBTUI) $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(TUI_LIBS) $(BASE_LIBS)
+# tui/history.c and tui/spark.c are pure data: their test links them alone, without curses.
+$(BUILD)/tests/test_history: $(BUILD)/tests/test_history.o $(call obj,tui/history.c tui/spark.c) \
+		$(LIBSAMPLER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUNER) $(LIBSAMPLER)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc,--libs,$(TEST_PKGS)) $(BASE_LIBS)
 

@@ -4,7 +4,9 @@
  * against its supply, quota, PSI and load on the second (or all of it on one line when
  * the screen is short). Each item is a segment with a priority; on a narrow screen the
  * least important go first, and the demand, which matters most, falls back to a short
- * form before it would be dropped.
+ * form before it would be dropped. Beside the demand, where the line has room, a
+ * sparkline of the machine's demand over the last refreshes against its supply
+ * (tui/spark.h: full blocks at the supply, red when it went over it).
  */
 #include "tui/dash_internal.h"
 
@@ -14,6 +16,8 @@
 
 #include "sampler/advice.h"
 #include "sampler/report.h"
+#include "tui/history.h"
+#include "tui/spark.h"
 
 struct seg {
 	char text[160];
@@ -48,6 +52,25 @@ static void bytes_short(unsigned long long b, char *out, size_t cap)
 		snprintf(out, cap, "%.3g MiB", (double)b / (1ULL << 20));
 	else
 		snprintf(out, cap, "%llu KiB", b >> 10);
+}
+
+/* The machine's demand over its last refreshes: 20 cells, 40 on a wide screen. */
+static void add_spark(const struct dash *d, struct seg *s, int *n)
+{
+	struct hist_sample v[40];
+	struct spark_cell cells[40];
+	int w = getmaxx(stdscr) >= 160 ? 40 : 20, k = history_machine_view(d->history, w, v);
+	char line[40 * 4 + 1];
+	bool over = false;
+	float top;
+
+	if (k < 2)
+		return;
+	top = spark_cells(v, k, SPARK_DEMAND, 1, k, cells);
+	spark_line(cells, k, top, d->utf8, line, sizeof(line));
+	for (int c = 0; c < k; c++)
+		over |= cells[c].over;
+	add_seg(s, n, 1, 33, over ? dash_style_attr(d, STYLE_BAD) : A_NORMAL, "%s", line);
 }
 
 static int build_header(const struct dash *d, struct seg *s, bool short_demand)
@@ -96,6 +119,8 @@ static int build_header(const struct dash *d, struct seg *s, bool short_demand)
 	else
 		add_seg(s, &n, 1, 100, dash_style_attr(d, sev), "demand %.2f / %g cores %s%.2f",
 			m->rate.demand, m->supply_cores, x, ratio);
+	if (m->rate.known)
+		add_spark(d, s, &n);
 	if (m->supply_physical_cores > 0 && m->supply_physical_cores < m->supply_cores)
 		add_seg(s, &n, 1, 55, A_NORMAL, "supply %g CPU%s on %g core%s", m->supply_cores,
 			m->supply_cores == 1 ? "" : "s", m->supply_physical_cores,

@@ -16,6 +16,8 @@
  *   dash_actions.c  x F9, n F7 F8, a: a signal, nice or affinity for the selected row
  *                   (its menu, prompt and question; acting is tui/actions.c's);
  *   dash_setup.c    F2: the setup screen, and coretoprc's settings applied at start;
+ *   dash_graph.c    the history (tui/history.h) beyond the table's column: the
+ *                   machine's graph under the header, a drilled group's panel;
  *   dash_loop.c     dashboard_main(): the terminal, signals and the event loop, on
  *                   dashboard.h alone (it does not include this header).
  *
@@ -85,6 +87,8 @@ struct dash {
 	/* the setup screen: the selected row, the first shown, where the list is */
 	int setup_sel, setup_top, setup_y, setup_rows;
 	bool setup_changed;
+	/* the last minutes of every group and of the machine (tui/history.h); may be NULL */
+	struct history *history;
 	enum mode mode;
 	int help_top, menu_sel;
 	/* The action asked for while its menu, prompt or question is up, its target taken
@@ -158,6 +162,14 @@ void dash_back(struct dash *d);
 void dash_draw_keys(struct dash *d, int y);
 void dash_draw_help(struct dash *d, int y0, int rows);
 void dash_draw_sort_menu(struct dash *d, int y0, int rows);
+
+/* dash_graph.c: rows for the drilled group's history panel (0: none) on a screen HEIGHT
+ * rows high whose table has TABLE_ROWS; the panel in ROWS rows from Y. */
+int dash_graph_rows(const struct dash *d, int height, int table_rows);
+void dash_draw_detail(struct dash *d, int y, int rows);
+/* The same for the machine's graph under the header (tall screens). */
+int dash_machine_graph_rows(const struct dash *d, int height, int table_rows);
+void dash_draw_machine_graph(struct dash *d, int y, int rows);
 
 /* dash_tune.c: t, the tuner on the selected group (returns when the tuner ends). */
 void dash_tune(struct dash *d);

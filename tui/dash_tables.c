@@ -30,7 +30,8 @@ static void measure(struct dash *d)
 {
 	const struct view *v = dash_view(d);
 	const struct table *t = dash_table(d);
-	struct fmt_ctx ctx = { dash_table(d)->from ? dash_table(d)->from : d->snap, d->utf8 };
+	struct fmt_ctx ctx = { dash_table(d)->from ? dash_table(d)->from : d->snap, d->utf8,
+				d->history };
 	char cell[4096];
 
 	for (int i = 0; i < v->ncols && i < MAX_COLS; i++) {
@@ -106,7 +107,8 @@ void dash_draw_table(struct dash *d, int y, int rows)
 	const struct view *v = dash_view(d);
 	struct table *t = dash_table(d);
 	struct col_spec specs[MAX_COLS] = { 0 };
-	struct fmt_ctx ctx = { dash_table(d)->from ? dash_table(d)->from : d->snap, d->utf8 };
+	struct fmt_ctx ctx = { dash_table(d)->from ? dash_table(d)->from : d->snap, d->utf8,
+				d->history };
 	int w[MAX_COLS], width = getmaxx(stdscr), x;
 	char cell[4096];
 

@@ -2,7 +2,8 @@
  * dashboard.c — the dashboard's life and its frame: dash_new() and dash_free(), the
  * snapshots handed in, the messages on the key bar and when they expire, and
  * dash_draw(), which shares the screen's rows out (layout_rows) and has each element
- * draw its part: the header (dash_header.c), the meters (dash_meters.c), the table
+ * draw its part: the header (dash_header.c), the history graphs (dash_graph.c; each
+ * snapshot feeds the history here), the meters (dash_meters.c), the table
  * with its title and info line (dash_tables.c), or the help or sort menu, and the key
  * bar (dash_keys.c); F2's setup screen (dash_setup.c) in the table's place.
  * dash_internal.h lists the files.
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "tui/dash_internal.h"
+#include "tui/history.h"
 
 #define MSG_SECONDS 4.0
 
@@ -59,6 +61,12 @@ void dash_draw(struct dash *d)
 	layout_rows_settle(&r, r.meters > 0 ? dash_layout_meters(d, w, r.meters) : 0);
 	dash_draw_header(d, y, r.header);
 	y += r.header;
+	int mg = dash_machine_graph_rows(d, h, r.table); /* the machine's history */
+
+	if (mg)
+		dash_draw_machine_graph(d, y, mg);
+	y += mg;
+	r.table -= mg;
 	if (r.meters)
 		dash_draw_meters(d, y);
 	y += r.meters;
@@ -70,6 +78,12 @@ void dash_draw(struct dash *d)
 		if (r.title)
 			dash_draw_title(d, y);
 		y += r.title;
+		int g = dash_graph_rows(d, h, r.table); /* a drilled group's history */
+
+		if (g)
+			dash_draw_detail(d, y, g);
+		y += g;
+		r.table -= g;
 		if (d->mode == MODE_SORT)
 			dash_draw_sort_menu(d, y, r.table);
 		else if (d->mode == MODE_SIGNAL)
@@ -104,6 +118,7 @@ struct dash *dash_new(const struct topo *topo, const struct monitor_options *o,
 	d->group_by = o->group_by;
 	d->click_row = -1;
 	d->dirty = true;
+	d->history = history_new(); /* shown only: without it there is no history */
 	for (int l = 0; l < LEVEL_COUNT; l++)
 		table_init(&d->tables[l], l);
 	d->window = o->window;
@@ -122,6 +137,7 @@ void dash_free(struct dash *d)
 	action_request_release(&d->act);
 	free(d->scope.group_key);
 	meter_layout_release(&d->meters);
+	history_free(d->history);
 	snapshot_free(d->snap);
 	snapshot_free(d->held);
 	free(d);
@@ -139,6 +155,8 @@ void dash_set_snapshot(struct dash *d, struct snapshot *snap, int err)
 		return;
 	}
 	d->snap = snap;
+	if (d->history && history_feed(d->history, snap) < 0)
+		dash_say(d, "history: out of memory");
 	dash_rebuild(d);
 	/* the drilled process (or group) just ended: keep the reading that had it */
 	if (d->gone && old && d->level > LEVEL_GROUPS) {

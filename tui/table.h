@@ -31,9 +31,12 @@ enum table_level { LEVEL_GROUPS, LEVEL_PROCS, LEVEL_THREADS, LEVEL_COUNT };
 /* How a row or a cell looks; the screen maps styles to colours and attributes. */
 enum style { STYLE_NORMAL, STYLE_DIM, STYLE_GOOD, STYLE_WARN, STYLE_BAD };
 
+struct history;
+
 struct fmt_ctx {
 	const struct snapshot *snap;
 	bool utf8;               /* the terminal shows UTF-8: "×", names as they are */
+	const struct history *history; /* the groups' past (tui/history.h); may be NULL */
 };
 
 struct column {

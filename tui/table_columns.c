@@ -15,6 +15,8 @@
 
 #include "sampler/advice.h"
 #include "sampler/report.h"
+#include "tui/history.h"
+#include "tui/spark.h"
 
 /* ---- cells ------------------------------------------------------------------------ */
 
@@ -244,6 +246,23 @@ static int c_verdict(const void *a, const void *b)
 	return cmp_num(x->rate.known, x->ratio, y->rate.known, y->ratio);
 }
 
+/* The last HISTORY_CELLS samples of its demand against its supply, bad when over. */
+#define HISTORY_CELLS 16
+
+static enum style g_history(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
+{
+	struct hist_sample v[HISTORY_CELLS];
+	struct spark_cell cells[HISTORY_CELLS];
+	int n = history_group_view(ctx->history, ROW(group, row)->key, HISTORY_CELLS, v);
+	float top = spark_cells(v, n, SPARK_DEMAND, 1, HISTORY_CELLS, cells);
+	bool over = false;
+
+	spark_line(cells, HISTORY_CELLS, top, ctx->utf8, out, cap);
+	for (int c = 0; c < HISTORY_CELLS; c++)
+		over |= cells[c].over;
+	return over ? STYLE_BAD : STYLE_NORMAL;
+}
+
 static bool group_match(const void *row, const char *needle)
 {
 	return strcasestr(ROW(group, row)->label, needle) != NULL;
@@ -272,6 +291,8 @@ static const struct column group_cols[] = {
 	  ALIGN_LEFT, g_pools, NULL, false },
 	{ "VERDICT", "ok, at_risk, oversubscribed or spinning, with demand/supply",
 	  { 20, 20, 85, false }, ALIGN_LEFT, g_verdict, c_verdict, true },
+	{ "HISTORY", "demand over the last refreshes against supply (red: over it)",
+	  { HISTORY_CELLS, HISTORY_CELLS, 15, false }, ALIGN_LEFT, g_history, NULL, false },
 };
 
 /* ---- processes -------------------------------------------------------------------- */
