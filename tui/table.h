@@ -34,6 +34,9 @@ enum style { STYLE_NORMAL, STYLE_DIM, STYLE_GOOD, STYLE_WARN, STYLE_BAD };
 struct fmt_ctx {
 	const struct snapshot *snap;
 	bool utf8;               /* the terminal shows UTF-8: "×", names as they are */
+	/* the cell's columns: a cell with short forms (POOLS) writes the longest that
+	 * fits; 0: no limit, the whole form (as for measuring) */
+	int width;
 };
 
 struct column {

@@ -195,12 +195,111 @@ static int c_supply(const void *a, const void *b)
 	return cmp_num(x > 0, x, y > 0, y);
 }
 
-static enum style g_pools(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
+/*
+ * The pools cell in words, in five forms from the whole to the shortest, so that a
+ * narrow column abbreviates before it cuts and keeps the variable's state to the last:
+ *   0  openblas:pthread ×3 2thr OPENBLAS=unset   (as coretop -b says it)
+ *   1  openblas:pthread 2thr OPENBLAS=unset      the members' count goes (PROCS has it)
+ *   2  openblas 2thr OPENBLAS=unset              then the build variant
+ *   3  2thr OPENBLAS=unset                       then the library, which the variable
+ *                                                names (a pool with no variable keeps it)
+ *   4  OPENBLAS=unset                            the variable's state alone
+ * Pools are apart by two spaces in forms 0-2 and one after.
+ */
+#define POOL_FORMS 5
+
+struct pool_words {
+	const char *lib, *variant;
+	int nprocs;              /* members that loaded it; 0: not said (a process) */
+	int threads;             /* expected size; <= 0: unknown */
+	long live;               /* a different size it was seen running; <= 0: none */
+	char var[24];            /* "OPENBLAS", "" when no variable steers it */
+	const char *value;       /* "unset", "4", "?" */
+	bool varies;             /* members started with different values */
+};
+
+static size_t pools_say(const struct pool_words *w, int n, int form, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n && o + 1 < cap; i++) {
+		const struct pool_words *p = &w[i];
+		const char *sep = i == 0 ? "" : form < 3 ? "  " : " ";
+		bool lib = form < 3 || !p->var[0];
+
+		o += (size_t)snprintf(out + o, cap - o, "%s", sep);
+		if (o < cap && lib)
+			o += (size_t)snprintf(out + o, cap - o, "%s%s%s", p->lib,
+					      form < 2 && p->variant ? ":" : "",
+					      form < 2 && p->variant ? p->variant : "");
+		if (o < cap && form == 0 && p->nprocs > 0)
+			o += (size_t)snprintf(out + o, cap - o, " ×%d", p->nprocs);
+		if (o < cap && form < 4 && p->threads > 0)
+			o += (size_t)snprintf(out + o, cap - o, "%s%dthr", lib ? " " : "", p->threads);
+		if (o < cap && form < 3 && p->threads > 0 && p->live > 0 && p->live != p->threads)
+			o += (size_t)snprintf(out + o, cap - o, "(%ld live)", p->live);
+		if (o < cap && p->var[0])
+			o += (size_t)snprintf(out + o, cap - o, "%s%s=%s%s",
+					      lib || (form < 4 && p->threads > 0) ? " " : "", p->var,
+					      p->value, p->varies ? "…" : "");
+	}
+	return o < cap ? o : cap - 1;
+}
+
+/* The longest form of W that fits CTX's width (escaped as every cell is). */
+static void pools_cell(const struct fmt_ctx *ctx, const struct pool_words *w, int n, char *out,
+		       size_t cap)
 {
 	char raw[512];
 
-	report_pools_short(row, raw, sizeof(raw));
-	escaped(ctx, raw, out, cap);
+	for (int form = 0; form < POOL_FORMS; form++) {
+		pools_say(w, n, form, raw, sizeof(raw));
+		escaped(ctx, raw, out, cap);
+		if (ctx->width <= 0 || text_width(out) <= ctx->width)
+			return;
+	}
+}
+
+static const char *short_var(enum thread_var v, char *out, size_t cap)
+{
+	const char *name = thread_var_name(v);
+
+	snprintf(out, cap, "%.*s", (int)strcspn(name, "_"), name);
+	return out;
+}
+
+/* A group's pools as report_pools_short() reads them. */
+static int group_pool_words(const struct group *g, struct pool_words *w, int cap)
+{
+	int n = 0;
+
+	for (int i = 0; i < g->npools && n < cap; i++) {
+		const struct group_pool *gp = &g->pools[i];
+		enum thread_var v = pools_primary_var(&gp->pool);
+		struct pool_words *p = &w[n++];
+
+		*p = (struct pool_words){ pool_lib_name(gp->pool.lib), gp->pool.variant, gp->nprocs,
+					  gp->threads_max, gp->live_max, "", "", false };
+		if (v == TV_COUNT || !(pools_relevant_vars(&gp->pool) & (1u << v)))
+			continue;
+		short_var(v, p->var, sizeof(p->var));
+		p->value = !gp->env_known ? "?" : gp->env.set[v] ? gp->env.value[v] : "unset";
+		p->varies = gp->env_known && gp->env.set[v] && gp->env_varies;
+	}
+	return n;
+}
+
+static enum style g_pools(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
+{
+	const struct group *g = row;
+	struct pool_words w[16];
+
+	if (!g->pools_known && g->npools == 0) {
+		escaped(ctx, "?", out, cap);
+		return STYLE_NORMAL;
+	}
+	pools_cell(ctx, w, group_pool_words(g, w, 16), out, cap);
 	return STYLE_NORMAL;
 }
 
@@ -227,67 +326,72 @@ static bool group_match(const void *row, const char *needle)
 	return strcasestr(ROW(group, row)->label, needle) != NULL;
 }
 
+/*
+ * The groups' columns. On a narrow screen they go in this order (lowest priority
+ * first; tui/layout.h says how): RUN, THR, SUPPLY, the POOLS column's width past
+ * its 14 shortest columns ("OPENBLAS=unset"), PROCS, POOLS, USED, the GROUP name's
+ * width past 10 (16 are kept before USED goes), WAIT%, DEMAND, VERDICT; the marker
+ * and the name stay. Pools abbreviate before they are cut (pools_say()). On a wide
+ * screen the names and pools grow to their widest cell and the rest of the width goes
+ * to POOLS, so VERDICT sits against the right edge.
+ */
 static const struct column group_cols[] = {
-	{ " ", "marker: ! oversubscribed or spinning, ~ at risk", { 1, 1, 100, false },
+	{ " ", "marker: ! oversubscribed or spinning, ~ at risk", { 1, 1, 100, false, 0, 0 },
 	  ALIGN_LEFT, g_mark, NULL, false },
-	{ "GROUP", "the job: same parent, same program and script", { 10, 40, 90, true },
+	{ "GROUP", "the job: same parent, same program and script", { 10, 40, 90, true, 16, 65 },
 	  ALIGN_LEFT, g_label, c_label, false },
-	{ "PROCS", "processes in the group", { 5, 5, 50, false }, ALIGN_RIGHT, g_procs, c_procs,
+	{ "PROCS", "processes in the group", { 5, 5, 50, false, 0, 0 }, ALIGN_RIGHT, g_procs, c_procs,
 	  true },
-	{ "THR", "threads in the group", { 5, 5, 45, false }, ALIGN_RIGHT, g_threads, c_threads,
+	{ "THR", "threads in the group", { 5, 5, 30, false, 0, 0 }, ALIGN_RIGHT, g_threads, c_threads,
 	  true },
-	{ "RUN", "threads runnable now (state R)", { 4, 4, 20, false }, ALIGN_RIGHT, g_runnable,
+	{ "RUN", "threads runnable now (state R)", { 4, 4, 20, false, 0, 0 }, ALIGN_RIGHT, g_runnable,
 	  c_runnable, true },
-	{ "USED", "cores used over the interval", { 6, 6, 60, false }, ALIGN_RIGHT, g_used, c_used,
+	{ "USED", "cores used over the interval", { 6, 6, 60, false, 0, 0 }, ALIGN_RIGHT, g_used, c_used,
 	  true },
 	{ "DEMAND", "cores it would use if it had them (run + run-queue wait)",
-	  { 6, 6, 80, false }, ALIGN_RIGHT, g_demand, c_demand, true },
-	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 70, false },
+	  { 6, 6, 80, false, 0, 0 }, ALIGN_RIGHT, g_demand, c_demand, true },
+	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 70, false, 0, 0 },
 	  ALIGN_RIGHT, g_wait, c_wait, true },
-	{ "SUPPLY", "cores it may use: affinity, cpuset, CPU quota", { 6, 6, 55, false },
+	{ "SUPPLY", "cores it may use: affinity, cpuset, CPU quota", { 6, 6, 45, false, 0, 0 },
 	  ALIGN_RIGHT, g_supply, c_supply, true },
-	{ "POOLS", "thread pools loaded, their size and variable", { 8, 48, 30, true },
+	{ "POOLS", "thread pools loaded, their size and variable", { 14, 64, 55, true, 19, 48 },
 	  ALIGN_LEFT, g_pools, NULL, false },
 	{ "VERDICT", "ok, at_risk, oversubscribed or spinning, with demand/supply",
-	  { 20, 20, 85, false }, ALIGN_LEFT, g_verdict, c_verdict, true },
+	  { 20, 20, 85, false, 0, 0 }, ALIGN_LEFT, g_verdict, c_verdict, true },
 };
 
 /* ---- processes -------------------------------------------------------------------- */
 
-static const char *short_var(enum thread_var v, char *out, size_t cap)
+static int proc_pool_words(const struct proc_info *p, struct pool_words *w, int cap)
 {
-	const char *name = thread_var_name(v);
+	int n = 0;
 
-	snprintf(out, cap, "%.*s", (int)strcspn(name, "_"), name);
-	return out;
+	for (int i = 0; i < p->npools && n < cap; i++) {
+		const struct pool *pl = &p->pools[i];
+		enum thread_var by, v = pools_primary_var(pl);
+		struct pool_words *pw = &w[n++];
+
+		*pw = (struct pool_words){ pool_lib_name(pl->lib), pl->variant, 0,
+					   pools_expected_threads(pl, p->env, p->cpus_allowed, &by), 0,
+					   "", "", false };
+		if (v == TV_COUNT)
+			continue;
+		short_var(v, pw->var, sizeof(pw->var));
+		pw->value = !p->env ? "?" : p->env->set[v] ? p->env->value[v] : "unset";
+	}
+	return n;
 }
 
 size_t proc_pools_short(const struct proc_info *p, char *out, size_t cap)
 {
-	size_t o = 0;
+	struct pool_words w[16];
 
 	out[0] = '\0';
 	if (p->kthread)
 		return 0;
 	if (!p->pools_known)
 		return (size_t)snprintf(out, cap, "?");
-	for (int i = 0; i < p->npools && o + 1 < cap; i++) {
-		const struct pool *pl = &p->pools[i];
-		enum thread_var by, v = pools_primary_var(pl);
-		int n = pools_expected_threads(pl, p->env, p->cpus_allowed, &by);
-		char var[24];
-
-		o += (size_t)snprintf(out + o, cap - o, "%s%s%s%s", i ? "  " : "", pool_lib_name(pl->lib),
-				      pl->variant ? ":" : "", pl->variant ? pl->variant : "");
-		if (o < cap && n > 0)
-			o += (size_t)snprintf(out + o, cap - o, " %dthr", n);
-		if (o < cap && v != TV_COUNT)
-			o += (size_t)snprintf(out + o, cap - o, " %s=%s", short_var(v, var, sizeof(var)),
-					      !p->env		? "?"
-					      : p->env->set[v] ? p->env->value[v]
-							       : "unset");
-	}
-	return o < cap ? o : cap - 1;
+	return pools_say(w, proc_pool_words(p, w, 16), 0, out, cap);
 }
 
 static enum style p_pid(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
@@ -401,10 +505,14 @@ static int c_cpus(const void *a, const void *b)
 
 static enum style p_pools(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
 {
-	char raw[512];
+	const struct proc_info *p = row;
+	struct pool_words w[16];
 
-	proc_pools_short(row, raw, sizeof(raw));
-	escaped(ctx, raw, out, cap);
+	if (p->kthread || !p->pools_known) {
+		escaped(ctx, p->kthread ? "" : "?", out, cap);
+		return STYLE_NORMAL;
+	}
+	pools_cell(ctx, w, proc_pool_words(p, w, 16), out, cap);
 	return STYLE_NORMAL;
 }
 
@@ -431,22 +539,22 @@ static bool proc_match(const void *row, const char *needle)
 }
 
 static const struct column proc_cols[] = {
-	{ "PID", "process id", { 7, 7, 95, false }, ALIGN_RIGHT, p_pid, c_pid, false },
-	{ "USER", "owner", { 8, 8, 30, false }, ALIGN_LEFT, p_user, c_user, false },
-	{ "S", "state: R running, S sleeping, D disk, Z zombie", { 1, 1, 40, false }, ALIGN_LEFT,
+	{ "PID", "process id", { 7, 7, 95, false, 0, 0 }, ALIGN_RIGHT, p_pid, c_pid, false },
+	{ "USER", "owner", { 8, 8, 30, false, 0, 0 }, ALIGN_LEFT, p_user, c_user, false },
+	{ "S", "state: R running, S sleeping, D disk, Z zombie", { 1, 1, 40, false, 0, 0 }, ALIGN_LEFT,
 	  p_state, NULL, false },
-	{ "THR", "threads", { 5, 5, 50, false }, ALIGN_RIGHT, p_threads, c_pthreads, true },
-	{ "USED", "cores used over the interval", { 6, 6, 60, false }, ALIGN_RIGHT, p_used, c_pused,
+	{ "THR", "threads", { 5, 5, 50, false, 0, 0 }, ALIGN_RIGHT, p_threads, c_pthreads, true },
+	{ "USED", "cores used over the interval", { 6, 6, 60, false, 0, 0 }, ALIGN_RIGHT, p_used, c_pused,
 	  true },
-	{ "DEMAND", "cores it would use if it had them", { 6, 6, 80, false }, ALIGN_RIGHT,
+	{ "DEMAND", "cores it would use if it had them", { 6, 6, 80, false, 0, 0 }, ALIGN_RIGHT,
 	  p_demand, c_pdemand, true },
-	{ "WAIT%", "share of runnable time spent waiting", { 5, 5, 70, false }, ALIGN_RIGHT,
+	{ "WAIT%", "share of runnable time spent waiting", { 5, 5, 70, false, 0, 0 }, ALIGN_RIGHT,
 	  p_wait, c_pwait, true },
-	{ "CPUS", "CPUs its affinity and cpuset allow", { 4, 4, 35, false }, ALIGN_RIGHT, p_cpus,
+	{ "CPUS", "CPUs its affinity and cpuset allow", { 4, 4, 35, false, 0, 0 }, ALIGN_RIGHT, p_cpus,
 	  c_cpus, true },
-	{ "POOLS", "thread pools loaded, expected size, steering variable", { 8, 40, 20, true },
+	{ "POOLS", "thread pools loaded, expected size, steering variable", { 14, 40, 20, true, 0, 0 },
 	  ALIGN_LEFT, p_pools, NULL, false },
-	{ "COMMAND", "command line", { 10, 4096, 90, true }, ALIGN_LEFT, p_command, c_command,
+	{ "COMMAND", "command line", { 10, 4096, 90, true, 0, 0 }, ALIGN_LEFT, p_command, c_command,
 	  false },
 };
 
@@ -618,21 +726,21 @@ static bool thread_match(const void *row, const char *needle)
 }
 
 static const struct column thread_cols[] = {
-	{ "TID", "thread id", { 7, 7, 95, false }, ALIGN_RIGHT, t_tid, c_tid, false },
-	{ "NAME", "thread name (pool workers often say whose)", { 8, 16, 90, true }, ALIGN_LEFT,
+	{ "TID", "thread id", { 7, 7, 95, false, 0, 0 }, ALIGN_RIGHT, t_tid, c_tid, false },
+	{ "NAME", "thread name (pool workers often say whose)", { 8, 16, 90, true, 0, 0 }, ALIGN_LEFT,
 	  t_name, c_tname, false },
-	{ "S", "state: R running or runnable, S sleeping, D disk", { 1, 1, 60, false },
+	{ "S", "state: R running or runnable, S sleeping, D disk", { 1, 1, 60, false, 0, 0 },
 	  ALIGN_LEFT, t_state, NULL, false },
-	{ "CPU%", "share of one core used over the interval", { 6, 6, 85, false }, ALIGN_RIGHT,
+	{ "CPU%", "share of one core used over the interval", { 6, 6, 85, false, 0, 0 }, ALIGN_RIGHT,
 	  t_cpu, c_tcpu, true },
-	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 80, false },
+	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 80, false, 0, 0 },
 	  ALIGN_RIGHT, t_wait, c_twait, true },
-	{ "LAST", "CPU it last ran on", { 4, 4, 70, false }, ALIGN_RIGHT, t_last, c_tlast, false },
+	{ "LAST", "CPU it last ran on", { 4, 4, 70, false, 0, 0 }, ALIGN_RIGHT, t_last, c_tlast, false },
 	{ "SW/s", "times put on a CPU per second (spinning pools: thousands)",
-	  { 8, 8, 40, false }, ALIGN_RIGHT, t_switches, c_tswitches, true },
-	{ "TIME", "CPU time since it started", { 9, 9, 30, false }, ALIGN_RIGHT, t_time, c_ttime,
+	  { 8, 8, 40, false, 0, 0 }, ALIGN_RIGHT, t_switches, c_tswitches, true },
+	{ "TIME", "CPU time since it started", { 9, 9, 30, false, 0, 0 }, ALIGN_RIGHT, t_time, c_ttime,
 	  true },
-	{ "POOL", "the pool it works for, where that can be told", { 8, 12, 35, false },
+	{ "POOL", "the pool it works for, where that can be told", { 8, 12, 35, false, 0, 0 },
 	  ALIGN_LEFT, t_pool, NULL, false },
 };
 
