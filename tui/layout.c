@@ -237,7 +237,9 @@ static int make_items(const struct col_spec *c, int n, struct col_item *it)
 }
 
 /* Drop the lowest item (the rightmost of equals; a column takes its extra with it)
- * until what is kept fits; then take back, highest first, what fits again. */
+ * until what is kept fits; then take back, highest first, what fits again, up to the
+ * first that does not. What is kept is then always the most important items that
+ * fit. */
 static void fit_items(struct col_item *it, int ni, int width, int gap, int n)
 {
 	int shown = n;
@@ -272,8 +274,13 @@ static void fit_items(struct col_item *it, int ni, int width, int gap, int n)
 		if (it[best].extra && !col_kept(it, ni, it[best].col))
 			continue;
 		it[best].kept = true;
-		if (items_need(it, ni, gap) > width)
+		/* in order, and no further: a small column of low priority does not come
+		 * back where a more important one did not fit, so the order is the same at
+		 * every width */
+		if (items_need(it, ni, gap) > width) {
 			it[best].kept = false;
+			break;
+		}
 	}
 }
 

@@ -85,8 +85,9 @@ struct col_spec {
  * column's extra up to its WANT (see struct col_spec). Items are dropped, lowest
  * priority first and the rightmost of equals first, until what is kept fits (a column
  * dropped takes its extra with it; a dropped extra leaves the column at MIN); then
- * dropped items that fit again come back, highest priority first; a lone column wider
- * than the screen is cut to WIDTH. Spare width then goes to the flex columns in equal
+ * dropped items come back, highest priority first, up to the first that does not fit
+ * (so what shows is always the most important items that fit, the same order at every
+ * width); a lone column wider than the screen is cut to WIDTH. Spare width then goes to the flex columns in equal
  * shares up to their MAX, and what is still left to the last flex column shown, so the
  * table spans the width (the columns after it sit against the right edge). Returns
  * the number of columns shown.

@@ -328,17 +328,19 @@ static bool group_match(const void *row, const char *needle)
 
 /*
  * The groups' columns. On a narrow screen they go in this order (lowest priority
- * first; tui/layout.h says how): RUN, THR, SUPPLY, the POOLS column's width past
- * its 14 shortest columns ("OPENBLAS=unset"), PROCS, POOLS, USED, the GROUP name's
- * width past 10 (16 are kept before USED goes), WAIT%, DEMAND, VERDICT; the marker
- * and the name stay. Pools abbreviate before they are cut (pools_say()). On a wide
- * screen the names and pools grow to their widest cell and the rest of the width goes
- * to POOLS, so VERDICT sits against the right edge.
+ * first; the most important that fit are shown, tui/layout.h says how): RUN, THR,
+ * SUPPLY, the POOLS column's width past its 14 shortest columns ("OPENBLAS=unset"),
+ * PROCS, POOLS, USED, WAIT%, VERDICT, the GROUP name's width past 10 (15 are kept
+ * until then: "python3 job.py"), DEMAND; the marker and the name stay. The
+ * marker's "!" and the row's colour still say the verdict where VERDICT is gone. Pools
+ * abbreviate before they are cut (pools_say()). On a wide screen the names and pools
+ * grow to their widest cell and the rest of the width goes to POOLS, so VERDICT sits
+ * against the right edge.
  */
 static const struct column group_cols[] = {
 	{ " ", "marker: ! oversubscribed or spinning, ~ at risk", { 1, 1, 100, false, 0, 0 },
 	  ALIGN_LEFT, g_mark, NULL, false },
-	{ "GROUP", "the job: same parent, same program and script", { 10, 40, 90, true, 16, 65 },
+	{ "GROUP", "the job: same parent, same program and script", { 10, 40, 90, true, 15, 85 },
 	  ALIGN_LEFT, g_label, c_label, false },
 	{ "PROCS", "processes in the group", { 5, 5, 50, false, 0, 0 }, ALIGN_RIGHT, g_procs, c_procs,
 	  true },
@@ -349,7 +351,7 @@ static const struct column group_cols[] = {
 	{ "USED", "cores used over the interval", { 6, 6, 60, false, 0, 0 }, ALIGN_RIGHT, g_used, c_used,
 	  true },
 	{ "DEMAND", "cores it would use if it had them (run + run-queue wait)",
-	  { 6, 6, 80, false, 0, 0 }, ALIGN_RIGHT, g_demand, c_demand, true },
+	  { 6, 6, 86, false, 0, 0 }, ALIGN_RIGHT, g_demand, c_demand, true },
 	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 70, false, 0, 0 },
 	  ALIGN_RIGHT, g_wait, c_wait, true },
 	{ "SUPPLY", "cores it may use: affinity, cpuset, CPU quota", { 6, 6, 45, false, 0, 0 },
@@ -357,7 +359,7 @@ static const struct column group_cols[] = {
 	{ "POOLS", "thread pools loaded, their size and variable", { 14, 64, 55, true, 19, 48 },
 	  ALIGN_LEFT, g_pools, NULL, false },
 	{ "VERDICT", "ok, at_risk, oversubscribed or spinning, with demand/supply",
-	  { 20, 20, 85, false, 0, 0 }, ALIGN_LEFT, g_verdict, c_verdict, true },
+	  { 20, 20, 84, false, 0, 0 }, ALIGN_LEFT, g_verdict, c_verdict, true },
 };
 
 /* ---- processes -------------------------------------------------------------------- */
