@@ -727,6 +727,7 @@ static bool thread_match(const void *row, const char *needle)
 	return strstr(tid, needle) || (t->detail_known && strcasestr(t->name, needle));
 }
 
+/* POOL, last and flex, takes the width past the cells: the figures stay by the name. */
 static const struct column thread_cols[] = {
 	{ "TID", "thread id", { 7, 7, 95, false, 0, 0 }, ALIGN_RIGHT, t_tid, c_tid, false },
 	{ "NAME", "thread name (pool workers often say whose)", { 8, 16, 90, true, 0, 0 }, ALIGN_LEFT,
@@ -742,7 +743,7 @@ static const struct column thread_cols[] = {
 	  { 8, 8, 40, false, 0, 0 }, ALIGN_RIGHT, t_switches, c_tswitches, true },
 	{ "TIME", "CPU time since it started", { 9, 9, 30, false, 0, 0 }, ALIGN_RIGHT, t_time, c_ttime,
 	  true },
-	{ "POOL", "the pool it works for, where that can be told", { 8, 12, 35, false, 0, 0 },
+	{ "POOL", "the pool it works for, where that can be told", { 8, 12, 35, true, 0, 0 },
 	  ALIGN_LEFT, t_pool, NULL, false },
 };
 
