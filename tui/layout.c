@@ -141,8 +141,10 @@ int text_wrap(const char *s, int width, int max, struct text_line *lines, bool *
 	*more = false;
 	while (at < n && s[at] == ' ')
 		at++;
-	if (width <= 0 || max <= 0)
-		return (*more = at < n), 0;
+	if (width <= 0 || max <= 0) {
+		*more = at < n;
+		return 0;
+	}
 	while (at < n && count < max) {
 		size_t len = text_cut(s + at, width), end;
 
