@@ -428,15 +428,27 @@ static void progress_line(const struct tune_plan *p, const struct frame *f, char
 	snprintf(line, cap, "[%s] %s", bar, tail);
 }
 
-/* "job: /usr/bin/python3 /home/u/job.py {}   in /home/u" */
-static void job_line(const struct tune_ui *ui, const struct tune_plan *p, char *line, size_t cap)
+/* "job: /usr/bin/python3 /home/u/job.py {}   in /home/u" from row Y; when that does
+ * not fit, the folder takes a row of its own (and a command too long for its row ends
+ * with " …" after a whole word). Returns the row after it. */
+static int job_rows(const struct tune_ui *ui, const struct tune_plan *p, int y)
 {
-	size_t n = (size_t)snprintf(line, cap, "job:%s", p->opts.shell ? " sh -c" : "");
+	char line[2048], dir[1100];
+	size_t n = (size_t)snprintf(line, sizeof(line), "job:%s", p->opts.shell ? " sh -c" : "");
 
-	for (int i = 0; i < p->command.n && n < cap; i++)
-		n += (size_t)snprintf(line + n, cap - n, " %s", p->command.v[i]);
-	if (ui->cwd[0] && n < cap)
-		snprintf(line + n, cap - n, "   in %s", ui->cwd);
+	for (int i = 0; i < p->command.n && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s", p->command.v[i]);
+	snprintf(dir, sizeof(dir), "in %s", ui->cwd);
+	if (!ui->cwd[0] || text_width(line) + 3 + text_width(dir) <= COLS) {
+		if (ui->cwd[0])
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "   %s", dir);
+		text(y, 0, line, COLS);
+		return y + 1;
+	}
+	if (wrapped(y, line, 1, A_NORMAL) == 0)
+		text(y, 0, line, COLS);
+	text(y + 1, 0, dir, COLS);
+	return y + 2;
 }
 
 /* The running candidate, the warm-up, or how the tuning ended: one row. */
@@ -535,9 +547,7 @@ static void draw_all(struct tune_ui *ui, const struct tune_plan *p, const struct
 	text_attr(y++, 0, line, COLS, A_BOLD);
 	progress_line(p, f, line, sizeof(line));
 	text(y++, 0, line, COLS);
-	job_line(ui, p, line, sizeof(line));
-	left = wrapped(y, line, 2, A_NORMAL); /* a long command takes a second row */
-	y += left > 0 ? left : 1;
+	y = job_rows(ui, p, y);
 	state_line(ui, p, f, y++);
 	y = verdict_rows(ui, p, f, y) + 1;
 	/* the heat map and the table share the rest; the table keeps a few rows */
