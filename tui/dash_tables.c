@@ -2,8 +2,12 @@
  * dash_tables.c — the dashboard's middle: the table of the level shown (groups,
  * a group's processes, a process's threads; the columns are table.h's descriptors),
  * the title line above it (where the drill-down is, the sort, the filter), the info
- * line below it that says the selected row in a sentence (a group's advice, a
- * process's command), and moving between the levels.
+ * area below it that says the selected row in a sentence (a group's advice, a
+ * process's command) on up to three lines, and moving between the levels.
+ *
+ * The selected row keeps what it says: its verdict's colour and marker stay, the row
+ * is reversed in them, and a pointer (▶, ">" in ASCII) stands in the gutter before it,
+ * so it reads in monochrome too. Columns the user hid (d->hidden_cols) take no width.
  *
  * The table's rows point into the snapshot, so dash_rebuild() runs whenever the
  * snapshot, the level, the sort or the filter changes; drawing only reads.
