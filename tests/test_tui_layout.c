@@ -82,6 +82,15 @@ static void text_wraps_at_spaces(void **state)
 	assert_int_equal(text_cut("a b", 0), 0);
 }
 
+static bool wraps_ok(const char *s, int width, int max)
+{
+	struct text_line l[8];
+	bool more;
+
+	text_wrap(s, width, max, l, &more);
+	return !more;
+}
+
 /* Every line of S wrapped at WIDTH on at most MAX lines: no line wider than WIDTH, no
  * word shown in part, the words in order, all of them unless *MORE. */
 static void check_wrap(const char *s, int width, int max, int want_lines, bool want_more)
@@ -148,6 +157,54 @@ static void text_wraps_on_lines(void **state)
 		assert_int_equal(text_wrap("abc", 0, 3, l, &more), 0);
 		assert_true(more);
 	}
+}
+
+/* S's words split at " … ": the words before are S's first, those after its last. */
+static void check_ends(const char *s, const char *got)
+{
+	const char *mid = strstr(got, " … ");
+	size_t head, tail;
+
+	assert_non_null(mid);
+	head = (size_t)(mid - got);
+	tail = strlen(mid + 5);  /* " … " is five bytes */
+	assert_memory_equal(got, s, head);
+	assert_true(s[head] == ' ');           /* the head ends where a word does */
+	assert_string_equal(mid + 5, s + strlen(s) - tail);
+	assert_true(s[strlen(s) - tail - 1] == ' ');  /* the tail starts where a word does */
+}
+
+static void text_keeps_both_ends(void **state)
+{
+	const char *spin = "3 × python3 job.py each run a 2-thread OpenBLAS pthread pool "
+			   "(OPENBLAS_NUM_THREADS unset) on 2 allowed cores, and its idle workers "
+			   "yield 6546 times a second each waiting for work, CPU taken from its "
+			   "busy threads, which queue 83 % of their runnable time: set "
+			   "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; to measure the best split: "
+			   "coretop tune -- /usr/bin/python3 job.py 200";
+	struct text_line l[4];
+	char out[1024];
+	bool more;
+	(void)state;
+
+	/* 80 x 3: the cause's start, the fix and the command whole */
+	assert_true(text_shorten(spin, 80, 3, "…", out, sizeof(out)));
+	assert_int_equal(text_wrap(out, 80, 3, l, &more), 3);
+	assert_false(more);
+	check_ends(spin, out);
+	assert_non_null(strstr(out, " set OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; "));
+	assert_non_null(strstr(out, "coretop tune -- /usr/bin/python3 job.py 200"));
+	assert_memory_equal(out, "3 × python3 job.py each run", 28);
+	/* 120 x 3: more of the middle */
+	assert_true(text_shorten(spin, 120, 3, "…", out, sizeof(out)));
+	check_ends(spin, out);
+	assert_true(wraps_ok(out, 120, 3));
+	/* what fits is left as it is */
+	assert_false(text_shorten(spin, 200, 3, "…", out, sizeof(out)));
+	assert_string_equal(out, spin);
+	/* one line: no room for both ends, the caller cuts the end */
+	assert_false(text_shorten(spin, 80, 1, "…", out, sizeof(out)));
+	assert_string_equal(out, spin);
 }
 
 static void bars(void **state)
@@ -686,6 +743,7 @@ int main(void)
 		cmocka_unit_test(text_fit_edges),
 		cmocka_unit_test(text_wraps_at_spaces),
 		cmocka_unit_test(text_wraps_on_lines),
+		cmocka_unit_test(text_keeps_both_ends),
 		cmocka_unit_test(bars),
 		cmocka_unit_test(columns_by_priority),
 		cmocka_unit_test(columns_share_spare_width),

@@ -236,7 +236,10 @@ static attr_t info_text(const struct dash *d, const void *row, bool labelled, ch
 /*
  * The info area's lines: the sentence wrapped at word boundaries on at most MAX
  * lines. When it does not fit, the group's name in front goes first (the selected
- * row says it), then the last line ends with " …" after a whole word.
+ * row says it), then words from the middle, so the start (the cause) and the end
+ * (the fix, the tune command) stay: "3 × python3 job.py each run … set
+ * OMP_NUM_THREADS=1 …; to measure the best split: coretop tune -- …". TEXT (CAP bytes)
+ * holds what the lines point into.
  */
 static int info_wrap(const struct dash *d, int width, int max, char *text, size_t cap,
 		     struct text_line *lines, bool *more, attr_t *attr)
@@ -253,6 +256,13 @@ static int info_wrap(const struct dash *d, int width, int max, char *text, size_
 	if (*more && d->level == LEVEL_GROUPS) {
 		*attr = info_text(d, row, false, text, cap);
 		n = text_wrap(text, width, max, lines, more);
+	}
+	if (*more) {
+		char whole[2048];
+
+		snprintf(whole, sizeof(whole), "%s", text);
+		if (text_shorten(whole, width, max, dash_glyph(d, "…", "~"), text, cap))
+			n = text_wrap(text, width, max, lines, more);
 	}
 	return n;
 }

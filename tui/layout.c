@@ -170,6 +170,49 @@ int text_wrap(const char *s, int width, int max, struct text_line *lines, bool *
 	return count;
 }
 
+/* Does S wrap within MAX lines of WIDTH? */
+static bool wraps_within(const char *s, int width, int max)
+{
+	struct text_line l[16];
+	bool more;
+
+	if (max > 16)
+		max = 16;
+	text_wrap(s, width, max, l, &more);
+	return !more;
+}
+
+bool text_shorten(const char *s, int width, int max, const char *ellipsis, char *out,
+		  size_t cap)
+{
+	size_t n = strlen(s), head, best = n;
+
+	if (cap == 0)
+		return false;
+	snprintf(out, cap, "%s", s);
+	if (wraps_within(s, width, max) || max < 2 || width < 4)
+		return false;
+	/* the first line's words, with room for the ellipsis after them */
+	head = text_cut(s, width - 2);
+	while (head > 0 && s[head - 1] == ' ')
+		head--;
+	/* then as many of the last words as fit: from the end, a word at a time */
+	for (size_t at = n - 1; at > head; at--) {
+		if (s[at - 1] != ' ' || s[at] == ' ')
+			continue; /* not where a word starts */
+		snprintf(out, cap, "%.*s %s %s", (int)head, s, ellipsis, s + at);
+		if (!wraps_within(out, width, max))
+			break;
+		best = at;
+	}
+	if (best == n) { /* not even the last word: the text's start, as text_wrap() cuts it */
+		snprintf(out, cap, "%s", s);
+		return false;
+	}
+	snprintf(out, cap, "%.*s %s %s", (int)head, s, ellipsis, s + best);
+	return true;
+}
+
 void layout_bar(double pct, int width, char *out, size_t cap)
 {
 	int fill;

@@ -61,6 +61,16 @@ struct text_line {
  */
 int text_wrap(const char *s, int width, int max, struct text_line *lines, bool *more);
 
+/*
+ * S shortened, when it does not wrap within MAX lines of WIDTH (text_wrap()), to its
+ * first line's words, ELLIPSIS, and as many of its last words as then fit: a sentence
+ * keeps its start and its end (the advice's fix and its tune command), never a word
+ * in part. Into OUT (CAP bytes; S itself when it fits, or when not even its last word
+ * would, which text_wrap() then cuts at the end). Returns whether S was shortened.
+ */
+bool text_shorten(const char *s, int width, int max, const char *ellipsis, char *out,
+		  size_t cap);
+
 /* "|||||     ": a bar of WIDTH columns (at most CAP - 1) filled to PCT percent,
  * clamped to 0..100, rounded to the nearest column. */
 void layout_bar(double pct, int width, char *out, size_t cap);

@@ -2,11 +2,12 @@
 # oversubscribed numpy job (3 × python3 sjob.py, each with OpenBLAS's pthread pool on
 # every CPU): no line past the edge; the table spans 200 columns; RUN and THR go
 # before POOLS as the screen narrows; POOLS abbreviates and keeps OPENBLAS=unset at
-# 120 and 80; the name stays whole; the advice is in whole words on up to three lines,
-# every word of coretop -b's where three lines hold it; the selected row keeps its red and its "!"
-# beside the pointer (▶), reversed, and under NO_COLOR too; the help shows every
-# key's line whole at 80 and 200; the tuner's lines fit 80 columns; 20x5 is not
-# garbled and q gives the terminal back.
+# 120 and 80; the name stays whole; the advice is in whole words on up to three
+# lines: every word of coretop -b's where three lines hold it, else its start and its
+# end with " … " between; the selected row keeps its red and its "!" beside the
+# pointer (▶), reversed, and under NO_COLOR too; the help shows every key's line whole
+# at 80 and 200; the tuner's lines fit 80 columns; 20x5 is not garbled and q gives
+# the terminal back.
 . tests/e2e/lib.sh
 . tests/e2e/lib/tui.sh
 [ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
@@ -135,7 +136,7 @@ ok "narrowing from 120 to 40: RUN and THR go before POOLS"
 resize 80 24
 tui_expect "80x24: the name whole, POOLS with OPENBLAS=unset" "^▶! $label +3 .* OPENBLAS=unset +(over|spin)"
 fits "live 80x24" 80 24
-advice_whole "80x24: the advice in whole words (cut after one, with …, where three lines cannot hold it)" 80
+advice_whole "80x24: the advice in whole words (its start and its end, … between, where three lines cannot hold it)" 80
 
 resize 200 50
 tui_expect "200x50: POOLS whole" "^▶! $label +3 +6 .* openblas:pthread ×3 2thr OPENBLAS=unset +(over|spin)"

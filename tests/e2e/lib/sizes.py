@@ -7,8 +7,8 @@
 #                                       coretop -b --json, its spinning clause either
 #                                       way) in whole words, joined across its lines:
 #                                       all of it where three lines of W columns hold
-#                                       it, else its first words, cut after a whole
-#                                       word with " …"
+#                                       it, else its first and last words with " … "
+#                                       between them
 #   sizes.py sgr SCREEN_E TEXT          "bold=B reverse=R fg=N" where TEXT first shows
 #                                       (SCREEN_E: capture-pane -p -e)
 #   sizes.py help KEYS_C SCREEN...      every action's keys and words of tui/dash_keys.c
@@ -97,9 +97,12 @@ def advice(jpath, label, spath, w):
     text = " ".join(rows[first:]).strip()
     if text.startswith(label + ": "):
         text = text[len(label) + 2:]
-    cut = text.endswith(" …")
-    got = norm(text[:-2] if cut else text)
-    print("  screen: %s%s" % (got, " …" if cut else ""))
+    # shortened: its first words, " … ", its last words (tui/layout.c text_shorten)
+    head, cut, tail = text.partition(" … ")
+    # a shortened text takes the three lines: as many last words as fit
+    full = not cut or lines_at(text, w) == 3
+    head, tail = norm(head), norm(tail)
+    print("  screen: %s%s" % (head, " … " + tail if cut else ""))
     for v in variants(said[-1]):
         # as tui/layout.c wraps it: at spaces, on three lines, the name dropped if need
         # be; the figures' digits can move the last break, so near the edge either is
@@ -107,9 +110,10 @@ def advice(jpath, label, spath, w):
         real = v.replace("#", "00")
         fits = min(lines_at(real, w), lines_at(label + ": " + real, w)) <= 3
         fits_easily = min(lines_at(real, w - 8), lines_at(label + ": " + real, w - 8)) <= 3
-        if cut and (v + " ").startswith(got + " ") and len(got) < len(v) and not fits_easily:
+        if cut and full and not fits_easily and head and tail and len(head) + len(tail) < len(v) and \
+                (v + " ").startswith(head + " ") and (" " + v).endswith(" " + tail):
             return True
-        if not cut and got == v and fits:
+        if not cut and head == v and fits:
             return True
     print("  json:   %s" % norm(said[-1]))
     return False
