@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "sampler/report.h"
 #include "sampler/topo.h"
 #include "tui/layout.h"
 #include "tui/table.h"
@@ -81,6 +82,131 @@ static void text_wraps_at_spaces(void **state)
 	assert_int_equal(text_cut("a b", 0), 0);
 }
 
+static bool wraps_ok(const char *s, int width, int max)
+{
+	struct text_line l[8];
+	bool more;
+
+	text_wrap(s, width, max, l, &more);
+	return !more;
+}
+
+/* Every line of S wrapped at WIDTH on at most MAX lines: no line wider than WIDTH, no
+ * word shown in part, the words in order, all of them unless *MORE. */
+static void check_wrap(const char *s, int width, int max, int want_lines, bool want_more)
+{
+	struct text_line l[8];
+	char words[64][64], shown[1024] = "";
+	int nw = 0, k = 0;
+	bool more;
+	int n = text_wrap(s, width, max, l, &more);
+
+	assert_int_equal(n, want_lines);
+	assert_int_equal(more, want_more);
+	assert_true(n <= max);
+	for (int i = 0; i < n; i++) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "%.*s", (int)l[i].len, s + l[i].off);
+		/* the last line leaves room for " …" when the text goes on */
+		assert_true(text_width(line) <= (more && i + 1 == n ? width - 2 : width));
+		assert_true(line[0] != ' ' && (l[i].len == 0 || line[l[i].len - 1] != ' '));
+		strcat(shown, i ? " " : "");
+		strcat(shown, line);
+	}
+	for (char *w = strtok(shown, " "); w; w = strtok(NULL, " "))
+		snprintf(words[nw++], sizeof(words[0]), "%s", w);
+	/* the words shown are the text's first words, each whole */
+	char copy[1024];
+	snprintf(copy, sizeof(copy), "%s", s);
+	for (char *w = strtok(copy, " "); w && k < nw; w = strtok(NULL, " "), k++)
+		assert_string_equal(words[k], w);
+	assert_int_equal(k, nw);
+	if (!more)
+		assert_null(strtok(NULL, " "));
+}
+
+static void text_wraps_on_lines(void **state)
+{
+	const char *advice = "python3 job.py: 3 × python3 job.py each run a 2-thread OpenBLAS "
+			     "pthread pool (OPENBLAS_NUM_THREADS unset) on 2 allowed cores: set "
+			     "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; to measure the best split: "
+			     "coretop tune -- /usr/bin/python3 job.py 200";
+	(void)state;
+
+	check_wrap(advice, 200, 3, 2, false);
+	check_wrap(advice, 120, 3, 3, false);
+	check_wrap(advice, 80, 3, 3, true);   /* 80 columns: three lines, then " …" */
+	check_wrap(advice, 80, 4, 4, false);
+	check_wrap(advice, 20, 3, 3, true);
+	check_wrap("short", 20, 3, 1, false);
+	check_wrap("", 20, 3, 0, false);
+	check_wrap("  spaced   out  ", 20, 3, 1, false);
+	{
+		struct text_line l[3];
+		bool more;
+
+		/* a word wider than the line is cut: the only way it can show */
+		assert_int_equal(text_wrap("abcdefghij", 4, 3, l, &more), 3);
+		assert_int_equal(l[0].len, 4);
+		assert_int_equal(l[2].len, 2);
+		assert_false(more);
+		assert_int_equal(text_wrap("abcdefghijklmn", 4, 3, l, &more), 3);
+		assert_int_equal(l[2].len, 2);  /* and room for " …" */
+		assert_true(more);
+		assert_int_equal(text_wrap("abc", 0, 3, l, &more), 0);
+		assert_true(more);
+	}
+}
+
+/* S's words split at " … ": the words before are S's first, those after its last. */
+static void check_ends(const char *s, const char *got)
+{
+	const char *mid = strstr(got, " … ");
+	size_t head, tail;
+
+	assert_non_null(mid);
+	head = (size_t)(mid - got);
+	tail = strlen(mid + 5);  /* " … " is five bytes */
+	assert_memory_equal(got, s, head);
+	assert_true(s[head] == ' ');           /* the head ends where a word does */
+	assert_string_equal(mid + 5, s + strlen(s) - tail);
+	assert_true(s[strlen(s) - tail - 1] == ' ');  /* the tail starts where a word does */
+}
+
+static void text_keeps_both_ends(void **state)
+{
+	const char *spin = "3 × python3 job.py each run a 2-thread OpenBLAS pthread pool "
+			   "(OPENBLAS_NUM_THREADS unset) on 2 allowed cores, and its idle workers "
+			   "yield 6546 times a second each waiting for work, CPU taken from its "
+			   "busy threads, which queue 83 % of their runnable time: set "
+			   "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; to measure the best split: "
+			   "coretop tune -- /usr/bin/python3 job.py 200";
+	struct text_line l[4];
+	char out[1024];
+	bool more;
+	(void)state;
+
+	/* 80 x 3: the cause's start, the fix and the command whole */
+	assert_true(text_shorten(spin, 80, 3, "…", out, sizeof(out)));
+	assert_int_equal(text_wrap(out, 80, 3, l, &more), 3);
+	assert_false(more);
+	check_ends(spin, out);
+	assert_non_null(strstr(out, " set OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; "));
+	assert_non_null(strstr(out, "coretop tune -- /usr/bin/python3 job.py 200"));
+	assert_memory_equal(out, "3 × python3 job.py each run", 28);
+	/* 120 x 3: more of the middle */
+	assert_true(text_shorten(spin, 120, 3, "…", out, sizeof(out)));
+	check_ends(spin, out);
+	assert_true(wraps_ok(out, 120, 3));
+	/* what fits is left as it is */
+	assert_false(text_shorten(spin, 200, 3, "…", out, sizeof(out)));
+	assert_string_equal(out, spin);
+	/* one line: no room for both ends, the caller cuts the end */
+	assert_false(text_shorten(spin, 80, 1, "…", out, sizeof(out)));
+	assert_string_equal(out, spin);
+}
+
 static void bars(void **state)
 {
 	char out[16];
@@ -115,9 +241,9 @@ static int used_width(const int *w, int n, int gap)
 static void columns_by_priority(void **state)
 {
 	const struct col_spec c[] = {
-		{ 5, 5, 1, false },    /* least important */
-		{ 10, 20, 9, true },   /* the name */
-		{ 3, 3, 5, false },
+		{ 5, 5, 1, false, 0, 0 },    /* least important */
+		{ 10, 20, 9, true, 0, 0 },   /* the name */
+		{ 3, 3, 5, false, 0, 0 },
 	};
 	int w[3];
 	(void)state;
@@ -139,9 +265,9 @@ static void columns_by_priority(void **state)
 static void columns_share_spare_width(void **state)
 {
 	const struct col_spec c[] = {
-		{ 4, 10, 5, true },
-		{ 4, 100, 5, true },
-		{ 6, 6, 5, false },
+		{ 4, 10, 5, true, 0, 0 },
+		{ 4, 100, 5, true, 0, 0 },
+		{ 6, 6, 5, false, 0, 0 },
 	};
 	int w[3];
 	(void)state;
@@ -213,6 +339,144 @@ static void groups_table_at_20_columns(void **state)
 			assert_int_equal(w[i], 6);
 }
 
+/* A name's first columns outrank a count, the rest of it does not; the table spans
+ * the width once every flex column has its widest cell. */
+static void columns_want_and_fill(void **state)
+{
+	const struct col_spec c[] = {
+		{ 10, 40, 90, true, 16, 65 },  /* a name: 16 wanted before the count shows */
+		{ 5, 5, 50, false, 0, 0 },     /* a count */
+		{ 5, 5, 70, false, 0, 0 },
+	};
+	int w[3];
+	(void)state;
+
+	assert_int_equal(layout_columns(c, 3, 27, 1, w), 2);
+	assert_int_equal(w[1], 0);            /* the count went for the name's 16 */
+	assert_int_equal(w[0], 21);
+	assert_int_equal(layout_columns(c, 3, 28, 1, w), 3);
+	assert_int_equal(w[0], 16);
+	assert_int_equal(layout_columns(c, 3, 100, 1, w), 3);
+	assert_int_equal(w[0], 88);           /* past its max: the table spans the width */
+	assert_int_equal(used_width(w, 3, 1), 100);
+}
+
+static int col_of(const struct view *v, const char *name)
+{
+	for (int i = 0; i < v->ncols; i++)
+		if (strcmp(v->cols[i].name, name) == 0)
+			return i;
+	fail_msg("no column %s", name);
+	return -1;
+}
+
+/* The groups table as the dashboard lays it out (tui/dash_tables.c: flex columns no
+ * wider than their widest cell, one column for the selection's pointer) with the
+ * cells of the oversubscribed numpy job: names up to 31 columns
+ * ("[rcu_exp_par_gp_kthread_worker]"), pools up to 39
+ * ("openblas:pthread ×3 2thr OPENBLAS=unset"). */
+static void group_widths(int screen, int *w)
+{
+	const struct view *v = &table_views[LEVEL_GROUPS];
+	struct col_spec specs[32];
+
+	for (int i = 0; i < v->ncols; i++) {
+		specs[i] = v->cols[i].spec;
+		if (strcmp(v->cols[i].name, "GROUP") == 0)
+			specs[i].max = 31;
+		if (strcmp(v->cols[i].name, "POOLS") == 0)
+			specs[i].max = 39;
+	}
+	layout_columns(specs, v->ncols, screen - 1, 1, w);
+}
+
+static void groups_drop_order(void **state)
+{
+	const struct view *v = &table_views[LEVEL_GROUPS];
+	int run = col_of(v, "RUN"), thr = col_of(v, "THR"), pools = col_of(v, "POOLS");
+	int name = col_of(v, "GROUP"), w[32];
+	(void)state;
+
+	for (int screen = 400; screen >= 20; screen--) {
+		group_widths(screen, w);
+		assert_true(used_width(w, v->ncols, 1) <= screen - 1);
+		/* RUN and THR go before POOLS: never shown where POOLS is not */
+		if (w[pools] == 0)
+			assert_true(w[run] == 0 && w[thr] == 0);
+		/* the job's name stays recognisable: "python3 job.py" whole from 40 on */
+		if (screen >= 40)
+			assert_true(w[name] >= 14);
+	}
+	group_widths(200, w);
+	assert_int_equal(used_width(w, v->ncols, 1), 199);  /* the full width */
+	assert_int_equal(w[name], 31);                       /* whole */
+	assert_true(w[pools] >= 39);                         /* whole */
+	group_widths(120, w);
+	for (int i = 0; i < v->ncols; i++)
+		assert_true(w[i] > 0);                       /* every column at 120 */
+	assert_true(w[pools] >= 19);                         /* "2thr OPENBLAS=unset" */
+	assert_int_equal(used_width(w, v->ncols, 1), 119);
+	group_widths(80, w);
+	assert_int_equal(w[run] + w[thr], 0);
+	assert_true(w[pools] >= 14);                         /* "OPENBLAS=unset" */
+	assert_true(w[name] >= 14);
+	assert_int_equal(used_width(w, v->ncols, 1), 79);
+}
+
+/* The POOLS cell of the oversubscribed job at each width: the longest form that fits,
+ * the variable's state kept to the last. */
+static void pools_abbreviate_before_cut(void **state)
+{
+	const struct view *v = &table_views[LEVEL_GROUPS];
+	int pools = col_of(v, "POOLS");
+	struct group_pool gp = { .nprocs = 3, .threads_min = 2, .threads_max = 2,
+				 .live_max = -1, .env_known = true };
+	struct group g = { .label = "python3 job.py", .pools = &gp, .npools = 1,
+			   .pools_known = true };
+	struct fmt_ctx ctx = { .snap = NULL, .utf8 = true };
+	static const struct {
+		int width;
+		const char *want;
+	} cases[] = {
+		{ 0, "openblas:pthread ×3 2thr OPENBLAS=unset" },
+		{ 39, "openblas:pthread ×3 2thr OPENBLAS=unset" },
+		{ 38, "openblas:pthread 2thr OPENBLAS=unset" },
+		{ 30, "openblas 2thr OPENBLAS=unset" },
+		{ 27, "2thr OPENBLAS=unset" },
+		{ 18, "OPENBLAS=unset" },
+		{ 14, "OPENBLAS=unset" },
+		{ 10, "OPENBLAS=unset" },  /* none fits: the shortest, which the cell cuts */
+	};
+	char out[256], full[256];
+	(void)state;
+
+	gp.pool.lib = POOL_OPENBLAS;
+	gp.pool.variant = "pthread";
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		ctx.width = cases[k].width;
+		v->cols[pools].format(&ctx, &g, out, sizeof(out));
+		assert_string_equal(out, cases[k].want);
+	}
+	/* the whole form is what coretop -b says */
+	report_pools_short(&g, full, sizeof(full));
+	ctx.width = 0;
+	v->cols[pools].format(&ctx, &g, out, sizeof(out));
+	assert_string_equal(out, full);
+	/* a value set, and varying between members */
+	gp.env.set[TV_OPENBLAS_NUM_THREADS] = true;
+	snprintf(gp.env.value[TV_OPENBLAS_NUM_THREADS], sizeof(gp.env.value[0]), "4");
+	gp.env_varies = true;
+	report_pools_short(&g, full, sizeof(full));
+	v->cols[pools].format(&ctx, &g, out, sizeof(out));
+	assert_string_equal(out, full);
+	ctx.width = 16;
+	v->cols[pools].format(&ctx, &g, out, sizeof(out));
+	assert_string_equal(out, "2thr OPENBLAS=4…");
+	ctx.width = 15;
+	v->cols[pools].format(&ctx, &g, out, sizeof(out));
+	assert_string_equal(out, "OPENBLAS=4…");
+}
+
 static void segments_by_priority(void **state)
 {
 	const int w[] = { 10, 20, 5, 8 }, prio[] = { 50, 100, 10, 60 };
@@ -237,8 +501,9 @@ static void rows_for_every_height(void **state)
 	(void)state;
 
 	for (int h = 1; h <= 100; h++) {
-		layout_rows(h, &r);
+		layout_rows(h, 3, &r);
 		assert_int_equal(r.header + r.meters + r.title + r.table + r.info + r.keys, h);
+		assert_true(r.info <= 3);
 		assert_true(r.header >= 1 && r.meters >= 0 && r.table >= 0);
 		assert_true(r.meters <= h / 3);
 		if (h >= 2)
@@ -248,17 +513,28 @@ static void rows_for_every_height(void **state)
 		layout_rows_settle(&r, r.meters / 2);
 		assert_int_equal(r.header + r.meters + r.title + r.table + r.info + r.keys, h);
 	}
-	layout_rows(5, &r); /* the smallest screen promised: 20 x 5 */
+	layout_rows(5, 3, &r); /* the smallest screen promised: 20 x 5 */
 	assert_int_equal(r.header, 1);
 	assert_int_equal(r.table, 3);
 	assert_int_equal(r.keys, 1);
 	assert_int_equal(r.meters, 0);
-	layout_rows(40, &r);
+	assert_int_equal(r.info, 0);
+	layout_rows(40, 3, &r);
 	assert_int_equal(r.header, 2);
 	assert_int_equal(r.meters, 13);
-	assert_int_equal(r.info, 2);   /* advice runs long: two lines from 24 rows */
+	assert_int_equal(r.info, 3);   /* advice runs long: three lines from 24 rows */
 	assert_int_equal(r.keys + r.title, 2);
-	layout_rows(0, &r);
+	layout_rows(24, 3, &r);
+	assert_int_equal(r.info, 3);
+	layout_rows(24, 1, &r);        /* a short sentence leaves its rows to the table */
+	assert_int_equal(r.info, 1);
+	layout_rows(24, 0, &r);
+	assert_int_equal(r.info, 0);
+	layout_rows(20, 3, &r);
+	assert_int_equal(r.info, 2);
+	layout_rows(10, 3, &r);
+	assert_int_equal(r.info, 1);
+	layout_rows(0, 3, &r);
 	assert_int_equal(r.header + r.table + r.keys, 0);
 }
 
@@ -466,11 +742,16 @@ int main(void)
 		cmocka_unit_test(text_fits_in_columns),
 		cmocka_unit_test(text_fit_edges),
 		cmocka_unit_test(text_wraps_at_spaces),
+		cmocka_unit_test(text_wraps_on_lines),
+		cmocka_unit_test(text_keeps_both_ends),
 		cmocka_unit_test(bars),
 		cmocka_unit_test(columns_by_priority),
 		cmocka_unit_test(columns_share_spare_width),
 		cmocka_unit_test(real_tables_at_every_width),
 		cmocka_unit_test(groups_table_at_20_columns),
+		cmocka_unit_test(columns_want_and_fill),
+		cmocka_unit_test(groups_drop_order),
+		cmocka_unit_test(pools_abbreviate_before_cut),
 		cmocka_unit_test(segments_by_priority),
 		cmocka_unit_test(rows_for_every_height),
 		cmocka_unit_test(meters_every_size),

@@ -149,8 +149,14 @@ int dash_layout_meters(struct dash *d, int width, int budget);
 void dash_draw_meters(struct dash *d, int y);
 
 /* dash_tables.c */
+/* The column left of every table where the selected row's pointer (▶, >) goes. */
+#define TABLE_GUTTER 1
+/* The info area's most lines: advice wraps on up to three. */
+#define INFO_MAX_LINES 3
 /* Refill the table shown from the snapshot (filter, sort, selection, widths). */
 void dash_rebuild(struct dash *d);
+/* Lines the selected row's sentence takes wrapped at WIDTH (0..INFO_MAX_LINES). */
+int dash_info_lines(const struct dash *d, int width);
 void dash_draw_title(struct dash *d, int y);
 void dash_draw_table(struct dash *d, int y, int rows);
 void dash_draw_info(struct dash *d, int y, int lines);

@@ -195,7 +195,8 @@ static const char *const help_notes[] = {
 	"Mouse: click selects a row, double-click drills in, the wheel scrolls;",
 	"  click a column heading to sort by it, a key on the bottom bar to press it.",
 	"",
-	"Rows: ! oversubscribed or spinning (bold, red), ~ at risk (yellow).",
+	"Rows: ! oversubscribed or spinning (bold, red), ~ at risk (yellow);",
+	"  the selected row: a pointer (▶ or >), reversed in its own colour.",
 	"  oversubscribed: demand > 1.25 x supply and over 20% of runnable time waiting;",
 	"  spinning: a pool burns CPU waiting for work; at_risk: its pools would start",
 	"  more threads than it has cores.",
@@ -213,9 +214,58 @@ static void run_action(struct dash *d, int i)
 
 /* ---- the key bar, the help, the sort menu ---------------------------------------- */
 
+/*
+ * Which keys the bar keeps when it is too narrow for all: the highest here first, each
+ * whole or not at all. A key not listed (a new action) ranks BAR_PRIO_DEFAULT.
+ */
+#define BAR_PRIO_DEFAULT 60
+static const struct {
+	const char *bar_key;
+	int prio;
+} bar_prios[] = {
+	{ "F10", 100 }, { "F1", 95 }, { "Enter", 90 }, { "Esc", 85 }, { "t", 80 },
+	{ "F6", 70 },   { "/", 65 },  { "g", 50 },     { "p", 45 },   { "+-", 40 },
+};
+
+static int bar_prio(const char *bar_key)
+{
+	for (size_t i = 0; i < sizeof(bar_prios) / sizeof(bar_prios[0]); i++)
+		if (!strcmp(bar_prios[i].bar_key, bar_key))
+			return bar_prios[i].prio;
+	return BAR_PRIO_DEFAULT;
+}
+
+#define MAX_BAR_KEYS ((int)(sizeof(((struct dash *)0)->keys) / sizeof(((struct dash *)0)->keys[0])))
+
+static void draw_bar(struct dash *d, int y, int width)
+{
+	int idx[MAX_BAR_KEYS], w[MAX_BAR_KEYS], prio[MAX_BAR_KEYS], n = 0, x = 0;
+	bool shown[MAX_BAR_KEYS];
+
+	for (int i = 0; i < NACTIONS && n < MAX_BAR_KEYS; i++)
+		if (actions[i].bar_key) {
+			idx[n] = i;
+			w[n] = text_width(actions[i].bar_key) + text_width(actions[i].bar_label);
+			prio[n++] = bar_prio(actions[i].bar_key);
+		}
+	layout_segments(w, prio, n, width, 1, shown);
+	for (int k = 0; k < n; k++) {
+		const struct action *a = &actions[idx[k]];
+		int kw = text_width(a->bar_key);
+
+		if (!shown[k])
+			continue;
+		dash_put(d, y, x, kw, ALIGN_LEFT, a->bar_key, A_BOLD);
+		dash_put(d, y, x + kw, w[k] - kw, ALIGN_LEFT, a->bar_label,
+		    d->color ? dash_pair(d, PAIR_KEY) : A_REVERSE);
+		d->keys[d->nkeys++] = (struct span){ y, x, x + w[k], idx[k] };
+		x += w[k] + 1;
+	}
+}
+
 void dash_draw_keys(struct dash *d, int y)
 {
-	int width = getmaxx(stdscr), x = 0;
+	int width = getmaxx(stdscr);
 
 	d->nkeys = 0;
 	if (dash_act_draw_bar(d, y))
@@ -238,67 +288,74 @@ void dash_draw_keys(struct dash *d, int y)
 		return;
 	}
 	dash_put(d, y, 0, width, ALIGN_LEFT, "", A_NORMAL);
-	for (int i = 0; i < NACTIONS; i++) {
-		const struct action *a = &actions[i];
-		int kw, lw;
+	draw_bar(d, y, width);
+}
 
-		if (!a->bar_key)
-			continue;
-		kw = (int)strlen(a->bar_key);
-		lw = (int)strlen(a->bar_label);
-		if (x + kw + lw > width)
-			break;
-		dash_put(d, y, x, kw, ALIGN_LEFT, a->bar_key, A_BOLD);
-		dash_put(d, y, x + kw, lw, ALIGN_LEFT, a->bar_label,
-		    d->color ? dash_pair(d, PAIR_KEY) : A_REVERSE);
-		if (d->nkeys < (int)(sizeof(d->keys) / sizeof(d->keys[0])))
-			d->keys[d->nkeys++] = (struct span){ y, x, x + kw + lw, i };
-		x += kw + lw + 1;
-	}
+/* One line of the help: KEYS (NULL: a continuation or a note) and LEN bytes of TEXT
+ * from column X. */
+struct help_line {
+	const char *keys, *text;
+	size_t len;
+	int x;
+};
+
+#define HELP_LINES 256
+
+/* TEXT wrapped at word boundaries from column X to the screen's edge. */
+static int help_wrap(struct help_line *out, int n, const char *keys, const char *text, int x,
+		     int width)
+{
+	struct text_line l[8];
+	bool more;
+	int k = text_wrap(text, width - x > 8 ? width - x : 8, 8, l, &more);
+
+	if (k == 0 && n < HELP_LINES)
+		out[n++] = (struct help_line){ keys, "", 0, x };
+	for (int i = 0; i < k && n < HELP_LINES; i++)
+		out[n++] = (struct help_line){ i ? NULL : keys, text + l[i].off, l[i].len, x };
+	return n;
+}
+
+/* The help's lines: every action's keys in a column as wide as the widest, its words
+ * wrapped beside them, then the notes wrapped (a note's continuation indented). */
+static int help_lines(struct help_line *out, int width)
+{
+	int kw = 0, n = 0;
+
+	for (int i = 0; i < NACTIONS; i++)
+		if (actions[i].keys && text_width(actions[i].keys) > kw)
+			kw = text_width(actions[i].keys);
+	kw += 2;
+	for (int i = 0; i < NACTIONS; i++)
+		if (actions[i].keys)
+			n = help_wrap(out, n, actions[i].keys, actions[i].help, kw, width);
+	for (int i = 0; i < NNOTES && n < HELP_LINES; i++)
+		n = help_wrap(out, n, NULL, help_notes[i], help_notes[i][0] == ' ' ? 2 : 0, width);
+	return n;
 }
 
 /* In place of the table: the help, listing every action, then notes. */
 void dash_draw_help(struct dash *d, int y0, int rows)
 {
-	int width = getmaxx(stdscr), lines = 0, y = y0;
-	char text[256];
+	static struct help_line lines[HELP_LINES];
+	int width = getmaxx(stdscr), n = help_lines(lines, width);
+	char text[512];
 
-	for (int i = 0; i < NACTIONS; i++)
-		lines += actions[i].keys != NULL;
-	lines += NNOTES + 1;
-	if (d->help_top > lines - rows)
-		d->help_top = lines - rows > 0 ? lines - rows : 0;
-	for (int k = 0; y < y0 + rows; k++) {
-		if (k < d->help_top) {
-			if (k >= lines)
-				break;
-			continue;
-		}
-		if (k == 0) {
-			dash_put(d, y++, 0, width, ALIGN_LEFT,
-			    "coretop keys (Up/Down scroll, any other key closes)",
-			    A_BOLD | (d->color ? dash_pair(d, PAIR_HEAD) : A_REVERSE));
-			continue;
-		}
-		int i = 0, n = k - 1;
+	if (rows <= 0)
+		return;
+	dash_put(d, y0, 0, width, ALIGN_LEFT, "coretop keys (Up/Down scroll, any other key closes)",
+	    A_BOLD | (d->color ? dash_pair(d, PAIR_HEAD) : A_REVERSE));
+	if (d->help_top > n - (rows - 1))
+		d->help_top = n - (rows - 1) > 0 ? n - (rows - 1) : 0;
+	for (int r = 1; r < rows; r++) {
+		const struct help_line *l = d->help_top + r - 1 < n ? &lines[d->help_top + r - 1] : NULL;
 
-		for (i = 0; i < NACTIONS; i++)
-			if (actions[i].keys && n-- == 0)
-				break;
-		if (i < NACTIONS) {
-			dash_put(d, y, 0, 16, ALIGN_LEFT, actions[i].keys, A_BOLD | dash_pair(d, PAIR_LABEL));
-			dash_put(d, y, 16, width - 16, ALIGN_LEFT, actions[i].help, A_NORMAL);
-		} else {
-			int note = k - 1 - (lines - NNOTES - 1);
-
-			if (note < 0 || note >= NNOTES)
-				dash_put(d, y, 0, width, ALIGN_LEFT, "", A_NORMAL);
-			else {
-				snprintf(text, sizeof(text), "%s", help_notes[note]);
-				dash_put(d, y, 0, width, ALIGN_LEFT, text, A_NORMAL);
-			}
-		}
-		y++;
+		if (!l)
+			break;
+		if (l->keys)
+			dash_put(d, y0 + r, 0, l->x, ALIGN_LEFT, l->keys, A_BOLD | dash_pair(d, PAIR_LABEL));
+		snprintf(text, sizeof(text), "%.*s", (int)l->len, l->text);
+		dash_put(d, y0 + r, l->x, width - l->x, ALIGN_LEFT, text, A_NORMAL);
 	}
 }
 

@@ -2,8 +2,12 @@
  * dash_tables.c — the dashboard's middle: the table of the level shown (groups,
  * a group's processes, a process's threads; the columns are table.h's descriptors),
  * the title line above it (where the drill-down is, the sort, the filter), the info
- * line below it that says the selected row in a sentence (a group's advice, a
- * process's command), and moving between the levels.
+ * area below it that says the selected row in a sentence (a group's advice, a
+ * process's command) on up to three lines, and moving between the levels.
+ *
+ * The selected row keeps what it says: its verdict's colour and marker stay, the row
+ * is reversed in them, and a pointer (▶, ">" in ASCII) stands in the gutter before it,
+ * so it reads in monochrome too. Columns the user hid (d->hidden_cols) take no width.
  *
  * The table's rows point into the snapshot, so dash_rebuild() runs whenever the
  * snapshot, the level, the sort or the filter changes; drawing only reads.
@@ -26,12 +30,20 @@
  */
 #define CONTENT_ROWS 1000
 
+/* How cells are written: from the snapshot the table's rows point into (a held one
+ * while a drilled process is shown as last read), with the groups' history. */
+static struct fmt_ctx table_ctx(const struct dash *d)
+{
+	const struct table *t = &d->tables[d->level];
+
+	return (struct fmt_ctx){ t->from ? t->from : d->snap, d->utf8, d->history, 0 };
+}
+
 static void measure(struct dash *d)
 {
 	const struct view *v = dash_view(d);
 	const struct table *t = dash_table(d);
-	struct fmt_ctx ctx = { dash_table(d)->from ? dash_table(d)->from : d->snap, d->utf8,
-				d->history };
+	struct fmt_ctx ctx = table_ctx(d);
 	char cell[4096];
 
 	for (int i = 0; i < v->ncols && i < MAX_COLS; i++) {
@@ -102,34 +114,91 @@ void dash_draw_title(struct dash *d, int y)
 	dash_put(d, y, 0, getmaxx(stdscr), ALIGN_LEFT, text, A_BOLD | dash_pair(d, PAIR_LABEL));
 }
 
+/*
+ * The widths of the level's columns on a screen WIDTH wide: the columns the user hid
+ * (d->hidden_cols) get none and no heading; a flex column is no wider than its widest
+ * cell needs (nor, when every cell is narrower, its minimum: an empty POOLS column
+ * keeps only its heading), and the rest is layout_columns(). Returns the number shown.
+ */
+static int column_widths(const struct dash *d, int width, int *w)
+{
+	const struct view *v = dash_view(d);
+	struct col_spec specs[MAX_COLS];
+	int idx[MAX_COLS], n = 0, cw[MAX_COLS], shown;
+
+	for (int i = 0; i < v->ncols && i < MAX_COLS; i++) {
+		w[i] = 0;
+		if (d->hidden_cols[d->level] >> i & 1)
+			continue;
+		specs[n] = v->cols[i].spec;
+		if (specs[n].flex && d->content_w[i] < specs[n].max) {
+			int c = d->content_w[i];
+
+			specs[n].min = c < specs[n].min ? c : specs[n].min;
+			specs[n].max = c > specs[n].min ? c : specs[n].min;
+		}
+		idx[n++] = i;
+	}
+	shown = layout_columns(specs, n, width, 1, cw);
+	for (int k = 0; k < n; k++)
+		w[idx[k]] = cw[k];
+	return shown;
+}
+
+/* The row's look when selected: its own colour and weight, reversed, so a red row
+ * stays red (and a monochrome one still stands out). */
+static attr_t selected(attr_t a)
+{
+	return a | A_REVERSE;
+}
+
+static void draw_row(struct dash *d, const void *row, bool sel, int y, const int *w)
+{
+	const struct view *v = dash_view(d);
+	struct fmt_ctx ctx = table_ctx(d);
+	enum style rs = v->row_style ? v->row_style(row) : STYLE_NORMAL;
+	attr_t base = dash_style_attr(d, rs);
+	int width = getmaxx(stdscr), x = TABLE_GUTTER;
+	char cell[4096];
+
+	/* the pointer, in the gutter before the marker column: "▶!" */
+	dash_put(d, y, 0, TABLE_GUTTER, ALIGN_LEFT, sel ? dash_glyph(d, "▶", ">") : "",
+	    sel ? base | A_BOLD : base);
+	dash_put(d, y, x, width - x, ALIGN_LEFT, "", sel ? selected(base) : base);
+	for (int i = 0; i < v->ncols && i < MAX_COLS; i++) {
+		if (!w[i])
+			continue;
+		ctx.width = w[i];
+		enum style cs = v->cols[i].format(&ctx, row, cell, sizeof(cell));
+		attr_t a = base;
+
+		if (rs == STYLE_NORMAL && cs != STYLE_NORMAL)
+			a = dash_style_attr(d, cs);
+		dash_put(d, y, x, w[i], v->cols[i].align, cell, sel ? selected(a) : a);
+		x += w[i] + 1;
+	}
+}
+
 void dash_draw_table(struct dash *d, int y, int rows)
 {
 	const struct view *v = dash_view(d);
 	struct table *t = dash_table(d);
-	struct col_spec specs[MAX_COLS] = { 0 };
-	struct fmt_ctx ctx = { dash_table(d)->from ? dash_table(d)->from : d->snap, d->utf8,
-				d->history };
 	int w[MAX_COLS], width = getmaxx(stdscr), x;
-	char cell[4096];
+	attr_t head = d->color ? dash_pair(d, PAIR_HEAD) : A_REVERSE;
 
 	if (rows <= 0)
 		return;
-	for (int i = 0; i < v->ncols; i++) {
-		specs[i] = v->cols[i].spec;
-		if (specs[i].flex && d->content_w[i] < specs[i].max)
-			specs[i].max = d->content_w[i] > specs[i].min ? d->content_w[i] : specs[i].min;
-	}
-	layout_columns(specs, v->ncols, width, 1, w);
+	column_widths(d, width - TABLE_GUTTER, w);
 	/* headings, the sort column marked */
 	d->head_y = y;
 	d->nheads = 0;
-	dash_put(d, y, 0, width, ALIGN_LEFT, "", d->color ? dash_pair(d, PAIR_HEAD) : A_REVERSE);
-	x = 0;
-	for (int i = 0; i < v->ncols; i++) {
+	dash_put(d, y, 0, width, ALIGN_LEFT, "", head);
+	x = TABLE_GUTTER;
+	for (int i = 0; i < v->ncols && i < MAX_COLS; i++) {
 		if (!w[i])
 			continue;
 		dash_put(d, y, x, w[i], v->cols[i].align, v->cols[i].name,
-		    (i == t->sort ? A_BOLD | A_UNDERLINE : 0) | (d->color ? dash_pair(d, PAIR_HEAD) : A_REVERSE));
+		    (i == t->sort ? A_BOLD | A_UNDERLINE : 0) | head);
 		d->heads[d->nheads++] = (struct span){ y, x, x + w[i] + 1, i };
 		x += w[i] + 1;
 	}
@@ -147,76 +216,106 @@ void dash_draw_table(struct dash *d, int y, int rows)
 	if (t->nrows == 0 && d->body_rows > 0)
 		dash_put(d, y + 1, 0, width, ALIGN_LEFT, t->filter[0] ? "nothing matches the filter" : "",
 		    A_DIM);
-	for (int r = 0; r < d->body_rows && t->top + r < (long)t->nrows; r++) {
-		const void *row = t->rows[t->top + r];
-		bool sel = t->top + r == t->sel;
-		enum style rs = v->row_style ? v->row_style(row) : STYLE_NORMAL;
-		attr_t base = dash_style_attr(d, rs);
-
-		if (sel)
-			base = (base & A_BOLD) | (d->color ? dash_pair(d, PAIR_SEL) : A_REVERSE);
-		dash_put(d, y + 1 + r, 0, width, ALIGN_LEFT, "", base);
-		x = 0;
-		for (int i = 0; i < v->ncols; i++) {
-			if (!w[i])
-				continue;
-			enum style cs = v->cols[i].format(&ctx, row, cell, sizeof(cell));
-			attr_t a = base;
-
-			if (!sel && rs == STYLE_NORMAL && cs != STYLE_NORMAL)
-				a = dash_style_attr(d, cs);
-			dash_put(d, y + 1 + r, x, w[i], v->cols[i].align, cell, a);
-			x += w[i] + 1;
-		}
-	}
+	for (int r = 0; r < d->body_rows && t->top + r < (long)t->nrows; r++)
+		draw_row(d, t->rows[t->top + r], t->top + r == t->sel, y + 1 + r, w);
 }
 
-/* The selected row said in a sentence: the group's advice, the process's command. */
-void dash_draw_info(struct dash *d, int y, int lines)
+/* The selected row said in a sentence: the group's advice, the process's command.
+ * LABELLED: a group's sentence starts with its name. Returns the style it is shown in. */
+static attr_t info_text(const struct dash *d, const void *row, bool labelled, char *text,
+			size_t cap)
 {
-	const void *row = d->gone ? NULL : table_selected(dash_table(d));
-	char text[2048], esc[1024];
-	attr_t attr = A_NORMAL;
+	char esc[1024];
+	unsigned how = d->utf8 ? 0 : ESCAPE_ASCII;
+	int n = 0;
 
 	text[0] = '\0';
-	if (!row)
-		return;
 	if (d->level == LEVEL_GROUPS) {
 		const struct group *g = row;
 
-		report_escape(g->label, esc, sizeof(esc), d->utf8 ? 0 : ESCAPE_ASCII);
+		report_escape(g->label, esc, sizeof(esc), how);
+		if (labelled || !g->advice)
+			n = snprintf(text, cap, "%s%s", esc, g->advice || g->rate.known ? ": " : "");
 		if (g->advice) {
-			int n = snprintf(text, sizeof(text), "%s: ", esc);
-
-			report_escape(g->advice, text + n, sizeof(text) - (size_t)n, d->utf8 ? 0 : ESCAPE_ASCII);
-			attr = dash_style_attr(d, table_views[LEVEL_GROUPS].row_style(g));
-		} else if (g->rate.known) {
-			snprintf(text, sizeof(text), "%s: %s, demand %.2f on %g cores, wait %.0f%%", esc,
-				 verdict_name(g->verdict), g->rate.demand, g->supply_cores, g->rate.wait_pct);
-		} else {
-			snprintf(text, sizeof(text), "%s", esc);
+			report_escape(g->advice, text + n, cap - (size_t)n, how);
+			return dash_style_attr(d, table_views[LEVEL_GROUPS].row_style(g));
 		}
+		if (g->rate.known)
+			snprintf(text + n, cap - (size_t)n, "%s, demand %.2f on %g cores, wait %.0f%%",
+				 verdict_name(g->verdict), g->rate.demand, g->supply_cores,
+				 g->rate.wait_pct);
 	} else if (d->level == LEVEL_PROCS) {
 		const struct proc_info *p = row;
 
-		report_escape(p->cmdline ? p->cmdline : p->comm, esc, sizeof(esc),
-			      d->utf8 ? 0 : ESCAPE_ASCII);
-		snprintf(text, sizeof(text), "%d: %s", (int)p->pid, esc);
+		report_escape(p->cmdline ? p->cmdline : p->comm, esc, sizeof(esc), how);
+		snprintf(text, cap, "%d: %s", (int)p->pid, esc);
 	} else {
 		const struct thread_info *th = row;
 
-		report_escape(th->detail_known ? th->name : "?", esc, sizeof(esc), d->utf8 ? 0 : ESCAPE_ASCII);
-		snprintf(text, sizeof(text), "thread %d %s of %s", (int)th->tid, esc, d->crumbs[1]);
+		report_escape(th->detail_known ? th->name : "?", esc, sizeof(esc), how);
+		snprintf(text, cap, "thread %d %s of %s", (int)th->tid, esc, d->crumbs[1]);
 	}
-	/* wrapped at a space over the lines there are; the last one is cut */
-	const char *rest = text;
-	for (int l = 0; l < lines && *rest; l++) {
-		size_t cut = l + 1 < lines ? text_cut(rest, getmaxx(stdscr)) : strlen(rest);
-		char line[2048];
+	return A_NORMAL;
+}
 
-		snprintf(line, sizeof(line), "%.*s", (int)cut, rest);
-		dash_put(d, y + l, 0, getmaxx(stdscr), ALIGN_LEFT, line, attr);
-		rest += cut;
+/*
+ * The info area's lines: the sentence wrapped at word boundaries on at most MAX
+ * lines. When it does not fit, the group's name in front goes first (the selected
+ * row says it), then words from the middle, so the start (the cause) and the end
+ * (the fix, the tune command) stay: "3 × python3 job.py each run … set
+ * OMP_NUM_THREADS=1 …; to measure the best split: coretop tune -- …". TEXT (CAP bytes)
+ * holds what the lines point into.
+ */
+static int info_wrap(const struct dash *d, int width, int max, char *text, size_t cap,
+		     struct text_line *lines, bool *more, attr_t *attr)
+{
+	const void *row = d->gone ? NULL : table_selected(&d->tables[d->level]);
+	int n;
+
+	*more = false;
+	text[0] = '\0';
+	if (!row)
+		return 0;
+	*attr = info_text(d, row, true, text, cap);
+	n = text_wrap(text, width, max, lines, more);
+	if (*more && d->level == LEVEL_GROUPS) {
+		*attr = info_text(d, row, false, text, cap);
+		n = text_wrap(text, width, max, lines, more);
+	}
+	if (*more) {
+		char whole[2048];
+
+		snprintf(whole, sizeof(whole), "%s", text);
+		if (text_shorten(whole, width, max, dash_glyph(d, "…", "~"), text, cap))
+			n = text_wrap(text, width, max, lines, more);
+	}
+	return n;
+}
+
+int dash_info_lines(const struct dash *d, int width)
+{
+	struct text_line lines[INFO_MAX_LINES];
+	char text[2048];
+	attr_t attr;
+	bool more;
+
+	return info_wrap(d, width, INFO_MAX_LINES, text, sizeof(text), lines, &more, &attr);
+}
+
+void dash_draw_info(struct dash *d, int y, int rows)
+{
+	struct text_line lines[INFO_MAX_LINES];
+	char text[2048], line[2048];
+	int width = getmaxx(stdscr), n;
+	attr_t attr = A_NORMAL;
+	bool more;
+
+	n = info_wrap(d, width, rows < INFO_MAX_LINES ? rows : INFO_MAX_LINES, text, sizeof(text),
+		      lines, &more, &attr);
+	for (int l = 0; l < n; l++) {
+		snprintf(line, sizeof(line), "%.*s%s", (int)lines[l].len, text + lines[l].off,
+			 more && l + 1 == n ? dash_glyph(d, " …", " ~") : "");
+		dash_put(d, y + l, 0, width, ALIGN_LEFT, line, attr);
 	}
 }
 

@@ -57,7 +57,8 @@ void dash_draw(struct dash *d)
 
 	getmaxyx(stdscr, h, w);
 	erase();
-	layout_rows(h, &r);
+	layout_rows(h, d->mode == MODE_NORMAL || d->mode == MODE_FILTER ? dash_info_lines(d, w) : 0,
+		    &r);
 	layout_rows_settle(&r, r.meters > 0 ? dash_layout_meters(d, w, r.meters) : 0);
 	dash_draw_header(d, y, r.header);
 	y += r.header;

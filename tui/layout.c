@@ -133,6 +133,86 @@ size_t text_cut(const char *s, int width)
 	return n;
 }
 
+int text_wrap(const char *s, int width, int max, struct text_line *lines, bool *more)
+{
+	size_t n = strlen(s), at = 0;
+	int count = 0;
+
+	*more = false;
+	while (at < n && s[at] == ' ')
+		at++;
+	if (width <= 0 || max <= 0) {
+		*more = at < n;
+		return 0;
+	}
+	while (at < n && count < max) {
+		size_t len = text_cut(s + at, width), end;
+
+		if (count + 1 == max && at + len < n) {
+			/* the last line, and more to come: whole words and " …" after them */
+			len = width > 2 ? text_cut(s + at, width - 2) : 0;
+			*more = true;
+		}
+		/* the spaces at the break are not shown; a word longer than the whole
+		 * line is cut, as text_cut() says */
+		end = at + len;
+		while (end > at && s[end - 1] == ' ')
+			end--;
+		lines[count++] = (struct text_line){ at, end - at };
+		if (len == 0)
+			break;
+		at += len;
+		while (at < n && s[at] == ' ')
+			at++;
+	}
+	if (at < n)
+		*more = true;
+	return count;
+}
+
+/* Does S wrap within MAX lines of WIDTH? */
+static bool wraps_within(const char *s, int width, int max)
+{
+	struct text_line l[16];
+	bool more;
+
+	if (max > 16)
+		max = 16;
+	text_wrap(s, width, max, l, &more);
+	return !more;
+}
+
+bool text_shorten(const char *s, int width, int max, const char *ellipsis, char *out,
+		  size_t cap)
+{
+	size_t n = strlen(s), head, best = n;
+
+	if (cap == 0)
+		return false;
+	snprintf(out, cap, "%s", s);
+	if (wraps_within(s, width, max) || max < 2 || width < 4)
+		return false;
+	/* the first line's words, with room for the ellipsis after them */
+	head = text_cut(s, width - 2);
+	while (head > 0 && s[head - 1] == ' ')
+		head--;
+	/* then as many of the last words as fit: from the end, a word at a time */
+	for (size_t at = n - 1; at > head; at--) {
+		if (s[at - 1] != ' ' || s[at] == ' ')
+			continue; /* not where a word starts */
+		snprintf(out, cap, "%.*s %s %s", (int)head, s, ellipsis, s + at);
+		if (!wraps_within(out, width, max))
+			break;
+		best = at;
+	}
+	if (best == n) { /* not even the last word: the text's start, as text_wrap() cuts it */
+		snprintf(out, cap, "%s", s);
+		return false;
+	}
+	snprintf(out, cap, "%.*s %s %s", (int)head, s, ellipsis, s + best);
+	return true;
+}
+
 void layout_bar(double pct, int width, char *out, size_t cap)
 {
 	int fill;
@@ -152,47 +232,126 @@ void layout_bar(double pct, int width, char *out, size_t cap)
 
 /* ---- table columns ------------------------------------------------------------- */
 
+/*
+ * What the layout drops and takes back: each column's minimum, and the extra width a
+ * flex column wants on top of it (up to its WANT) with a priority of its own, so that a
+ * name can outrank a count for its first few columns and not for the rest.
+ */
+struct col_item {
+	int col;
+	int width;     /* the minimum, or the wanted extra */
+	int priority;
+	bool extra;
+	bool kept;
+};
+
+/* Columns the shown items take, gaps between shown columns included. */
+static int items_need(const struct col_item *it, int ni, int gap)
+{
+	int need = 0, cols = 0;
+
+	for (int k = 0; k < ni; k++)
+		if (it[k].kept) {
+			need += it[k].width;
+			cols += !it[k].extra;
+		}
+	return need + (cols > 1 ? gap * (cols - 1) : 0);
+}
+
+/* Is column COL's minimum kept? */
+static bool col_kept(const struct col_item *it, int ni, int col)
+{
+	for (int k = 0; k < ni; k++)
+		if (it[k].col == col && !it[k].extra)
+			return it[k].kept;
+	return false;
+}
+
+static int make_items(const struct col_spec *c, int n, struct col_item *it)
+{
+	int ni = 0;
+
+	for (int i = 0; i < n; i++) {
+		int want = c[i].want < c[i].max ? c[i].want : c[i].max;
+
+		it[ni++] = (struct col_item){ i, c[i].min, c[i].priority, false, true };
+		if (c[i].flex && want > c[i].min)
+			it[ni++] = (struct col_item){ i, want - c[i].min, c[i].want_priority, true, true };
+	}
+	return ni;
+}
+
+/* Drop the lowest item (the rightmost of equals; a column takes its extra with it)
+ * until what is kept fits; then take back, highest first, what fits again, up to the
+ * first that does not. What is kept is then always the most important items that
+ * fit. */
+static void fit_items(struct col_item *it, int ni, int width, int gap, int n)
+{
+	int shown = n;
+
+	while (items_need(it, ni, gap) > width) {
+		int drop = -1;
+
+		for (int k = 0; k < ni; k++)
+			if (it[k].kept && (it[k].extra || shown > 1) &&
+			    (drop < 0 || it[k].priority <= it[drop].priority))
+				drop = k;
+		if (drop < 0)
+			break;
+		it[drop].kept = false;
+		if (!it[drop].extra) {
+			shown--;
+			for (int k = 0; k < ni; k++)
+				if (it[k].col == it[drop].col)
+					it[k].kept = false;
+		}
+	}
+	bool tried[2 * LAYOUT_MAX_COLS] = { false };
+	for (int round = 0; round < ni; round++) {
+		int best = -1;
+
+		for (int k = 0; k < ni; k++)
+			if (!it[k].kept && !tried[k] && (best < 0 || it[k].priority > it[best].priority))
+				best = k;
+		if (best < 0)
+			break;
+		tried[best] = true;
+		if (it[best].extra && !col_kept(it, ni, it[best].col))
+			continue;
+		it[best].kept = true;
+		/* in order, and no further: a small column of low priority does not come
+		 * back where a more important one did not fit, so the order is the same at
+		 * every width */
+		if (items_need(it, ni, gap) > width) {
+			it[best].kept = false;
+			break;
+		}
+	}
+}
+
 int layout_columns(const struct col_spec *c, int n, int width, int gap, int *widths)
 {
-	bool back[LAYOUT_MAX_COLS] = { false };
-	int shown = n, need = 0, spare, flex;
+	struct col_item it[2 * LAYOUT_MAX_COLS];
+	int shown = 0, need, spare, flex, last_flex = -1, ni;
 
 	if (n > LAYOUT_MAX_COLS)
 		n = LAYOUT_MAX_COLS;
 	if (n <= 0)
 		return 0;
-	for (int i = 0; i < n; i++) {
-		widths[i] = c[i].min;
-		need += c[i].min;
-	}
-	need += gap * (n - 1);
-	while (need > width && shown > 1) {
-		int drop = -1;
-
-		for (int i = 0; i < n; i++)
-			if (widths[i] > 0 && (drop < 0 || c[i].priority <= c[drop].priority))
-				drop = i;
-		need -= widths[drop] + gap;
-		widths[drop] = 0;
-		shown--;
-	}
-	/* dropping by priority may have freed more room than needed: take back the most
-	 * important of the dropped columns that fit again */
-	for (int k = 0; k < n; k++) {
-		int best = -1;
-
-		for (int i = 0; i < n; i++)
-			if (widths[i] == 0 && !back[i] && (best < 0 || c[i].priority > c[best].priority))
-				best = i;
-		if (best < 0)
-			break;
-		back[best] = true;
-		if (need + gap + c[best].min <= width) {
-			widths[best] = c[best].min;
-			need += gap + c[best].min;
+	ni = make_items(c, n, it);
+	fit_items(it, ni, width, gap, n);
+	for (int i = 0; i < n; i++)
+		widths[i] = 0;
+	for (int k = 0; k < ni; k++)
+		if (it[k].kept)
+			widths[it[k].col] += it[k].width;
+	need = items_need(it, ni, gap);
+	for (int i = 0; i < n; i++)
+		if (widths[i] > 0) {
 			shown++;
+			if (c[i].flex)
+				last_flex = i;
 		}
-	}
 	if (need > width) { /* one column left, and it is too wide */
 		for (int i = 0; i < n; i++)
 			if (widths[i] > 0)
@@ -216,6 +375,10 @@ int layout_columns(const struct col_spec *c, int n, int width, int gap, int *wid
 			spare -= add;
 		}
 	} while (spare > 0);
+	/* the table spans the screen: the columns right of the last flex one sit
+	 * against the right edge */
+	if (last_flex >= 0)
+		widths[last_flex] += spare;
 	return shown;
 }
 
@@ -469,9 +632,9 @@ void meter_layout_release(struct meter_layout *l)
 
 /* ---- screen rows --------------------------------------------------------------- */
 
-void layout_rows(int height, struct screen_rows *r)
+void layout_rows(int height, int info_want, struct screen_rows *r)
 {
-	int rest;
+	int rest, info_most;
 
 	memset(r, 0, sizeof(*r));
 	if (height <= 0)
@@ -480,7 +643,10 @@ void layout_rows(int height, struct screen_rows *r)
 	if (height == 1)
 		return;
 	r->keys = height >= 3;
-	r->info = height >= 24 ? 2 : height >= 8;
+	/* the info area: what the selected row's sentence needs, up to three lines on a
+	 * tall screen (advice runs long), fewer on a short one */
+	info_most = height >= 24 ? 3 : height >= 16 ? 2 : height >= 8;
+	r->info = info_want < info_most ? (info_want > 0 ? info_want : 0) : info_most;
 	if (height >= 10)
 		r->header = 2;
 	r->title = height >= 12;

@@ -47,6 +47,30 @@ int text_fit(const char *s, int width, enum text_align align, const char *ellips
  */
 size_t text_cut(const char *s, int width);
 
+/* A line of wrapped text: LEN bytes from S + OFF. */
+struct text_line {
+	size_t off, len;
+};
+
+/*
+ * Wrap S at WIDTH columns on at most MAX lines into LINES: each line breaks after the
+ * last whole word that fits (text_cut()), and the spaces at a break are not shown; a
+ * word wider than the whole line is cut. When S does not end on the MAX lines, *MORE
+ * is set and the last line leaves two columns free for the caller's " …" after its
+ * last whole word, so no word is ever shown in part. Returns the lines used.
+ */
+int text_wrap(const char *s, int width, int max, struct text_line *lines, bool *more);
+
+/*
+ * S shortened, when it does not wrap within MAX lines of WIDTH (text_wrap()), to its
+ * first line's words, ELLIPSIS, and as many of its last words as then fit: a sentence
+ * keeps its start and its end (the advice's fix and its tune command), never a word
+ * in part. Into OUT (CAP bytes; S itself when it fits, or when not even its last word
+ * would, which text_wrap() then cuts at the end). Returns whether S was shortened.
+ */
+bool text_shorten(const char *s, int width, int max, const char *ellipsis, char *out,
+		  size_t cap);
+
 /* "|||||     ": a bar of WIDTH columns (at most CAP - 1) filled to PCT percent,
  * clamped to 0..100, rounded to the nearest column. */
 void layout_bar(double pct, int width, char *out, size_t cap);
@@ -57,17 +81,26 @@ struct col_spec {
 	int min, max;  /* content width: shown at least MIN wide, grown up to MAX */
 	int priority;  /* when the terminal is too narrow, the lowest goes first */
 	bool flex;     /* takes a share of the spare width (names, command lines) */
+	/* A flex column's first extra columns, up to WANT wide (0: none), count as an item
+	 * of their own with WANT_PRIORITY: "python3 job.py" whole before a count column
+	 * shows, the rest of a long name only after it. */
+	int want, want_priority;
 };
 
 #define LAYOUT_MAX_COLS 32
 
 /*
  * Widths of N (at most LAYOUT_MAX_COLS) columns in a table WIDTH columns wide with GAP
- * spaces between shown columns. Columns are hidden (width 0), lowest priority first
- * and the rightmost of equals first, until the minimums fit; then hidden columns that
- * fit again come back, highest priority first; a lone column wider than the screen is
- * cut to WIDTH. Spare width then goes to the flex columns in equal shares up to their MAX;
- * what is still left stays blank on the right. Returns the number of columns shown.
+ * spaces between shown columns. The items are each column's MIN and each flex
+ * column's extra up to its WANT (see struct col_spec). Items are dropped, lowest
+ * priority first and the rightmost of equals first, until what is kept fits (a column
+ * dropped takes its extra with it; a dropped extra leaves the column at MIN); then
+ * dropped items come back, highest priority first, up to the first that does not fit
+ * (so what shows is always the most important items that fit, the same order at every
+ * width); a lone column wider than the screen is cut to WIDTH. Spare width then goes to the flex columns in equal
+ * shares up to their MAX, and what is still left to the last flex column shown, so the
+ * table spans the width (the columns after it sit against the right edge). Returns
+ * the number of columns shown.
  */
 int layout_columns(const struct col_spec *c, int n, int width, int gap, int *widths);
 
@@ -146,14 +179,15 @@ struct screen_rows {
 	int meters;  /* a budget until layout_rows_settle(), then what the meters use */
 	int title;   /* 0..1: the view's name, sort, filter */
 	int table;   /* the column headings included */
-	int info;    /* 0..2: the selected row's advice or command line */
+	int info;    /* 0..3: the selected row's advice or command line */
 	int keys;    /* 0..1: the key bar */
 };
 
 /* Share HEIGHT rows: the key bar, one header line and the table come first; the second
- * header line, the info line (two from 24 rows: advice runs long) and the title line
+ * header line, the info area (the INFO_WANT lines the selected row's sentence takes
+ * wrapped, but at most one from 8 rows, two from 16, three from 24), the title line
  * and a budget for meters as height allows. */
-void layout_rows(int height, struct screen_rows *r);
+void layout_rows(int height, int info_want, struct screen_rows *r);
 
 /* The meters used USED rows of their budget: the table gets the rest. */
 void layout_rows_settle(struct screen_rows *r, int used);

@@ -12,8 +12,8 @@
  * Cell text never carries untrusted bytes: names and command lines go through
  * report_escape(), so control characters and escape sequences show as "\e", "\xNN".
  *
- * The columns and views are in table_columns.c; the rows, sorting, filter and
- * selection in table.c.
+ * The columns and views are in table_columns.c (the POOLS cells in table_pools.c);
+ * the rows, sorting, filter and selection in table.c.
  */
 #ifndef CORETOP_TUI_TABLE_H
 #define CORETOP_TUI_TABLE_H
@@ -37,6 +37,9 @@ struct fmt_ctx {
 	const struct snapshot *snap;
 	bool utf8;               /* the terminal shows UTF-8: "×", names as they are */
 	const struct history *history; /* the groups' past (tui/history.h); may be NULL */
+	/* the cell's columns: a cell with short forms (POOLS) writes the longest that
+	 * fits; 0: no limit, the whole form (as for measuring) */
+	int width;
 };
 
 struct column {
@@ -134,5 +137,13 @@ void table_sort_by(struct table *t, int col);
 /* A process's pools in a few words, as report_pools_short() says a group's:
  * "openblas:pthread 2thr OPENBLAS=unset"; "?" when its maps could not be read. */
 size_t proc_pools_short(const struct proc_info *p, char *out, size_t cap);
+
+/* table_pools.c: the POOLS cells of a group (ROW: struct group) and of a process
+ * (struct proc_info), in the longest form that fits CTX's width: the whole
+ * ("openblas:pthread ×3 2thr OPENBLAS=unset", as coretop -b says it), then without
+ * the members' count, the build, the library the variable names, down to the
+ * variable's state alone ("OPENBLAS=unset"). */
+enum style table_group_pools(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap);
+enum style table_proc_pools(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap);
 
 #endif

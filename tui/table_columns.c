@@ -219,15 +219,6 @@ static int c_supply(const void *a, const void *b)
 	return cmp_num(x > 0, x, y > 0, y);
 }
 
-static enum style g_pools(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
-{
-	char raw[512];
-
-	report_pools_short(row, raw, sizeof(raw));
-	escaped(ctx, raw, out, cap);
-	return STYLE_NORMAL;
-}
-
 static enum style g_verdict(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
 {
 	const struct group *g = row;
@@ -268,70 +259,45 @@ static bool group_match(const void *row, const char *needle)
 	return strcasestr(ROW(group, row)->label, needle) != NULL;
 }
 
+/*
+ * The groups' columns. On a narrow screen they go in this order (lowest priority
+ * first; the most important that fit are shown, tui/layout.h says how): RUN, THR,
+ * SUPPLY, the POOLS column's width past its 14 shortest columns ("OPENBLAS=unset"),
+ * PROCS, POOLS, USED, WAIT%, VERDICT, the GROUP name's width past 10 (15 are kept
+ * until then: "python3 job.py"), DEMAND; the marker and the name stay. The
+ * marker's "!" and the row's colour still say the verdict where VERDICT is gone. Pools
+ * abbreviate before they are cut (table_pools.c). On a wide screen the names and pools
+ * grow to their widest cell and the rest of the width goes to POOLS, so VERDICT sits
+ * against the right edge.
+ */
 static const struct column group_cols[] = {
-	{ " ", "marker: ! oversubscribed or spinning, ~ at risk", { 1, 1, 100, false },
+	{ " ", "marker: ! oversubscribed or spinning, ~ at risk", { 1, 1, 100, false, 0, 0 },
 	  ALIGN_LEFT, g_mark, NULL, false },
-	{ "GROUP", "the job: same parent, same program and script", { 10, 40, 90, true },
+	{ "GROUP", "the job: same parent, same program and script", { 10, 40, 90, true, 15, 85 },
 	  ALIGN_LEFT, g_label, c_label, false },
-	{ "PROCS", "processes in the group", { 5, 5, 50, false }, ALIGN_RIGHT, g_procs, c_procs,
+	{ "PROCS", "processes in the group", { 5, 5, 50, false, 0, 0 }, ALIGN_RIGHT, g_procs, c_procs,
 	  true },
-	{ "THR", "threads in the group", { 5, 5, 45, false }, ALIGN_RIGHT, g_threads, c_threads,
+	{ "THR", "threads in the group", { 5, 5, 30, false, 0, 0 }, ALIGN_RIGHT, g_threads, c_threads,
 	  true },
-	{ "RUN", "threads runnable now (state R)", { 4, 4, 20, false }, ALIGN_RIGHT, g_runnable,
+	{ "RUN", "threads runnable now (state R)", { 4, 4, 20, false, 0, 0 }, ALIGN_RIGHT, g_runnable,
 	  c_runnable, true },
-	{ "USED", "cores used over the interval", { 6, 6, 60, false }, ALIGN_RIGHT, g_used, c_used,
+	{ "USED", "cores used over the interval", { 6, 6, 60, false, 0, 0 }, ALIGN_RIGHT, g_used, c_used,
 	  true },
 	{ "DEMAND", "cores it would use if it had them (run + run-queue wait)",
-	  { 6, 6, 80, false }, ALIGN_RIGHT, g_demand, c_demand, true },
-	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 70, false },
+	  { 6, 6, 86, false, 0, 0 }, ALIGN_RIGHT, g_demand, c_demand, true },
+	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 70, false, 0, 0 },
 	  ALIGN_RIGHT, g_wait, c_wait, true },
-	{ "SUPPLY", "cores it may use: affinity, cpuset, CPU quota", { 6, 6, 55, false },
+	{ "SUPPLY", "cores it may use: affinity, cpuset, CPU quota", { 6, 6, 45, false, 0, 0 },
 	  ALIGN_RIGHT, g_supply, c_supply, true },
-	{ "POOLS", "thread pools loaded, their size and variable", { 8, 48, 30, true },
-	  ALIGN_LEFT, g_pools, NULL, false },
+	{ "POOLS", "thread pools loaded, their size and variable", { 14, 64, 55, true, 19, 48 },
+	  ALIGN_LEFT, table_group_pools, NULL, false },
 	{ "VERDICT", "ok, at_risk, oversubscribed or spinning, with demand/supply",
-	  { 20, 20, 85, false }, ALIGN_LEFT, g_verdict, c_verdict, true },
+	  { 20, 20, 84, false, 0, 0 }, ALIGN_LEFT, g_verdict, c_verdict, true },
 	{ "HISTORY", "demand over the last refreshes against supply (red: over it)",
-	  { HISTORY_CELLS, HISTORY_CELLS, 15, false }, ALIGN_LEFT, g_history, NULL, false },
+	  { HISTORY_CELLS, HISTORY_CELLS, 15, false, 0, 0 }, ALIGN_LEFT, g_history, NULL, false },
 };
 
 /* ---- processes -------------------------------------------------------------------- */
-
-static const char *short_var(enum thread_var v, char *out, size_t cap)
-{
-	const char *name = thread_var_name(v);
-
-	snprintf(out, cap, "%.*s", (int)strcspn(name, "_"), name);
-	return out;
-}
-
-size_t proc_pools_short(const struct proc_info *p, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	out[0] = '\0';
-	if (p->kthread)
-		return 0;
-	if (!p->pools_known)
-		return (size_t)snprintf(out, cap, "?");
-	for (int i = 0; i < p->npools && o + 1 < cap; i++) {
-		const struct pool *pl = &p->pools[i];
-		enum thread_var by, v = pools_primary_var(pl);
-		int n = pools_expected_threads(pl, p->env, p->cpus_allowed, &by);
-		char var[24];
-
-		o += (size_t)snprintf(out + o, cap - o, "%s%s%s%s", i ? "  " : "", pool_lib_name(pl->lib),
-				      pl->variant ? ":" : "", pl->variant ? pl->variant : "");
-		if (o < cap && n > 0)
-			o += (size_t)snprintf(out + o, cap - o, " %dthr", n);
-		if (o < cap && v != TV_COUNT)
-			o += (size_t)snprintf(out + o, cap - o, " %s=%s", short_var(v, var, sizeof(var)),
-					      !p->env		? "?"
-					      : p->env->set[v] ? p->env->value[v]
-							       : "unset");
-	}
-	return o < cap ? o : cap - 1;
-}
 
 static enum style p_pid(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
 {
@@ -437,15 +403,6 @@ static int c_cpus(const void *a, const void *b)
 	return cmp_num(x > 0, x, y > 0, y);
 }
 
-static enum style p_pools(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
-{
-	char raw[512];
-
-	proc_pools_short(row, raw, sizeof(raw));
-	escaped(ctx, raw, out, cap);
-	return STYLE_NORMAL;
-}
-
 static enum style p_command(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
 {
 	escaped(ctx, ROW(proc_info, row)->cmdline, out, cap);
@@ -469,22 +426,22 @@ static bool proc_match(const void *row, const char *needle)
 }
 
 static const struct column proc_cols[] = {
-	{ "PID", "process id", { 7, 7, 95, false }, ALIGN_RIGHT, p_pid, c_pid, false },
-	{ "USER", "owner", { 8, 8, 30, false }, ALIGN_LEFT, p_user, c_user, false },
-	{ "S", "state: R running, S sleeping, D disk, Z zombie", { 1, 1, 40, false }, ALIGN_LEFT,
+	{ "PID", "process id", { 7, 7, 95, false, 0, 0 }, ALIGN_RIGHT, p_pid, c_pid, false },
+	{ "USER", "owner", { 8, 8, 30, false, 0, 0 }, ALIGN_LEFT, p_user, c_user, false },
+	{ "S", "state: R running, S sleeping, D disk, Z zombie", { 1, 1, 40, false, 0, 0 }, ALIGN_LEFT,
 	  p_state, NULL, false },
-	{ "THR", "threads", { 5, 5, 50, false }, ALIGN_RIGHT, p_threads, c_pthreads, true },
-	{ "USED", "cores used over the interval", { 6, 6, 60, false }, ALIGN_RIGHT, p_used, c_pused,
+	{ "THR", "threads", { 5, 5, 50, false, 0, 0 }, ALIGN_RIGHT, p_threads, c_pthreads, true },
+	{ "USED", "cores used over the interval", { 6, 6, 60, false, 0, 0 }, ALIGN_RIGHT, p_used, c_pused,
 	  true },
-	{ "DEMAND", "cores it would use if it had them", { 6, 6, 80, false }, ALIGN_RIGHT,
+	{ "DEMAND", "cores it would use if it had them", { 6, 6, 80, false, 0, 0 }, ALIGN_RIGHT,
 	  p_demand, c_pdemand, true },
-	{ "WAIT%", "share of runnable time spent waiting", { 5, 5, 70, false }, ALIGN_RIGHT,
+	{ "WAIT%", "share of runnable time spent waiting", { 5, 5, 70, false, 0, 0 }, ALIGN_RIGHT,
 	  p_wait, c_pwait, true },
-	{ "CPUS", "CPUs its affinity and cpuset allow", { 4, 4, 35, false }, ALIGN_RIGHT, p_cpus,
+	{ "CPUS", "CPUs its affinity and cpuset allow", { 4, 4, 35, false, 0, 0 }, ALIGN_RIGHT, p_cpus,
 	  c_cpus, true },
-	{ "POOLS", "thread pools loaded, expected size, steering variable", { 8, 40, 20, true },
-	  ALIGN_LEFT, p_pools, NULL, false },
-	{ "COMMAND", "command line", { 10, 4096, 90, true }, ALIGN_LEFT, p_command, c_command,
+	{ "POOLS", "thread pools loaded, expected size, steering variable", { 14, 40, 20, true, 0, 0 },
+	  ALIGN_LEFT, table_proc_pools, NULL, false },
+	{ "COMMAND", "command line", { 10, 4096, 90, true, 0, 0 }, ALIGN_LEFT, p_command, c_command,
 	  false },
 };
 
@@ -650,22 +607,23 @@ static bool thread_match(const void *row, const char *needle)
 	return strstr(tid, needle) || (t->detail_known && strcasestr(t->name, needle));
 }
 
+/* POOL, last and flex, takes the width past the cells: the figures stay by the name. */
 static const struct column thread_cols[] = {
-	{ "TID", "thread id", { 7, 7, 95, false }, ALIGN_RIGHT, t_tid, c_tid, false },
-	{ "NAME", "thread name (pool workers often say whose)", { 8, 16, 90, true }, ALIGN_LEFT,
+	{ "TID", "thread id", { 7, 7, 95, false, 0, 0 }, ALIGN_RIGHT, t_tid, c_tid, false },
+	{ "NAME", "thread name (pool workers often say whose)", { 8, 16, 90, true, 0, 0 }, ALIGN_LEFT,
 	  t_name, c_tname, false },
-	{ "S", "state: R running or runnable, S sleeping, D disk", { 1, 1, 60, false },
+	{ "S", "state: R running or runnable, S sleeping, D disk", { 1, 1, 60, false, 0, 0 },
 	  ALIGN_LEFT, t_state, NULL, false },
-	{ "CPU%", "share of one core used over the interval", { 6, 6, 85, false }, ALIGN_RIGHT,
+	{ "CPU%", "share of one core used over the interval", { 6, 6, 85, false, 0, 0 }, ALIGN_RIGHT,
 	  t_cpu, c_tcpu, true },
-	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 80, false },
+	{ "WAIT%", "share of runnable time spent waiting for a core", { 5, 5, 80, false, 0, 0 },
 	  ALIGN_RIGHT, t_wait, c_twait, true },
-	{ "LAST", "CPU it last ran on", { 4, 4, 70, false }, ALIGN_RIGHT, t_last, c_tlast, false },
+	{ "LAST", "CPU it last ran on", { 4, 4, 70, false, 0, 0 }, ALIGN_RIGHT, t_last, c_tlast, false },
 	{ "SW/s", "times put on a CPU per second (spinning pools: thousands)",
-	  { 8, 8, 40, false }, ALIGN_RIGHT, t_switches, c_tswitches, true },
-	{ "TIME", "CPU time since it started", { 9, 9, 30, false }, ALIGN_RIGHT, t_time, c_ttime,
+	  { 8, 8, 40, false, 0, 0 }, ALIGN_RIGHT, t_switches, c_tswitches, true },
+	{ "TIME", "CPU time since it started", { 9, 9, 30, false, 0, 0 }, ALIGN_RIGHT, t_time, c_ttime,
 	  true },
-	{ "POOL", "the pool it works for, where that can be told", { 8, 12, 35, false },
+	{ "POOL", "the pool it works for, where that can be told", { 8, 12, 35, true, 0, 0 },
 	  ALIGN_LEFT, t_pool, NULL, false },
 };
 

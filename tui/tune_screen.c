@@ -69,24 +69,30 @@ static void text_attr(int y, int x, const char *s, int width, attr_t a)
 	attroff(a);
 }
 
-/* S from row Y, wrapped at the screen's width on at most MAX rows (the last one cut
- * with "…" if S goes on), in A; returns the rows used. */
+/* S from row Y, wrapped at word boundaries at the screen's width on at most MAX rows
+ * (the last one ends with " …" after a whole word if S goes on), in A; returns the
+ * rows used. */
 static int wrapped(int y, const char *s, int max, attr_t a)
 {
 	char esc[2048], line[2048];
-	const char *at = esc;
-	int rows = 0;
+	struct text_line l[8];
+	bool more;
+	int rows;
 
 	report_escape(s, esc, sizeof(esc), 0);
+	if (max > 8)
+		max = 8;
+	if (max > LINES - 1 - y)
+		max = LINES - 1 - y;
+	rows = text_wrap(esc, COLS, max, l, &more);
 	attron(a);
-	while (*at && rows < max && y + rows < LINES - 1) {
-		size_t n = rows + 1 == max ? strlen(at) : text_cut(at, COLS);
+	for (int r = 0; r < rows; r++) {
 		char out[4096];
 
-		snprintf(line, sizeof(line), "%.*s", (int)n, at);
+		snprintf(line, sizeof(line), "%.*s%s", (int)l[r].len, esc + l[r].off,
+			 more && r + 1 == rows ? " …" : "");
 		text_fit(line, COLS, ALIGN_LEFT, "…", out, sizeof(out));
-		mvaddstr(y + rows++, 0, out);
-		at += n;
+		mvaddstr(y + r, 0, out);
 	}
 	attroff(a);
 	return rows;
@@ -422,15 +428,27 @@ static void progress_line(const struct tune_plan *p, const struct frame *f, char
 	snprintf(line, cap, "[%s] %s", bar, tail);
 }
 
-/* "job: /usr/bin/python3 /home/u/job.py {}   in /home/u" */
-static void job_line(const struct tune_ui *ui, const struct tune_plan *p, char *line, size_t cap)
+/* "job: /usr/bin/python3 /home/u/job.py {}   in /home/u" from row Y; when that does
+ * not fit, the folder takes a row of its own (and a command too long for its row ends
+ * with " …" after a whole word). Returns the row after it. */
+static int job_rows(const struct tune_ui *ui, const struct tune_plan *p, int y)
 {
-	size_t n = (size_t)snprintf(line, cap, "job:%s", p->opts.shell ? " sh -c" : "");
+	char line[2048], dir[1100];
+	size_t n = (size_t)snprintf(line, sizeof(line), "job:%s", p->opts.shell ? " sh -c" : "");
 
-	for (int i = 0; i < p->command.n && n < cap; i++)
-		n += (size_t)snprintf(line + n, cap - n, " %s", p->command.v[i]);
-	if (ui->cwd[0] && n < cap)
-		snprintf(line + n, cap - n, "   in %s", ui->cwd);
+	for (int i = 0; i < p->command.n && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s", p->command.v[i]);
+	snprintf(dir, sizeof(dir), "in %s", ui->cwd);
+	if (!ui->cwd[0] || text_width(line) + 3 + text_width(dir) <= COLS) {
+		if (ui->cwd[0])
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "   %s", dir);
+		text(y, 0, line, COLS);
+		return y + 1;
+	}
+	if (wrapped(y, line, 1, A_NORMAL) == 0)
+		text(y, 0, line, COLS);
+	text(y + 1, 0, dir, COLS);
+	return y + 2;
 }
 
 /* The running candidate, the warm-up, or how the tuning ended: one row. */
@@ -459,10 +477,15 @@ static void state_line(const struct tune_ui *ui, const struct tune_plan *p,
 	}
 	snprintf(line, sizeof(line), "running %s: jobs %d/%d", tune_candidate_label(f->live->cand),
 		 f->live->jobs_done, f->live->jobs_total);
-	if (now && now->known)
-		snprintf(line + strlen(line), sizeof(line) - strlen(line),
-			 "   demand %.1f / %g cores  wait %.0f%%", now->demand, p->supply_cores,
-			 now->wait_pct);
+	if (now && now->known) {
+		char c[96];
+
+		/* the contention when it fits whole: never a figure cut in two */
+		snprintf(c, sizeof(c), "   demand %.1f / %g cores  wait %.0f%%", now->demand,
+			 p->supply_cores, now->wait_pct);
+		if (text_width(line) + text_width(c) <= COLS)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", c);
+	}
 	text(y, 0, line, COLS);
 	x = text_width(line) + 2;
 	/* the cores, as the sampler last saw them */
@@ -515,18 +538,16 @@ static void draw_all(struct tune_ui *ui, const struct tune_plan *p, const struct
 
 	erase();
 	/* the sample is known once the warm-up sized it: runs of N jobs over the inputs */
-	if (p->run_target_s > 0)
-		snprintf(line, sizeof(line), "coretop tune  %d candidates · %d inputs · runs of %d "
-			 "jobs · supply %g CPUs", p->ncands, p->inputs.n, p->nsample,
-			 p->supply_cores);
-	else
+	snprintf(line, sizeof(line), "coretop tune  %d candidates · %d inputs · runs of %d jobs · "
+		 "supply %g CPUs", p->ncands, p->inputs.n, p->nsample, p->supply_cores);
+	/* on a narrow screen the run size goes before anything is cut */
+	if (p->run_target_s <= 0 || text_width(line) > COLS)
 		snprintf(line, sizeof(line), "coretop tune  %d candidates · %d inputs · supply %g "
 			 "CPUs", p->ncands, p->inputs.n, p->supply_cores);
 	text_attr(y++, 0, line, COLS, A_BOLD);
 	progress_line(p, f, line, sizeof(line));
 	text(y++, 0, line, COLS);
-	job_line(ui, p, line, sizeof(line));
-	text(y++, 0, line, COLS);
+	y = job_rows(ui, p, y);
 	state_line(ui, p, f, y++);
 	y = verdict_rows(ui, p, f, y) + 1;
 	/* the heat map and the table share the rest; the table keeps a few rows */

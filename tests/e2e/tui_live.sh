@@ -15,11 +15,11 @@ tui_job=$!
 
 tui_start 120 40 ""
 tui_expect "header: host and topology" "^$(hostname | cut -c1-20).* [0-9]+ PUs"
-tui_expect "the job is one oversubscribed group, marked" "^! e2e-spin +$n +$n .* oversubscribed ×[0-9.]+" 10
+tui_expect "the job is one oversubscribed group, marked" "^(▶| )! e2e-spin +$n +$n .* oversubscribed ×[0-9.]+" 10
 # the selected row has its own colours: select another one to read the job's
 unselect() {
 	tui_keys Home
-	tui_wait "^! e2e-spin"
+	tui_wait "^(▶| )! e2e-spin"
 	# the info line (above the key bar) names the selected group
 	tail -n 4 "$tui_tmp/screen" | grep -q '^e2e-spin' && tui_keys Down && sleep 0.3
 }
@@ -39,19 +39,19 @@ tui_expect "Enter shows its processes" "^e2e-spin › processes $n "
 tui_expect "each process is listed" "e2e-spin\$" 2
 tui_keys Enter
 tui_expect "Enter shows a process's threads" "› threads 1 "
-tui_expect "the thread's state and last CPU" '^ +[0-9]+ e2e-spin +[RS] +[0-9.]+ +[0-9.]+ +[0-9]+ '
+tui_expect "the thread's state and last CPU" '^(▶| ) *[0-9]+ e2e-spin +[RS] +[0-9.]+ +[0-9.]+ +[0-9]+ '
 tui_expect "threads: the pool column" ' +TIME +POOL'
 tui_keys Escape Escape Escape
 tui_expect "Esc back to all groups" '^groups [0-9]+ +sort DEMAND'
 tm resize-window -x 20 -y 5
-tui_expect "20x5 still marks the job" '^! e2e-spin'
+tui_expect "20x5 still marks the job" '^(▶| )! e2e-spin'
 tm resize-window -x 120 -y 40
 tui_expect "back to 120x40" '^ +GROUP +PROCS'
 kill -TERM "$(tui_pid)"
 tui_ended "SIGTERM"
 
 NO_COLOR=1 tui_start 120 40 ""
-tui_expect "NO_COLOR: the job is still marked" "^! e2e-spin +$n " 10
+tui_expect "NO_COLOR: the job is still marked" "^(▶| )! e2e-spin +$n " 10
 unselect
 case "$(tui_sgr '! e2e-spin')" in
 "bold=1 fg=39 bg=49") ok "NO_COLOR: the row is bold, without colour" ;;

@@ -13,7 +13,7 @@ tui_job=$!
 
 tui_start 120 40 "-d 0.5"
 tui_keys / n a p p e r Enter
-tui_expect "the two nappers are one group" '^ +napper +2 '
+tui_expect "the two nappers are one group" '^(▶| ) +napper +2 '
 tui_keys t
 tui_expect "t: the command, {} where the members differ" 'tune command .*: /.*/napper \{\}$'
 tui_keys Enter
@@ -27,7 +27,7 @@ tui_expect "and finishes" '^e export' 60
 tui_expect "on the inputs as edited (2 of them)" '^coretop tune +[0-9]+ candidates · 2 inputs'
 tui_keys q
 tui_expect "q comes back to the dashboard" 'tuner finished; back to the dashboard' 10
-tui_expect "the dashboard is drawn again" '^ +napper +2 '
+tui_expect "the dashboard is drawn again" '^(▶| ) +napper +2 '
 tui_keys j
 tui_keys q
 tui_ended "q after tuning"
@@ -50,7 +50,7 @@ tui_job=$!
 tui_start 120 40 "-d 0.5"
 # shellcheck disable=SC2046 # one key per character
 tui_keys / $(echo "$job" | sed 's/./& /g') Enter
-tui_expect "the two python jobs are one group" "^ +python3 rel$$\\.py +2 "
+tui_expect "the two python jobs are one group" "^(▶| ) +python3 rel$$\\.py +2 "
 tui_keys t
 tui_expect "t: the command with the program and the script made absolute" \
 	"tune command .*: /usr/bin/python3 $jobdir/rel$$\\.py \\{\\}\$"
