@@ -237,19 +237,22 @@ static int c_verdict(const void *a, const void *b)
 	return cmp_num(x->rate.known, x->ratio, y->rate.known, y->ratio);
 }
 
-/* The last HISTORY_CELLS samples of its demand against its supply, bad when over. */
+/* The last samples of its demand against its supply, one a column (at most
+ * HISTORY_CELLS, as many as the cell is wide), bad when over. */
 #define HISTORY_CELLS 16
+#define HISTORY_MIN 8
 
 static enum style g_history(const struct fmt_ctx *ctx, const void *row, char *out, size_t cap)
 {
 	struct hist_sample v[HISTORY_CELLS];
 	struct spark_cell cells[HISTORY_CELLS];
-	int n = history_group_view(ctx->history, ROW(group, row)->key, HISTORY_CELLS, v);
-	float top = spark_cells(v, n, SPARK_DEMAND, 1, HISTORY_CELLS, cells);
+	int want = ctx->width > 0 && ctx->width < HISTORY_CELLS ? ctx->width : HISTORY_CELLS;
+	int n = history_group_view(ctx->history, ROW(group, row)->key, want, v);
+	float top = spark_cells(v, n, SPARK_DEMAND, 1, want, cells);
 	bool over = false;
 
-	spark_line(cells, HISTORY_CELLS, top, ctx->utf8, out, cap);
-	for (int c = 0; c < HISTORY_CELLS; c++)
+	spark_line(cells, want, top, ctx->utf8, out, cap);
+	for (int c = 0; c < want; c++)
 		over |= cells[c].over;
 	return over ? STYLE_BAD : STYLE_NORMAL;
 }
@@ -266,9 +269,10 @@ static bool group_match(const void *row, const char *needle)
  * PROCS, POOLS, USED, WAIT%, VERDICT, the GROUP name's width past 10 (15 are kept
  * until then: "python3 job.py"), DEMAND; the marker and the name stay. The
  * marker's "!" and the row's colour still say the verdict where VERDICT is gone. Pools
- * abbreviate before they are cut (table_pools.c). On a wide screen the names and pools
- * grow to their widest cell and the rest of the width goes to POOLS, so VERDICT sits
- * against the right edge.
+ * abbreviate before they are cut (table_pools.c). HISTORY, the lowest of all, is 8 to 16
+ * samples wide. On a wide screen the names and pools grow to their widest cell and
+ * the rest of the width goes to HISTORY (right-aligned: the newest sample against the
+ * right edge), or to POOLS when it is hidden, so the table spans the width.
  */
 static const struct column group_cols[] = {
 	{ " ", "marker: ! oversubscribed or spinning, ~ at risk", { 1, 1, 100, false, 0, 0 },
@@ -294,7 +298,7 @@ static const struct column group_cols[] = {
 	{ "VERDICT", "ok, at_risk, oversubscribed or spinning, with demand/supply",
 	  { 20, 20, 84, false, 0, 0 }, ALIGN_LEFT, g_verdict, c_verdict, true },
 	{ "HISTORY", "demand over the last refreshes against supply (red: over it)",
-	  { HISTORY_CELLS, HISTORY_CELLS, 15, false, 0, 0 }, ALIGN_LEFT, g_history, NULL, false },
+	  { HISTORY_MIN, HISTORY_CELLS, 15, true, 0, 0 }, ALIGN_RIGHT, g_history, NULL, false },
 };
 
 /* ---- processes -------------------------------------------------------------------- */

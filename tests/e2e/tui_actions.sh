@@ -69,7 +69,7 @@ cpus0=$(cpus $jobs)
 
 tui_start 120 40 "-d 0.5"
 tui_keys / a c t j o b Enter
-tui_expect "the two jobs are one group" '^ +actjob +2 '
+tui_expect "the two jobs are one group" '^.? +actjob +2 '
 tui_keys '?'
 tui_expect "the help lists F9 x" '^F9 x +send a signal'
 for k in 'n +set the nice value' 'F7 F8 +nice -1' 'a +set the CPUs'; do
@@ -176,7 +176,7 @@ tui_expect "nice 11 set on that thread alone" "nice 11 set on thread $tid of pro
 
 # the question at other sizes, "? y/N" always in sight
 tui_keys Escape Escape
-tui_expect "back at the groups" '^ +actjob +2 '
+tui_expect "back at the groups" '^.? +actjob +2 '
 # question_at W H REGEX: at W x H the menu shows, then the question as REGEX "? y/N"
 question_at() {
 	tm resize-window -x "$1" -y "$2"
@@ -203,7 +203,7 @@ tui_ended "Ctrl-C at a prompt"
 # TERM, y: both end
 tui_start 80 24 "-d 0.5"
 tui_keys / a c t j o b Enter
-tui_expect "again: the two jobs" '^ +actjob +2 '
+tui_expect "again: the two jobs" '^.? +actjob +2 '
 tui_keys F9 Enter y
 tui_expect "TERM sent to both" 'SIGTERM: 2 of 2 sent to "actjob"'
 until_is "both jobs ended" "" states $jobs

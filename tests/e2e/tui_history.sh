@@ -54,7 +54,7 @@ history_rises() {
 	_i=0
 	while [ $_i -lt $(($1 * 10)) ]; do
 		tm capture-pane -p >"$tui_tmp/screen"
-		cell=$(grep -E '^. python3 histjob\.py ' "$tui_tmp/screen" | /usr/bin/python3 -c '
+		cell=$(grep -E '^.{1,2} python3 histjob\.py ' "$tui_tmp/screen" | /usr/bin/python3 -c '
 import sys
 line = sys.stdin.read().rstrip("\n")
 levels = "▁▂▃▄▅▆▇█"
@@ -100,16 +100,16 @@ else
 	tui_show
 fi
 tui_expect "the job shows, oversubscribed (or spinning: bad too)" \
-	'^! python3 histjob\.py .*(oversubscribed|spinning)' 20
+	'^.! python3 histjob\.py .*(oversubscribed|spinning)' 20
 # the job's row unselected, to read its own colours: the info line above the key bar
 # names the selected group
 tui_keys Home
 sleep 0.3
 tm capture-pane -p | tail -n 4 | grep -q '^python3 histjob' && tui_keys Down
 sleep 0.3
-case "$(row_glyph_sgr '^! python3 histjob')" in
+case "$(row_glyph_sgr '^.! python3 histjob')" in
 "bold=1 fg=31 "*) ok "the HISTORY cell is drawn bold red" ;;
-*) fail "the HISTORY cell: $(row_glyph_sgr '^! python3 histjob')" ;;
+*) fail "the HISTORY cell: $(row_glyph_sgr '^.! python3 histjob')" ;;
 esac
 tui_expect "the heading names the column" '^ +GROUP .* VERDICT +HISTORY'
 tui_expect "the header carries the machine's sparkline" "^demand [0-9.]+ / [0-9]+ cores ×[0-9.]+  $BLOCK+"
@@ -165,8 +165,8 @@ tui_ended "q"
 # the same without UTF-8: ASCII only, the ramp and the marker in ASCII
 tui_locale=C
 tui_start 120 40 "-d 0.3"
-tui_expect "C locale: the job's row" '^! python3 histjob\.py .*(oversubscribed|spinning)' 10
-tui_expect "C locale: its HISTORY in the ASCII ramp" '^! python3 histjob\.py .*[_.:;=+*#]{4}$' 10
+tui_expect "C locale: the job's row" '^.! python3 histjob\.py .*(oversubscribed|spinning)' 10
+tui_expect "C locale: its HISTORY in the ASCII ramp" '^.! python3 histjob\.py .*[_.:;=+*#]{4}$' 10
 sed -n 4p "$tui_tmp/screen" | grep -Eq '^ +0\.0 .* - supply 2$' && ok "C locale: the machine's graph in ASCII" ||
 	{ fail "C locale: the machine's graph"; tui_show; }
 [ "$(tr -d '\000-\177' <"$tui_tmp/screen" | wc -c)" = 0 ] && ok "C locale, groups: no byte above 0x7f" ||

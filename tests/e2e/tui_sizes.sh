@@ -28,6 +28,20 @@ resize() { tm resize-window -x "$1" -y "$2"; sleep 0.5; }
 # col NAME: where the heading NAME starts on the screen captured last (-1: not shown)
 col() { check heading "$tui_tmp/screen" | tr ' ' '\n' | sed -n "s/^$1@//p" | grep . || echo -1; }
 
+# The table's last column sits against the right edge: HISTORY (16 wide) where it is
+# shown, else VERDICT (20 wide).
+spans_width() { # WHAT
+	h=$(col HISTORY)
+	v=$(col VERDICT)
+	if [ "$h" -ge 0 ]; then
+		[ "$h" -ge 182 ] && ok "$1: the table spans the width (HISTORY at $h)" ||
+			{ fail "$1: HISTORY at $h"; tui_show; }
+	else
+		[ "$v" -ge 178 ] && ok "$1: the table spans the width (VERDICT at $v)" ||
+			{ fail "$1: VERDICT at $v"; tui_show; }
+	fi
+}
+
 # ---- the fixture: deterministic ---------------------------------------------------
 for size in 80x24 120x40 200x50 20x5; do
 	w=${size%x*} h=${size#*x}
@@ -36,10 +50,7 @@ for size in 80x24 120x40 200x50 20x5; do
 	fits "fixture $size" "$w" "$h"
 	case $size in
 	200x50)
-		v=$(col VERDICT)
-		# VERDICT is 20 wide: it sits against the right edge
-		[ "$v" -ge 178 ] && ok "200 columns: the table spans the width (VERDICT at $v)" ||
-			{ fail "200 columns: VERDICT at $v"; tui_show; } ;;
+		spans_width "200 columns" ;;
 	20x5)
 		grep -q '^▶' "$tui_tmp/screen" && ok "20x5: the selected row's pointer" || { fail "20x5: no pointer"; tui_show; } ;;
 	esac
@@ -141,8 +152,7 @@ advice_whole "80x24: the advice in whole words (its start and its end, … betwe
 resize 200 50
 tui_expect "200x50: POOLS whole" "^▶! $label +3 +6 .* openblas:pthread ×3 2thr OPENBLAS=unset +(over|spin)"
 fits "live 200x50" 200 50
-v=$(col VERDICT)
-[ "$v" -ge 178 ] && ok "200 columns: the table spans the width (VERDICT at $v)" || { fail "200x50: VERDICT at $v"; tui_show; }
+spans_width "200x50"
 advice_whole "200x50: every word of the advice, whole" 200
 
 resize 20 5
