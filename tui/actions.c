@@ -467,20 +467,31 @@ int action_perform(const struct action_request *r, struct action_result *res)
 	return done;
 }
 
+/* The target's first process pinned (its pidfd in *PIDFD, -1 without one), and its
+ * thread still in it: 0, or the error with nothing left open. */
+static int pin_first(const struct action_target *t, int *pidfd)
+{
+	int err;
+
+	if (t->nprocs < 1)
+		return -ENOENT;
+	err = pin(&t->procs[0], pidfd);
+	if (!err && t->kind == TARGET_THREAD && !thread_of(t->procs[0].pid, t->tid))
+		err = -ESRCH;
+	if (err && *pidfd >= 0) {
+		close(*pidfd);
+		*pidfd = -1;
+	}
+	return err;
+}
+
 int action_current_nice(const struct action_target *t, int *nice)
 {
 	int pidfd, err, v;
 
-	if (t->nprocs < 1)
-		return -ENOENT;
-	err = pin(&t->procs[0], &pidfd);
-	if (!err && t->kind == TARGET_THREAD && !thread_of(t->procs[0].pid, t->tid))
-		err = -ESRCH;
-	if (err) {
-		if (pidfd >= 0)
-			close(pidfd);
+	err = pin_first(t, &pidfd);
+	if (err)
 		return err;
-	}
 	errno = 0;
 	v = getpriority(PRIO_PROCESS, (id_t)(t->kind == TARGET_THREAD ? t->tid : t->procs[0].pid));
 	err = v == -1 && errno ? -errno : still_alive(pidfd, 0);
@@ -496,16 +507,9 @@ int action_current_cpus(const struct action_target *t, struct cpumask *cpus)
 	cpu_set_t set;
 	int pidfd, err;
 
-	if (t->nprocs < 1)
-		return -ENOENT;
-	err = pin(&t->procs[0], &pidfd);
-	if (!err && t->kind == TARGET_THREAD && !thread_of(t->procs[0].pid, t->tid))
-		err = -ESRCH;
-	if (err) {
-		if (pidfd >= 0)
-			close(pidfd);
+	err = pin_first(t, &pidfd);
+	if (err)
 		return err;
-	}
 	if (sched_getaffinity(t->kind == TARGET_THREAD ? t->tid : t->procs[0].pid, sizeof(set), &set) < 0)
 		err = -errno;
 	else

@@ -60,7 +60,7 @@ def ticks(path):
     return out
 a, b = ticks(sys.argv[1]), ticks(sys.argv[2])
 screen = open(sys.argv[3]).read()
-bars = dict(re.findall(r'\b([01])\[([|# ]*)[0-9]+%\]', screen))
+bars = dict(re.findall(r'\b([01])\[([|#! ]*)[0-9]+%\]', screen))
 bad = 0
 for cpu in "01":
     d = [y - x for x, y in zip(a["cpu" + cpu], b["cpu" + cpu])]
@@ -72,7 +72,7 @@ for cpu in "01":
         print("FAIL: no bar for CPU %s on the screen" % cpu)
         bad += 1
         continue
-    filled = bar.count("|") + bar.count("#")
+    filled = bar.count("|") + bar.count("#") + bar.count("!")  # ! is steal
     seen = 100.0 * bar.count("#") / filled if filled else 0
     print("CPU %s: system share of busy time: kernel %.0f %%, bar %.0f %% (%d of %d glyphs)"
           % (cpu, sys_share, seen, bar.count("#"), filled))
@@ -119,8 +119,8 @@ for cpu in (0, 1):
     busy = sum(d) - d[3] - d[4]
     truth = 100.0 * (d[2] + d[5] + d[6]) / busy if busy else 0
     r = runs.get(cpu, {})
-    green, red = r.get(32, 0), r.get(31, 0)
-    seen = 100.0 * red / (green + red) if green + red else 0
+    green, red, steal = r.get(32, 0), r.get(31, 0), r.get(33, 0)  # steal is yellow
+    seen = 100.0 * red / (green + red + steal) if green + red + steal else 0
     good = green + red > 0 and abs(seen - truth) <= 20
     print("%s: CPU %d: %d green (user) and %d red (system) glyphs: %.0f %% system, the kernel says %.0f %%"
           % ("ok" if good else "FAIL", cpu, green, red, seen, truth))
