@@ -482,17 +482,24 @@ static int live_members(const struct snapshot *snap, const struct group *g)
 	return n;
 }
 
-/* The worker processes among G's members (not the helpers), and the jobs they work for. */
+/* The worker processes among G's members (not the helpers), and the jobs they work
+ * for; the members counted as jobs leave out the wrappers (GNU parallel's `sh -c` around
+ * each job, in its group), which load no pools: 3 jobs under parallel are 3, not 6. */
 static void count_workers(const struct snapshot *snap, const struct group *g,
 			  struct judging *j)
 {
+	int wrappers = 0;
+
 	for (int k = 0; k < g->nprocs; k++) {
 		const struct proc_info *p = &snap->procs[g->procs[k]];
 
 		j->workers += p->worker == WORKER_FORK || p->worker == WORKER_SPAWN ||
 			      p->worker == WORKER_LOKY;
 		j->jobs += p->nworkers > 0;
+		wrappers += p->wrapper && p->npools == 0;
 	}
+	if (wrappers < j->nprocs)
+		j->nprocs -= wrappers;
 }
 
 /* G's own figures: its interval's, its live members'. */
@@ -586,7 +593,7 @@ static int judge_group(struct snapshot *snap, struct group *g, struct window *w,
 	j.programs = mixed ? programs : NULL;
 	count_workers(snap, g, &j);
 	if (w)
-		h = window_note(w, g, told ? g->potential : -1, now, snap->interval_s);
+		h = window_note(w, g, told ? g->potential : -1, j.nprocs, now, snap->interval_s);
 	if (h && judge_window(h, g, told, now, &j) < 0)
 		return -ENOMEM;
 	g->verdict = candidate(snap, g, &j);

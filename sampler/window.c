@@ -144,8 +144,8 @@ static void drop_oldest(struct window_group *h, bool keep)
 	h->n--;
 }
 
-static int append(struct window_group *h, const struct group *g, long potential, double now,
-		  double dt)
+static int append(struct window_group *h, const struct group *g, long potential, int members,
+		  double now, double dt)
 {
 	struct entry *e;
 
@@ -170,20 +170,20 @@ static int append(struct window_group *h, const struct group *g, long potential,
 	e->wait_s = g->rate.demand > g->rate.used ? (g->rate.demand - g->rate.used) * dt : 0;
 	e->switch_s = g->switches_per_s * dt;
 	e->potential = potential;
-	e->members = g->nprocs;
+	e->members = members;
 	e->samples = 1;
 	return 0;
 }
 
 struct window_group *window_note(struct window *w, const struct group *g, long potential,
-				 double now, double dt)
+				 int members, double now, double dt)
 {
 	struct window_group *h = lookup(w, g->key);
 
 	if (!h)
 		return NULL;
 	h->seen = now;
-	if (g->rate.known && dt > 0 && append(h, g, potential, now, dt) < 0)
+	if (g->rate.known && dt > 0 && append(h, g, potential, members, now, dt) < 0)
 		return h; /* judged on what it has */
 	/* the newest always stays */
 	while (h->n > 1 && h->e[0].end <= now - w->seconds)

@@ -63,10 +63,11 @@ double window_seconds(const struct window *w);
  * G's history, created when new (NULL past WINDOW_MAX_GROUPS or on ENOMEM): seen at NOW
  * (seconds, the sampler's monotonic clock), with the interval of DT seconds that ended
  * at NOW appended when G's rate is known, and the intervals that left the window
- * dropped. POTENTIAL is what the live members would start (-1: they do not tell).
+ * dropped. POTENTIAL is what the live members would start (-1: they do not tell);
+ * MEMBERS the members that are its jobs (advice.c: wrappers left out).
  */
 struct window_group *window_note(struct window *w, const struct group *g, long potential,
-				 double now, double dt);
+				 int members, double now, double dt);
 
 /* The figures over a history's window. */
 struct window_figures {

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "sampler/advice.h"
+#include "sampler/window.h"
 
 static void verdicts(void **state)
 {
@@ -412,6 +413,28 @@ static void wrappers_add_no_potential(void **state)
 	snapshot_free(snap);
 }
 
+/* GNU parallel's wrappers are in their job's group but are not jobs: 3 jobs and their
+ * 3 `sh -c` wrappers are "3 × python3 job.py", as they were when the window counted
+ * them too (it now keeps the jobs' count). */
+static void wrappers_are_not_counted_as_jobs(void **state)
+{
+	struct snapshot *snap = jobs(6, &openblas_pthread, 2, NULL,
+				     (struct rate){ true, 1.98, 6.0, 67 }, 100);
+	struct window *w = window_new(10);
+	(void)state;
+
+	assert_non_null(w);
+	for (int i = 3; i < 6; i++) {
+		snap->procs[i].wrapper = true;
+		snap->procs[i].npools = 0;
+	}
+	assert_int_equal(advice_judge_windowed(snap, w, 100.0), 0);
+	assert_non_null(snap->groups[0].advice);
+	assert_true(strncmp(snap->groups[0].advice, "3 × python3 job.py each run", 27) == 0);
+	snapshot_free(snap);
+	window_free(w);
+}
+
 /*
  * Turn the `python3 job.py` group of jobs() into one job (the first member, which waits,
  * with a 2-thread pool of its own) and its worker processes of KIND, each started with
@@ -563,6 +586,7 @@ int main(void)
 		cmocka_unit_test(waits_behind_the_groups_on_its_cpus),
 		cmocka_unit_test(badges_match_their_verdicts),
 		cmocka_unit_test(wrappers_add_no_potential),
+		cmocka_unit_test(wrappers_are_not_counted_as_jobs),
 		cmocka_unit_test(loky_workers_are_capped),
 		cmocka_unit_test(loky_too_many_workers),
 		cmocka_unit_test(pool_workers_get_the_variables),
