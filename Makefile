@@ -149,18 +149,24 @@ FUZZ_SECONDS ?= 600
 FUZZ_CC = clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 	$(call pc,--cflags,$(PKGS))
 fuzz: deps
-	@mkdir -p build-fuzz/corpus build-fuzz/corpus-export build-fuzz/corpus-escape
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-export build-fuzz/corpus-escape \
+		build-fuzz/corpus-config
 	$(FUZZ_CC) -o build-fuzz/fuzz_parse tests/fuzz/fuzz_parse.c $(SAMPLER_SRC) \
 		$(call pc,--libs,$(PKGS)) -lm -lpthread
 	$(FUZZ_CC) -o build-fuzz/fuzz_export tests/fuzz/fuzz_export.c $(SAMPLER_SRC) $(TUNER_SRC) \
 		$(call pc,--libs,$(PKGS)) -lm -lpthread
 	$(FUZZ_CC) -o build-fuzz/fuzz_escape tests/fuzz/fuzz_escape.c sampler/escape.c \
 		$(call pc,--libs,jansson)
+	$(FUZZ_CC) -o build-fuzz/fuzz_config tests/fuzz/fuzz_config.c tui/config.c tui/table.c \
+		tui/table_columns.c tui/table_pools.c tui/layout.c tui/history.c tui/spark.c \
+		$(SAMPLER_SRC) $(call pc,--libs,$(PKGS) inih) -lm -lpthread
 	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build-fuzz/corpus tests/fuzz/corpus
 	build-fuzz/fuzz_export -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		build-fuzz/corpus-export tests/fuzz/corpus-export
 	build-fuzz/fuzz_escape -max_total_time=$(FUZZ_SECONDS) -max_len=1024 build-fuzz/corpus-escape
+	build-fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=2048 build-fuzz/corpus-config \
+		tests/fuzz/corpus-config
 
 # The README's pictures, from a real terminal (tools/pictures.sh): assets/*.png and the
 # text captures beside them. Not part of the tests: it needs Chromium.
