@@ -418,7 +418,7 @@ static void wrappers_add_no_potential(void **state)
  * them too (it now keeps the jobs' count). */
 static void wrappers_are_not_counted_as_jobs(void **state)
 {
-	struct snapshot *snap = jobs(6, &openblas_pthread, 2, NULL,
+	struct snapshot *snap = jobs(6, &openblas_pthread, 1, NULL,
 				     (struct rate){ true, 1.98, 6.0, 67 }, 100);
 	struct window *w = window_new(10);
 	(void)state;
