@@ -217,6 +217,23 @@ static void test_line_numbers(void **state)
 	bad(text, 2, "line longer than");
 	snprintf(text, sizeof(text), "[dashboard]\nhide_columns = RUN\n%*s\ntheme = neon\n", 250, "");
 	bad(text, 3, "line longer than");
+	/* a last line of 198, just over the limit and without its newline, in a buffer of
+	 * exactly its size: refused without a read past it (fuzz_config found one; ASan in
+	 * make check sees it) */
+	for (int extra = 1; extra <= 3; extra++) {
+		size_t len = 12 + CONFIG_LINE_MAX + (size_t)extra;
+		char *exact = malloc(len);
+		struct config c;
+		struct config_error err;
+
+		assert_non_null(exact);
+		memcpy(exact, "[dashboard]\n", 12);
+		memset(exact + 12, 'x', len - 12);
+		assert_int_equal(config_parse(&c, exact, len, &err), -EINVAL);
+		assert_int_equal(err.line, 2);
+		assert_non_null(strstr(err.msg, "line longer than"));
+		free(exact);
+	}
 }
 
 /* ---- columns --------------------------------------------------------------------- */

@@ -173,7 +173,9 @@ static char *next_line(char *str, int num, void *stream)
 		fail(p, p->line, "a NUL byte: not a text file");
 	if (n > (size_t)num - 1 || n - (nl != NULL) > CONFIG_LINE_MAX) {
 		fail(p, p->line, "line longer than %d characters", CONFIG_LINE_MAX);
-		n = (size_t)num - 1;
+		/* what fits inih's buffer, never past the text (a line of 198 or 199) */
+		if (n > (size_t)num - 1)
+			n = (size_t)num - 1;
 	}
 	memcpy(str, p->at, n);
 	str[n] = '\0';
