@@ -18,6 +18,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include "sampler/procfs.h"
 #include "tuner/export.h"
 
 #define GO_ON (-1) /* a step's result when the command goes on; else the exit status */
@@ -103,7 +104,7 @@ static int read_result(const char *path, char **text, size_t *len)
 		cmd_error("coretop export: cannot read %s: %s", path, strerror(errno));
 		return 2;
 	}
-	ret = opt_read_all(fd, RESULT_MAX, text, len);
+	ret = read_all_fd(fd, RESULT_MAX, text, len);
 	close(fd);
 	if (ret == -ENOMEM) {
 		cmd_error("coretop export: out of memory");

@@ -26,11 +26,4 @@ int opt_parse_double(const char *s, double min, double max, double *out);
  * wrap it, or skip blanks). */
 int opt_parse_u64(const char *s, uint64_t *out);
 
-/*
- * Read FD to its end into *BUF (malloc'd, NUL-terminated; the caller frees it) and
- * *LEN. Returns 0, -EFBIG when there is more than MAX bytes, -ENOMEM, or the read's
- * -errno; *BUF is NULL on error. EINTR is retried.
- */
-int opt_read_all(int fd, size_t max, char **buf, size_t *len);
-
 #endif

@@ -31,6 +31,7 @@
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
 #include "sampler/escape.h"
+#include "sampler/procfs.h"
 #include "sampler/topo.h"
 #include "tui/tune_screen.h"
 #include "tuner/contain.h"
@@ -431,7 +432,7 @@ static int load_inputs(struct tune_cmd *t)
 		/* the result names it, so that a recipe can run every input (export.c) */
 		t->plan.inputs_file = realpath(from, NULL);
 	}
-	ret = opt_read_all(fd, INPUT_FILE_MAX, &buf, &len);
+	ret = read_all_fd(fd, INPUT_FILE_MAX, &buf, &len);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (!ret)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,4 +129,44 @@ ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap)
 		return -errno;
 	buf[n] = '\0';
 	return n;
+}
+
+int read_all_fd(int fd, size_t max, char **buf, size_t *len)
+{
+	size_t cap = 0;
+	char *b = NULL;
+
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		ssize_t n;
+
+		if (*len + 4096 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			if (*len > max || !(nb = realloc(b, cap + 1))) {
+				free(b);
+				return *len > max ? -EFBIG : -ENOMEM;
+			}
+			b = nb;
+		}
+		n = read(fd, b + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(b);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	if (*len > max) {
+		free(b);
+		return -EFBIG;
+	}
+	b[*len] = '\0';
+	*buf = b;
+	return 0;
 }

@@ -52,4 +52,12 @@ ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap);
  */
 extern int (*procfs_fault_hook)(const char *path);
 
+/*
+ * Read FD to its end into *BUF (malloc'd, NUL-terminated; the caller frees it) and
+ * *LEN: a whole file of the user's (tune's inputs, export's result, the settings), not
+ * a /proc file. Returns 0, -EFBIG when there is more than MAX bytes, -ENOMEM, or the
+ * read's -errno; *BUF is NULL on error. EINTR is retried.
+ */
+int read_all_fd(int fd, size_t max, char **buf, size_t *len);
+
 #endif

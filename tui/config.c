@@ -23,6 +23,7 @@
 
 #include "sampler/escape.h"
 #include "sampler/group.h"
+#include "sampler/procfs.h"
 #include "sampler/window.h"
 
 #define SECTION "dashboard"
@@ -394,49 +395,6 @@ __attribute__((format(printf, 2, 3))) static void say(struct config_error *err,
 	va_end(ap);
 }
 
-/* All of FD, at most CONFIG_FILE_MAX bytes, into a malloc'd BUF. */
-static int read_all(int fd, char **buf, size_t *len)
-{
-	size_t cap = 4096;
-	char *b = malloc(cap);
-
-	*len = 0;
-	if (!b)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (*len == cap) {
-			char *nb = cap > CONFIG_FILE_MAX ? NULL : realloc(b, cap * 2);
-
-			if (!nb) {
-				free(b);
-				return cap > CONFIG_FILE_MAX ? -EFBIG : -ENOMEM;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		n = read(fd, b + *len, cap - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			free(b);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		*len += (size_t)n;
-	}
-	if (*len > CONFIG_FILE_MAX) {
-		free(b);
-		return -EFBIG;
-	}
-	*buf = b;
-	return 0;
-}
-
 int config_load(struct config *c, const char *path, struct config_error *err)
 {
 	struct stat st;
@@ -455,7 +413,7 @@ int config_load(struct config *c, const char *path, struct config_error *err)
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 		r = -EISDIR;
 	else
-		r = read_all(fd, &buf, &len);
+		r = read_all_fd(fd, CONFIG_FILE_MAX, &buf, &len);
 	close(fd);
 	if (r == -EFBIG)
 		say(err, "over %d KiB: not a coretoprc", CONFIG_FILE_MAX / 1024);
