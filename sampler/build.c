@@ -77,10 +77,10 @@ static void fill_thread(struct tthread *t, struct thread_info *ti, bool rates, d
 	ti->run_ns = t->run;
 	ti->wait_ns = t->wait;
 	ti->detail_known = t->detail_known;
-	ti->state = t->detail_known ? t->st.state : '?';
-	ti->last_cpu = t->detail_known ? t->st.processor : -1;
+	ti->state = t->detail_known ? t->state : '?';
+	ti->last_cpu = t->detail_known ? t->processor : -1;
 	if (t->detail_known)
-		memcpy(ti->name, t->st.comm, sizeof(ti->name));
+		snprintf(ti->name, sizeof(ti->name), "%s", t->name);
 	*run = (double)drun / 1e9;
 	*wait = (double)dwait / 1e9;
 	rate_set(&ti->rate, rates, *run, *wait, dt);
@@ -115,6 +115,14 @@ static double unseen_run(const struct sampler *s, const struct tproc *p, double 
 	return gap > UNSEEN_TICKS / (double)s->hz && gap > UNSEEN_SHARE * own_s ? gap : 0;
 }
 
+/* What P's stat says it ran this interval, its own (no children), in seconds. */
+static double own_ticks_s(const struct sampler *s, const struct tproc *p)
+{
+	uint64_t own = p->st.utime + p->st.stime, prev_own = p->prev_total - p->prev_children;
+
+	return p->have_prev && own > prev_own ? (double)(own - prev_own) / (double)s->hz : 0;
+}
+
 static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, bool rates,
 		     double dt)
 {
@@ -142,11 +150,13 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	pi->nthreads = p->st.num_threads > 0 ? p->st.num_threads : (long)p->nthr;
 	pi->cpu_ticks = p->st.utime + p->st.stime;
 	pi->runnable = (s->cfg.detail & SAMPLE_THREAD_STAT) ? 0 : -1;
-	pi->threads = calloc(p->nthr ? p->nthr : 1, sizeof(*pi->threads));
-	if (!pi->threads)
+	/* Quiet (sampler.h's activity rule): its threads' counters did not move, so there
+	 * is nothing to rate and nothing to list; their baselines stand as they are. */
+	pi->nthr = p->skipped ? 0 : p->nthr;
+	pi->threads = pi->nthr ? calloc(pi->nthr, sizeof(*pi->threads)) : NULL;
+	if (pi->nthr && !pi->threads)
 		return -ENOMEM;
-	pi->nthr = p->nthr;
-	for (size_t i = 0; i < p->nthr; i++) {
+	for (size_t i = 0; i < pi->nthr; i++) {
 		double run, wait;
 
 		fill_thread(&p->thr[i], &pi->threads[i], rates && (p->have_prev || p->newborn),
@@ -172,6 +182,20 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	p->gone_run_s = p->gone_wait_s = 0;
 	p->unseen_run_s = rates ? unseen_run(s, p, run_s) : 0;
 	p->counted_s += run_s + p->unseen_run_s;
+	if (!p->skipped && p->deferred) {
+		/* Read again after refreshes it was quiet through: its threads' counters
+		 * hold what it ran then, under a tick (its CPU ticks did not move), with
+		 * this interval's. The interval gets no more than its stat's ticks say it
+		 * ran, and a tick; the rest stays counted (counted_s), and was the quiet
+		 * intervals'. */
+		double cap = own_ticks_s(s, p) + 1.0 / (double)s->hz;
+
+		if (rates && run_s > cap) {
+			wait_s *= cap / run_s;
+			run_s = cap;
+		}
+		p->deferred = false;
+	}
 	run_s *= scale;
 	wait_s *= scale;
 	p->unseen_run_s *= scale;
@@ -475,9 +499,9 @@ static void aggregate(struct sampler *s, struct snapshot *snap, struct tproc **o
 			cpus_known = true;
 		}
 		add_quota(s, p, gr, cgs, &ncgs);
-		for (size_t t = 0; t < p->nthr; t++)
+		for (size_t t = 0; t < pi->nthr; t++)
 			switches += pi->threads[t].switches_per_s;
-		nthr += pi->nthr;
+		nthr += p->nthr; /* a quiet process's threads switched 0 times */
 	}
 	gr->nprocs = np;
 	estimate(gr, run_s, wait_s, &unread, wait_per_run, rates, dt);

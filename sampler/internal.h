@@ -44,21 +44,26 @@
 #define MAPS_EVERY   2.0       /* seconds between two readings of one process's maps */
 #define LIMITS_EVERY 5.0       /* seconds between two readings of one cgroup's limits */
 #define TICK_EVERY   0.1       /* seconds between two sub-samples, while there is churn */
+#define FULL_EVERY   6         /* refreshes between two full readings of a quiet process
+				* (sampler.h: the activity rule) */
 
+/* One thread, as small as it can be: there may be 100,000s (80 bytes each). */
 struct tthread {
 	pid_t tid;
 	int sched_fd, stat_fd;
+	int mask;                 /* its affinity, an index into sampler.masks, read when
+				   * it is first seen active; -1 unknown */
 	bool have_prev;
 	bool lost;                /* its last reading failed (procscan.c read_threads): no
 				   * rate, and no baseline for the next (build.c) */
 	bool listed_before;       /* in its process's list at an earlier refresh */
+	bool detail_known;        /* state, processor and name read (SAMPLE_THREAD_STAT) */
+	char state;
+	int processor;
+	char *name;               /* its comm, with detail_known; NULL before */
 	uint64_t prev_run, prev_wait;
 	uint64_t run, wait;
 	uint64_t slices, prev_slices; /* times scheduled onto a CPU */
-	bool detail_known;
-	struct pstat st;
-	bool cpus_known;
-	struct cpumask cpus;      /* its affinity, read when it was first seen */
 };
 
 struct tproc {
@@ -86,12 +91,21 @@ struct tproc {
 	pid_t worker_ppid;        /* its parent when it was last joined to its job; 0: never */
 	int nworkers;             /* live workers joined to it at this refresh */
 	bool cpus_known;
-	struct cpumask cpus;      /* union of its threads' affinity */
+	struct cpumask cpus;      /* union of its threads' affinity, of those read */
+	int mask;                 /* its main thread's, from its status (sampler.masks):
+				   * CPUS until one of its threads' own is read */
+	bool threads_masked;      /* CPUS is the union of its threads' own */
 	int nchildren;            /* live children at this refresh */
 	double run_s, wait_s;     /* this interval, read from its threads */
 	double gone_run_s, gone_wait_s; /* of its threads that ended during the interval */
 	double unseen_run_s;      /* CPU its stat shows that no thread read accounts for */
 	bool tick;                /* read again at sub-samples (sampler_tick) */
+	bool skipped;             /* quiet: its threads were not read this refresh (the
+				   * activity rule, sampler.h); their counters stand */
+	bool deferred;            /* skipped since it was last read: its next reading may
+				   * hold what it ran under a tick then (build.c) */
+	int active_at;            /* the refresh (nrefresh) whose reading last saw one of
+				   * its threads run or wait, or a thread come or go */
 	double read_at, prev_read_at; /* when its threads were read, this refresh and the last */
 	double scale;             /* interval / its span between readings (build.c) */
 	double children_at;       /* when its cutime + cstime were last read */
@@ -177,9 +191,15 @@ struct sampler {
 	struct cg_entry *cgroups;
 	size_t ncgroups;
 	struct window *win;       /* the groups' past, for the verdicts (window.h) */
+	struct cpumask *masks;    /* the distinct affinity masks seen (procscan.c) */
+	int nmasks;
 	struct libid_entry *libid; /* mapped files told by their contents (libid.c) */
 	size_t nlibid;
 	char *maps;               /* MAPS_CAP + 1 bytes, for the rare large read */
+	pid_t watch;              /* read in full at every refresh (sampler_watch); 0: none */
+	size_t hand;              /* the descriptor clock's bucket (proctable.c) */
+	int fd_wants;             /* active threads read without a descriptor, none free */
+	struct sampler_stats stats; /* this refresh's reading (sampler_stats) */
 	char buf[65536];
 };
 
@@ -221,6 +241,10 @@ int fds_keep_open(struct sampler *s, const char *path);
 void fds_drop(struct sampler *s, int *fd);
 /* Read a kept descriptor into s->buf, or PATH when there is none. */
 ssize_t fds_reread(struct sampler *s, int fd, const char *path);
+/* After a scan that had active threads without descriptors and none free: take the
+ * descriptors of the processes quiet the longest, round the table like a clock, for the
+ * next refresh to give to them. */
+void fds_rebalance(struct sampler *s);
 
 struct tproc *ptable_lookup(struct sampler *s, pid_t pid);
 /* A new entry for PID as ST read it; NULL on ENOMEM. */

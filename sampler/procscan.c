@@ -2,7 +2,8 @@
  * procscan.c — reading one process and its threads.
  *
  * Per refresh, for a process already in the table: PID/stat (start time, thread count,
- * children's CPU) and every thread's task/TID/schedstat, all through kept descriptors.
+ * children's CPU) and, unless the activity rule (sampler.h) finds it quiet, every
+ * thread's task/TID/schedstat, all through kept descriptors.
  * The rest is read when a process is first seen or exec's (its identity: command line,
  * exe, uid, cgroup, starting thread variables), when its thread count changes (the task
  * list, the new threads' affinity, the libraries it maps), or when one of its threads
@@ -116,6 +117,22 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
+/* The index of mask M in the sampler's table of distinct masks, added if new; -1 on
+ * ENOMEM. A machine has few: threads keep 4 bytes, not a mask of 1,024 CPUs. */
+static int mask_intern(struct sampler *s, const struct cpumask *m)
+{
+	struct cpumask *v;
+
+	for (int i = s->nmasks - 1; i >= 0; i--)
+		if (memcmp(&s->masks[i], m, sizeof(*m)) == 0)
+			return i;
+	if (s->nmasks >= 65536 || !(v = realloc(s->masks, (size_t)(s->nmasks + 1) * sizeof(*v))))
+		return -1;
+	s->masks = v;
+	v[s->nmasks] = *m;
+	return s->nmasks++;
+}
+
 static void read_identity(struct sampler *s, struct tproc *p)
 {
 	char path[64];
@@ -146,6 +163,13 @@ static void read_identity(struct sampler *s, struct tproc *p)
 	p->uid_known = n > 0 && parse_status(s->buf, (size_t)n, &ps) == 0;
 	if (p->uid_known)
 		p->uid = ps.uid;
+	/* its main thread's affinity, which new threads inherit: the process's until
+	 * its threads' own are read (read_affinity) */
+	p->mask = p->uid_known && ps.have_cpus ? mask_intern(s, &ps.cpus) : -1;
+	if (p->mask >= 0 && !p->threads_masked) {
+		p->cpus = s->masks[p->mask];
+		p->cpus_known = true;
+	}
 	if (!p->cgroup) {
 		struct cgroup_paths cp;
 
@@ -261,21 +285,28 @@ static struct tthread *thread_find(struct tproc *p, pid_t tid)
 }
 
 /*
- * A thread's CPU affinity, read once when it is first seen: masks change rarely
- * (taskset -p, OMP_PROC_BIND at pool start), and re-reading every status file on
- * every refresh would double the cost of the hot path.
+ * A thread's CPU affinity, read once, when it is first seen running (an idle thread's
+ * affinity supplies nothing, and 100,000 status files would be most of a first scan):
+ * masks change rarely (taskset -p, OMP_PROC_BIND at pool start), and re-reading every
+ * status file on every refresh would double the cost of the hot path. It joins its
+ * process's union.
  */
-static void read_affinity(struct sampler *s, pid_t pid, struct tthread *t)
+static void read_affinity(struct sampler *s, struct tproc *p, struct tthread *t)
 {
 	char path[80];
 	struct pstatus ps;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%d/task/%d/status", (int)pid, (int)t->tid);
+	snprintf(path, sizeof(path), "%d/task/%d/status", (int)p->pid, (int)t->tid);
 	n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
-	t->cpus_known = n > 0 && parse_status(s->buf, (size_t)n, &ps) == 0 && ps.have_cpus;
-	if (t->cpus_known)
-		t->cpus = ps.cpus;
+	if (n > 0 && parse_status(s->buf, (size_t)n, &ps) == 0 && ps.have_cpus)
+		t->mask = mask_intern(s, &ps.cpus);
+	if (t->mask < 0)
+		return;
+	if (!p->threads_masked)
+		memset(&p->cpus, 0, sizeof(p->cpus));
+	cpumask_or(&p->cpus, &s->masks[t->mask]);
+	p->cpus_known = p->threads_masked = true;
 }
 
 /*
@@ -329,9 +360,9 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 			memset(&nt[n], 0, sizeof(nt[n]));
 			nt[n].tid = tid;
 			nt[n].sched_fd = nt[n].stat_fd = -1;
+			nt[n].mask = -1;
 			snprintf(path, sizeof(path), "%d/task/%d/schedstat", (int)p->pid, (int)tid);
 			nt[n].sched_fd = fds_keep_open(s, path);
-			read_affinity(s, p->pid, &nt[n]);
 		}
 		n++;
 	}
@@ -349,13 +380,19 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	p->nthr = n;
 	p->cap = cap;
 	p->listed = p->st.num_threads;
+	/* the union of the masks known, of the threads there now; none known yet: its
+	 * main thread's */
 	memset(&p->cpus, 0, sizeof(p->cpus));
-	p->cpus_known = false;
+	p->cpus_known = p->threads_masked = false;
 	for (size_t i = 0; i < n; i++)
-		if (nt[i].cpus_known) {
-			cpumask_or(&p->cpus, &nt[i].cpus);
-			p->cpus_known = true;
+		if (nt[i].mask >= 0) {
+			cpumask_or(&p->cpus, &s->masks[nt[i].mask]);
+			p->cpus_known = p->threads_masked = true;
 		}
+	if (!p->cpus_known && p->mask >= 0) {
+		p->cpus = s->masks[p->mask];
+		p->cpus_known = true;
+	}
 	return 0;
 }
 
@@ -371,19 +408,41 @@ void procscan_thread_gone(struct tproc *p, const struct tthread *t)
 	p->gone_wait_s += t->wait >= w0 ? (double)(t->wait - w0) / 1e9 : 0;
 }
 
-/* Read every thread's counters; a thread that vanished asks for a new listing. */
+/* T's name becomes COMM (copied); false on ENOMEM. */
+static bool thread_name(struct tthread *t, const char *comm)
+{
+	char *n = strdup(comm);
+
+	if (!n)
+		return false;
+	free(t->name);
+	t->name = n;
+	return true;
+}
+
+/*
+ * Read every thread's counters; a thread that vanished asks for a new listing. A thread
+ * that ran or waited since its last reading makes its process active (read again at
+ * the next refresh) and, if it has no descriptor, takes one when the budget has room,
+ * or asks for one (fds_rebalance).
+ */
 static void read_threads(struct sampler *s, struct tproc *p)
 {
 	char path[80];
 	size_t k = 0;
 
+	s->stats.procs_read++;
 	for (size_t i = 0; i < p->nthr; i++) {
 		struct tthread *t = &p->thr[i];
 		struct schedstat ss;
 		ssize_t n;
+		bool kept = t->sched_fd >= 0;
 
-		if (t->sched_fd < 0)
+		if (!kept) {
 			snprintf(path, sizeof(path), "%d/task/%d/schedstat", (int)p->pid, (int)t->tid);
+			s->stats.reopened++;
+		}
+		s->stats.threads_read++;
 		n = fds_reread(s, t->sched_fd, path);
 		if (n <= 0 || parse_schedstat(s->buf, (size_t)n, &ss) < 0) {
 			/* Gone when the task list, read again at once, says so, or when it
@@ -402,17 +461,35 @@ static void read_threads(struct sampler *s, struct tproc *p)
 			p->listed = -1;
 			continue;
 		}
+		if (!t->have_prev) {
+			p->active_at = s->nrefresh; /* new: it came */
+		} else if (ss.run_ns != t->run || ss.wait_ns != t->wait) {
+			p->active_at = s->nrefresh;
+			s->stats.threads_active++;
+			if (!kept && (t->sched_fd = fds_keep_open(s, path)) < 0)
+				s->fd_wants++;
+		}
+		/* a thread that runs, first seen or since: its CPUs are its supply */
+		if (t->mask < 0 && (t->have_prev ? ss.run_ns != t->run : ss.run_ns > 0))
+			read_affinity(s, p, t);
 		t->lost = false;
 		t->run = ss.run_ns;
 		t->wait = ss.wait_ns;
 		t->slices = ss.slices;
 		t->detail_known = false;
 		if (s->cfg.detail & SAMPLE_THREAD_STAT) {
+			struct pstat ts;
+
 			snprintf(path, sizeof(path), "%d/task/%d/stat", (int)p->pid, (int)t->tid);
 			if (t->stat_fd < 0)
 				t->stat_fd = fds_keep_open(s, path);
 			n = fds_reread(s, t->stat_fd, path);
-			t->detail_known = n > 0 && parse_stat(s->buf, (size_t)n, &t->st) == 0;
+			if (n > 0 && parse_stat(s->buf, (size_t)n, &ts) == 0 &&
+			    ((t->name && !strcmp(t->name, ts.comm)) || thread_name(t, ts.comm))) {
+				t->detail_known = true;
+				t->state = ts.state;
+				t->processor = ts.processor;
+			}
 		}
 		p->thr[k++] = *t;
 	}
@@ -479,16 +556,33 @@ static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
  */
 static void scan_threads(struct sampler *s, struct tproc *p)
 {
+	p->skipped = false;
 	for (int pass = 0; pass < 2; pass++) {
 		if (p->listed != p->st.num_threads) {
 			if (list_tasks(s, p) < 0)
 				p->nthr = 0;
 			p->pools_stale = true;
+			p->active_at = s->nrefresh;
 		}
 		read_threads(s, p);
 		if (p->listed >= 0)
 			break;
 	}
+}
+
+/*
+ * The activity rule (sampler.h): P, whose stat was read again as ST, cannot have run or
+ * waited since its threads were last read, and its turn for a full reading has not come.
+ */
+static bool quiet(const struct sampler *s, const struct tproc *p, const struct pstat *st)
+{
+	int every = s->cfg.full_every > 0 ? s->cfg.full_every : FULL_EVERY;
+
+	if (every <= 1 || !p->have_prev || p->tick || p->pid == s->watch || p->listed < 0 ||
+	    p->listed != st->num_threads || st->state == 'R' ||
+	    st->utime + st->stime != p->st.utime + p->st.stime || p->active_at + 1 >= s->nrefresh)
+		return false;
+	return ((unsigned)p->pid + (unsigned)s->nrefresh) % (unsigned)every != 0;
 }
 
 static void scan_proc(struct sampler *s, pid_t pid, double now)
@@ -521,6 +615,15 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 	} else if (strcmp(st.comm, p->st.comm) != 0) {
 		p->st = st;
 		read_identity(s, p); /* exec'd: new program, same pid and start */
+	} else if (quiet(s, p, &st)) {
+		p->st = st;
+		p->gen = s->gen;
+		p->skipped = p->deferred = true;
+		s->stats.skipped++;
+		/* as if read now: nothing of it moved, so its next reading's counters
+		 * are that one interval's, however many it was skipped for */
+		p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
+		return;
 	}
 	p->st = st;
 	p->gen = s->gen;
@@ -554,14 +657,39 @@ static int each_pid(struct sampler *s, double now, void (*fn)(struct sampler *, 
 	return 0;
 }
 
+/*
+ * More tasks runnable now than the threads read were active (and this sampler, which
+ * is running): someone quiet by its CPU time is waiting, starved. /proc/loadavg's count
+ * is the kernel's nr_running, at this moment.
+ */
+static bool someone_waits(struct sampler *s)
+{
+	struct loadavg la;
+	ssize_t n = procfs_read_at(s->rootfd, "loadavg", s->buf, sizeof(s->buf));
+
+	return n > 0 && parse_loadavg(s->buf, (size_t)n, &la) == 0 &&
+	       la.runnable > s->stats.threads_active + 1;
+}
+
 int procscan_all(struct sampler *s, double now)
 {
 	struct pid_list l = s->missed_before;
+	int r;
 
 	s->missed_before = s->missed;
 	s->missed = l;
 	s->missed.n = 0;
-	return each_pid(s, now, scan_proc);
+	r = each_pid(s, now, scan_proc);
+	if (r < 0 || !s->stats.skipped || !someone_waits(s))
+		return r;
+	s->stats.woken = true;
+	for (size_t b = 0; b < s->nbuckets; b++)
+		for (struct tproc *p = s->hash[b]; p; p = p->next)
+			if (p->skipped && p->gen == s->gen) {
+				scan_threads(s, p);
+				p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
+			}
+	return 0;
 }
 
 /* ---- sub-samples ---------------------------------------------------------------- */

@@ -6,7 +6,8 @@
  * open, each of its threads its schedstat (and stat, when asked), re-read with pread:
  * that skips the path walk and the open/close of every file on every refresh. Kept
  * descriptors are counted against a budget set from RLIMIT_NOFILE; past it, files are
- * opened and closed on each read.
+ * opened and closed on each read, and the descriptors go to what is active (the clock,
+ * fds_rebalance).
  */
 #include "sampler/internal.h"
 
@@ -47,6 +48,34 @@ ssize_t fds_reread(struct sampler *s, int fd, const char *path)
 	return procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
 }
 
+/*
+ * The clock: past the budget, active threads read without a descriptor (fd_wants) take
+ * those of the processes whose threads have been quiet longest. The hand goes round the
+ * table's buckets from where it stopped, and takes every thread descriptor of a process
+ * quiet for QUIET_FOR refreshes, until as many are free as were wanted or it has gone
+ * round once: the cost is that of the wants, not of the table. The freed ones are taken
+ * by the wanting threads at their next reading (procscan.c read_threads); process stat
+ * files, read at every refresh, keep theirs.
+ */
+#define QUIET_FOR 3
+void fds_rebalance(struct sampler *s)
+{
+	int freed = 0;
+
+	for (size_t step = 0; step < s->nbuckets && freed < s->fd_wants; step++) {
+		s->hand = (s->hand + 1) & (s->nbuckets - 1);
+		for (struct tproc *p = s->hash[s->hand]; p; p = p->next) {
+			if (p->active_at + QUIET_FOR > s->nrefresh || p->pid == s->watch)
+				continue;
+			for (size_t i = 0; i < p->nthr; i++) {
+				freed += (p->thr[i].sched_fd >= 0) + (p->thr[i].stat_fd >= 0);
+				fds_drop(s, &p->thr[i].sched_fd);
+				fds_drop(s, &p->thr[i].stat_fd);
+			}
+		}
+	}
+}
+
 /* ---- the table ------------------------------------------------------------------ */
 
 static size_t bucket(const struct sampler *s, pid_t pid)
@@ -79,6 +108,8 @@ void ptable_thread_release(struct sampler *s, struct tthread *t)
 {
 	fds_drop(s, &t->sched_fd);
 	fds_drop(s, &t->stat_fd);
+	free(t->name);
+	t->name = NULL;
 }
 
 static void proc_free(struct sampler *s, struct tproc *p)
@@ -137,6 +168,7 @@ struct tproc *ptable_add(struct sampler *s, pid_t pid, const struct pstat *st)
 	p->listed = -1;
 	p->stat_fd = -1;
 	p->cg = -1;
+	p->mask = -1;
 	p->pools_read_at = -1;
 	b = bucket(s, pid);
 	p->next = s->hash[b];

@@ -4,11 +4,13 @@
  * (advice.c, over the groups' window of window.c). internal.h says which file owns what.
  *
  * Hot path. Per refresh coretop reads, for every process, PID/stat (start time, thread
- * count, children's CPU), and for every thread, task/TID/schedstat. Both stay open and
- * are re-read with pread, which skips the path walk and the open/close of every file.
- * Beyond the descriptor budget, files are opened and closed on each read. A process's
- * task list is read again only when its thread count or start time changed, or one of
- * its threads vanished.
+ * count, children's CPU), and for every thread of the processes that the activity rule
+ * (sampler.h) does not find quiet, task/TID/schedstat. Both stay open and are re-read
+ * with pread, which skips the path walk and the open/close of every file. Beyond the
+ * descriptor budget, files are opened and closed on each read, and the descriptors go
+ * to the files of what is active (proctable.c's clock). A process's task list is read
+ * again only when its thread count or start time changed, or one of its threads
+ * vanished.
  *
  * libproc2 is not on this path: it cannot read under another --proc-root, and its full
  * scan re-opens every file on each refresh. `make bench`, 1,000 processes x 10 idle
@@ -135,6 +137,7 @@ void sampler_free(struct sampler *s)
 	free(s->users);
 	free(s->cgroups);
 	free(s->maps);
+	free(s->masks);
 	libid_release(s);
 	window_free(s->win);
 	if (s->rootfd >= 0)
@@ -153,6 +156,11 @@ void sampler_fd_usage(const struct sampler *s, int *used, int *budget)
 {
 	*used = s->fds_used;
 	*budget = s->fd_budget;
+}
+
+void sampler_watch(struct sampler *s, pid_t pid)
+{
+	s->watch = pid > 0 ? pid : 0;
 }
 
 /*
@@ -194,6 +202,8 @@ static int scan(struct sampler *s, double now)
 
 	s->now = now;
 	s->gen++;
+	memset(&s->stats, 0, sizeof(s->stats));
+	s->fd_wants = 0;
 	r = machine_read_procstat(s);
 	if (r < 0)
 		return r;
@@ -205,6 +215,9 @@ static int scan(struct sampler *s, double now)
 	lineage_settle(s);
 	recheck_children(s);
 	machine_read_procstat_end(s);
+	s->stats.fds_exhausted = s->fd_wants > 0;
+	if (s->fd_wants > 0)
+		fds_rebalance(s);
 	return 0;
 }
 
@@ -357,6 +370,12 @@ int sampler_refresh(struct sampler *s, struct snapshot **out)
 	if (r < 0)
 		goto fail;
 	machine_rate(snap, rates, dt);
+	snap->stats = s->stats;
+	snap->stats.procs = (long)s->nprocs;
+	for (size_t i = 0; i < snap->nprocs; i++)
+		snap->stats.threads += (long)order[i]->nthr;
+	snap->stats.fds_used = s->fds_used;
+	snap->stats.fds_budget = s->fd_budget;
 	mark_churn(s, snap, order, now);
 	lineage_reset(s);
 	remember(s, order, snap->nprocs, now);

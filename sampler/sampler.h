@@ -10,6 +10,26 @@
  *    with snapshot_free(). A snapshot never points into the sampler, so a UI thread may
  *    keep drawing one while the sampler builds the next.
  *
+ * The activity rule: a refresh costs O(processes + active threads). Every refresh reads
+ * every process's PID/stat. Its threads' task/TID/schedstat are read only when it may
+ * have run or waited since its last reading:
+ *  - its CPU time (utime + stime, all its threads') or its thread count changed, or it
+ *    exec'd, or it is new;
+ *  - its main thread is in state R;
+ *  - at its last reading one of its threads ran or waited, or a thread came or went;
+ *  - it is watched (sampler_watch), or followed by sub-samples (churn, below);
+ *  - its turn came: every process is read in full at least every FULL_EVERY (6)
+ *    refreshes, a sixth of the quiet ones at each refresh (by pid), so what a thread
+ *    did without moving its process's CPU ticks (under one tick, 10 ms) is counted at
+ *    most six refreshes late, and never lost: the counters are cumulative;
+ *  - the machine says someone waits: when /proc/loadavg counts more runnable tasks than
+ *    the threads read active (and this sampler), the quiet processes are read too, in
+ *    the same refresh. So a thread that is runnable but starved (SCHED_IDLE or a low
+ *    nice behind hogs) shows its wait within one refresh, though it hardly runs.
+ * A process not read keeps its threads' last readings: nothing ran, nothing waited.
+ * Snapshots list the threads of the processes read (struct proc_info's threads and
+ * nthr; nthreads is always the count).
+ *
  * Errors: functions return 0 or a negative errno. A process that vanishes while it is
  * read is not an error: it is left out of the snapshot (or counted as exited).
  */
@@ -35,6 +55,8 @@ struct sampler_config {
 	unsigned detail;           /* enum sample_detail bits */
 	const struct topo *topo;   /* borrowed; may be NULL (then no topology summary) */
 	int fd_budget;             /* kept-open descriptors; 0: from RLIMIT_NOFILE */
+	int full_every;            /* a quiet process is read in full every this many
+				      refreshes; 0: FULL_EVERY (6); 1: every refresh */
 	double window_s;           /* verdicts judged over this many seconds (window.h);
 				      0: WINDOW_DEFAULT_S (10) */
 	/* Seconds on a monotonic clock; NULL: CLOCK_MONOTONIC. Tests inject one. */
@@ -79,5 +101,9 @@ void sampler_set_group_by(struct sampler *s, enum group_by g);
 
 /* Kept-open descriptors in use, and the budget (for the benchmark and tests). */
 void sampler_fd_usage(const struct sampler *s, int *used, int *budget);
+
+/* Read PID in full at every refresh, its threads listed in every snapshot (the process
+ * a user looks into); 0: none. */
+void sampler_watch(struct sampler *s, pid_t pid);
 
 #endif

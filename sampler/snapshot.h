@@ -93,8 +93,9 @@ struct proc_info {
 	uint64_t cpu_ticks;      /* utime + stime, the process's own */
 	struct rate rate;
 	int runnable;            /* threads in state R; -1 when not read */
-	struct thread_info *threads;
-	size_t nthr;             /* threads listed (nthreads may be newer) */
+	struct thread_info *threads; /* the threads read this refresh (sampler.h's activity
+				  * rule): all of them, or none when it was quiet */
+	size_t nthr;             /* threads listed (nthreads is the count) */
 	int group;               /* index into snapshot.groups */
 	bool pools_known;        /* maps was read */
 	struct pool *pools;      /* pool libraries it loaded */
@@ -194,6 +195,20 @@ struct cpu_info {
 	struct cpu_split split;  /* its parts, with busy_pct */
 };
 
+/* What the reading cost: the activity rule and the descriptor budget (sampler.h). */
+struct sampler_stats {
+	long procs, threads;     /* in the table */
+	long procs_read, threads_read; /* threads read this refresh, and their processes */
+	long threads_active;     /* of them, those that ran or waited */
+	long skipped;            /* processes found quiet: their threads were not read */
+	bool woken;              /* the machine had more runnable tasks than the threads
+				  * read active: every quiet process was read too */
+	int fds_used, fds_budget;
+	long reopened;           /* files read without a kept descriptor (open, read, close) */
+	bool fds_exhausted;      /* active files went without a descriptor: the budget
+				  * (RLIMIT_NOFILE) is too small for what runs */
+};
+
 struct snapshot {
 	double time;             /* wall clock, seconds since the epoch */
 	double interval_s;       /* 0 on the first refresh */
@@ -208,6 +223,7 @@ struct snapshot {
 	size_t nprocs;
 	struct group *groups;    /* sorted by demand, busiest first */
 	size_t ngroups;
+	struct sampler_stats stats;
 };
 
 void snapshot_free(struct snapshot *snap);

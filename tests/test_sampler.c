@@ -490,15 +490,17 @@ static void supply_follows_affinity(void **state)
 	struct topo topo;
 	char err[128];
 
-	/* taskset -c 1 on every job thread: 4 busy threads on 1 allowed CPU */
-	pin(t, 201, 201, "1");
-	pin(t, 201, 211, "1");
-	pin(t, 202, 202, "1");
-	pin(t, 203, 203, "1,5-7"); /* CPUs 5-7 are not online here: not supply */
+	/* taskset -c 1 on every job thread: 4 busy threads on 1 allowed CPU; a thread's
+	 * affinity is read when it is first seen running, so the pins stay while they run
+	 * (task() writes an unpinned status) */
 	s = open_tree(t, 0);
 	assert_int_equal(sampler_refresh(s, &snap), 0);
 	snapshot_free(snap);
 	two_busy_seconds(t);
+	pin(t, 201, 201, "1");
+	pin(t, 201, 211, "1");
+	pin(t, 202, 202, "1");
+	pin(t, 203, 203, "1,5-7"); /* CPUs 5-7 are not online here: not supply */
 	assert_int_equal(sampler_refresh(s, &snap), 0);
 	g = snapshot_group(snap, "100/python3 job.py");
 	assert_near(g->supply_cores, 1.0);
