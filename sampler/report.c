@@ -92,6 +92,9 @@ int report_text(FILE *f, const struct snapshot *snap)
 	if (snap->window_s > 0)
 		fprintf(f, "window %gs  ", snap->window_s);
 	fprintf(f, "%zu processes, %d threads\n", snap->nprocs, m->nthreads_total);
+	if (snap->stats.fds_exhausted)
+		fprintf(f, "descriptors: the budget of %d (from RLIMIT_NOFILE) is full; %ld files "
+			"opened, read and closed\n", snap->stats.fds_budget, snap->stats.reopened);
 	if (snap->topology.known)
 		fprintf(f, "topology: %d packages, %d cores, %d PUs, %d NUMA nodes\n",
 			snap->topology.packages, snap->topology.cores, snap->topology.pus,
@@ -310,6 +313,19 @@ static json_t *json_cpus(const struct snapshot *snap)
 	return a;
 }
 
+/* What this refresh's reading cost (sampler.h's activity rule, the descriptor budget). */
+static json_t *json_stats(const struct sampler_stats *st)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:i, s:i, s:I, s:b}",
+			 "procs", (json_int_t)st->procs, "threads", (json_int_t)st->threads,
+			 "procs_read", (json_int_t)st->procs_read,
+			 "threads_read", (json_int_t)st->threads_read,
+			 "threads_active", (json_int_t)st->threads_active,
+			 "skipped", (json_int_t)st->skipped, "woken", st->woken,
+			 "fds_used", st->fds_used, "fds_budget", st->fds_budget,
+			 "reopened", (json_int_t)st->reopened, "fds_exhausted", st->fds_exhausted);
+}
+
 int report_json(FILE *f, const struct snapshot *snap)
 {
 	const struct machine *m = &snap->machine;
@@ -349,6 +365,8 @@ int report_json(FILE *f, const struct snapshot *snap)
 		json_object_set_new(mj, "busy_cores",
 				    jnum(m->busy_known, m->busy_pct / 100.0 * m->ncpus));
 	}
+	if (root)
+		json_object_set_new(root, "sampler", json_stats(&snap->stats));
 	if (!root)
 		return -ENOMEM;
 	r = report_json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15));

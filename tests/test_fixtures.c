@@ -308,7 +308,8 @@ static void golden_outputs(void **state)
 	char err[256], name[64];
 	struct sampler_config cfg = { .proc_root = replay, .clock = fixture_clock,
 				      .sys_root = FIX "/sys/hybrid-vm", .topo = &topo,
-				      .detail = SAMPLE_THREAD_STAT };
+				      .detail = SAMPLE_THREAD_STAT,
+				      .fd_budget = 4096 /* not the limit of the machine */ };
 	(void)state;
 
 	setenv("TZ", "UTC", 1); /* the text header prints local time */
