@@ -96,6 +96,10 @@ static int build_header(const struct dash *d, struct seg *s, bool short_demand)
 	}
 	if (d->paused)
 		add_seg(s, &n, 0, 95, A_REVERSE | A_BOLD, "PAUSED")->right = true;
+	/* active files read by open, read, close: RLIMIT_NOFILE is too small for what runs */
+	if (snap && snap->stats.fds_exhausted)
+		add_seg(s, &n, 0, 92, dash_style_attr(d, STYLE_WARN), "fd budget %d full",
+			snap->stats.fds_budget)->right = true;
 	add_seg(s, &n, 0, 38, A_NORMAL, "by %s", group_by_name(d->group_by))->right = true;
 	add_seg(s, &n, 0, 35, A_NORMAL, "every %gs", d->interval)->right = true;
 	if (snap && snap->window_s > 0) /* what the verdicts are judged over */

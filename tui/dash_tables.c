@@ -342,6 +342,8 @@ void dash_drill(struct dash *d)
 
 		d->scope.pid = p->pid;
 		d->scope.start = p->start;
+		if (d->feed)
+			feed_set_watch(d->feed, p->pid);
 		report_escape(p->comm, esc, sizeof(esc), d->utf8 ? 0 : ESCAPE_ASCII);
 		snprintf(d->crumbs[1], sizeof(d->crumbs[1]), "%d %s", (int)p->pid, esc);
 	} else {
@@ -369,5 +371,7 @@ void dash_back(struct dash *d)
 		return;
 	}
 	d->level--;
+	if (d->level < LEVEL_THREADS && d->feed)
+		feed_set_watch(d->feed, 0);
 	dash_rebuild(d);
 }

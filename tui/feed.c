@@ -18,8 +18,9 @@ struct feed {
 	struct snapshot *fresh;   /* not yet taken */
 	int err;
 	double interval;
-	bool paused, stop, now, regroup;
+	bool paused, stop, now, regroup, rewatch;
 	enum group_by group_by;
+	pid_t watch;
 };
 
 static void deadline_after(struct timespec *ts, const struct timespec *from, double secs)
@@ -64,6 +65,10 @@ static void *feed_run(void *arg)
 		if (f->regroup) {
 			sampler_set_group_by(f->s, f->group_by);
 			f->regroup = false;
+		}
+		if (f->rewatch) {
+			sampler_watch(f->s, f->watch);
+			f->rewatch = false;
 		}
 		f->now = false;
 		pthread_mutex_unlock(&f->lock);
@@ -197,6 +202,19 @@ void feed_set_paused(struct feed *f, bool paused)
 		f->now = true;
 	f->paused = paused;
 	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+}
+
+void feed_set_watch(struct feed *f, pid_t pid)
+{
+	pthread_mutex_lock(&f->lock);
+	if (f->watch != pid) {
+		f->watch = pid;
+		f->rewatch = true;
+		/* a quiet process's threads are not in the snapshot until it is read */
+		f->now = pid > 0;
+		pthread_cond_signal(&f->cond);
+	}
 	pthread_mutex_unlock(&f->lock);
 }
 

@@ -53,6 +53,11 @@ void feed_set_paused(struct feed *f, bool paused);
 /* Regroup: applied before the next refresh, which comes at once (even when paused). */
 void feed_set_group_by(struct feed *f, enum group_by g);
 
+/* Read PID's threads at every refresh (sampler_watch: the process drilled into, whose
+ * threads a quiet process's snapshot would not list); the next refresh comes at once.
+ * 0: none. */
+void feed_set_watch(struct feed *f, pid_t pid);
+
 #define FIRST_RATES_S 0.2
 
 #endif
