@@ -61,8 +61,12 @@ struct tthread {
 	char state;
 	int processor;
 	char *name;               /* its comm, with detail_known; NULL before */
+	bool runnable_before;     /* in state R at its last reading (procscan.c
+				   * count_starved) */
 	uint64_t prev_run, prev_wait;
-	uint64_t run, wait;
+	uint64_t run, wait;       /* wait: the kernel's (kwait), and what it waited
+				   * runnable that the kernel has not added yet */
+	uint64_t kwait;           /* schedstat's run_delay, as last read */
 	uint64_t slices, prev_slices; /* times scheduled onto a CPU */
 };
 
@@ -199,6 +203,10 @@ struct sampler {
 	pid_t watch;              /* read in full at every refresh (sampler_watch); 0: none */
 	size_t hand;              /* the descriptor clock's bucket (proctable.c) */
 	int fd_wants;             /* active threads read without a descriptor, none free */
+	double wait_read_s;       /* what the threads read this refresh waited, in all */
+	bool waking;              /* reading the quiet again: someone waits (procscan.c) */
+	uint64_t psi_some_us;     /* pressure/cpu's "some" total at the last refresh */
+	double psi_at;            /* when it was read; 0: not read */
 	struct sampler_stats stats; /* this refresh's reading (sampler_stats) */
 	char buf[65536];
 };

@@ -421,6 +421,68 @@ static bool thread_name(struct tthread *t, const char *comm)
 }
 
 /*
+ * T's state from its task/TID/stat ('\0' when unreadable); with NAMED, its name,
+ * processor and detail_known too (SAMPLE_THREAD_STAT).
+ */
+static char thread_state(struct sampler *s, struct tproc *p, struct tthread *t, bool named)
+{
+	char path[80];
+	struct pstat ts;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/task/%d/stat", (int)p->pid, (int)t->tid);
+	if (t->stat_fd < 0)
+		t->stat_fd = fds_keep_open(s, path);
+	n = fds_reread(s, t->stat_fd, path);
+	if (n <= 0 || parse_stat(s->buf, (size_t)n, &ts) < 0)
+		return '\0';
+	if (named && ((t->name && !strcmp(t->name, ts.comm)) || thread_name(t, ts.comm))) {
+		t->detail_known = true;
+		t->state = ts.state;
+		t->processor = ts.processor;
+	}
+	return ts.state;
+}
+
+/*
+ * The kernel adds to a thread's wait (schedstat's run_delay) only when it gets a CPU:
+ * a thread starved behind hogs waits without its counter moving, and then shows a
+ * second's wait in one lump. So a thread found runnable (R) at two readings in a row
+ * whose counters did not move between them cannot have run, nor slept (to sleep it
+ * must run): it waited the whole span between them, which its wait gets now. T->wait
+ * is this count: never below the kernel's (kwait), ahead of it by what was counted so
+ * before the kernel did; the lump, when it comes, adds only what was not counted yet.
+ * Thread states are read for the threads that were R at their last reading, that
+ * waited more than they ran, or, in a refresh where the machine says that someone
+ * waits (someone_waits), all of those whose counters did not move (WAKING).
+ */
+static void count_starved(struct sampler *s, struct tproc *p, struct tthread *t,
+			  const struct schedstat *ss, char state)
+{
+	double span = s->now - p->read_at;
+	bool still = t->have_prev && ss->run_ns == t->run && ss->wait_ns == t->kwait;
+	uint64_t want = t->wait;
+
+	if (!t->have_prev) {
+		t->wait = t->kwait = ss->wait_ns;
+		t->runnable_before = state == 'R';
+		return;
+	}
+	if (still && state == 'R') {
+		if (t->runnable_before && p->read_at > 0 && span > 0) {
+			want += (uint64_t)(span * 1e9);
+			s->stats.threads_active++;
+			s->stats.runnable_read += 1;
+			s->wait_read_s += span;
+		}
+		p->active_at = s->nrefresh; /* read again: it waits */
+	}
+	t->wait = ss->wait_ns > want ? ss->wait_ns : want;
+	t->kwait = ss->wait_ns;
+	t->runnable_before = state == 'R';
+}
+
+/*
  * Read every thread's counters; a thread that vanished asks for a new listing. A thread
  * that ran or waited since its last reading makes its process active (read again at
  * the next refresh) and, if it has no descriptor, takes one when the budget has room,
@@ -461,11 +523,22 @@ static void read_threads(struct sampler *s, struct tproc *p)
 			p->listed = -1;
 			continue;
 		}
+		bool still = t->have_prev && ss.run_ns == t->run && ss.wait_ns == t->kwait;
+		char state = '\0';
+
 		if (!t->have_prev) {
 			p->active_at = s->nrefresh; /* new: it came */
-		} else if (ss.run_ns != t->run || ss.wait_ns != t->wait) {
+		} else if (!still) {
+			double span = s->now - p->read_at;
+			uint64_t dwait = ss.wait_ns > t->wait ? ss.wait_ns - t->wait : 0;
+
 			p->active_at = s->nrefresh;
 			s->stats.threads_active++;
+			/* the share of the span it was running or runnable, and its wait */
+			s->wait_read_s += (double)dwait / 1e9;
+			if (p->read_at > 0 && span > 1e-3 && ss.run_ns >= t->run)
+				s->stats.runnable_read +=
+					(double)(ss.run_ns - t->run + dwait) / 1e9 / span;
 			if (!kept && (t->sched_fd = fds_keep_open(s, path)) < 0)
 				s->fd_wants++;
 		}
@@ -473,24 +546,13 @@ static void read_threads(struct sampler *s, struct tproc *p)
 		if (t->mask < 0 && (t->have_prev ? ss.run_ns != t->run : ss.run_ns > 0))
 			read_affinity(s, p, t);
 		t->lost = false;
-		t->run = ss.run_ns;
-		t->wait = ss.wait_ns;
-		t->slices = ss.slices;
 		t->detail_known = false;
-		if (s->cfg.detail & SAMPLE_THREAD_STAT) {
-			struct pstat ts;
-
-			snprintf(path, sizeof(path), "%d/task/%d/stat", (int)p->pid, (int)t->tid);
-			if (t->stat_fd < 0)
-				t->stat_fd = fds_keep_open(s, path);
-			n = fds_reread(s, t->stat_fd, path);
-			if (n > 0 && parse_stat(s->buf, (size_t)n, &ts) == 0 &&
-			    ((t->name && !strcmp(t->name, ts.comm)) || thread_name(t, ts.comm))) {
-				t->detail_known = true;
-				t->state = ts.state;
-				t->processor = ts.processor;
-			}
-		}
+		if ((s->cfg.detail & SAMPLE_THREAD_STAT) || t->runnable_before || (still && s->waking) ||
+		    (!still && ss.wait_ns - t->kwait > ss.run_ns - t->run))
+			state = thread_state(s, p, t, s->cfg.detail & SAMPLE_THREAD_STAT);
+		count_starved(s, p, t, &ss, state);
+		t->run = ss.run_ns;
+		t->slices = ss.slices;
 		p->thr[k++] = *t;
 	}
 	p->nthr = k;
@@ -658,17 +720,42 @@ static int each_pid(struct sampler *s, double now, void (*fn)(struct sampler *, 
 }
 
 /*
- * More tasks runnable now than the threads read were active (and this sampler, which
- * is running): someone quiet by its CPU time is waiting, starved. /proc/loadavg's count
- * is the kernel's nr_running, at this moment.
+ * Someone quiet by its CPU time is waiting, starved, by either of two counts of the
+ * kernel's:
+ *  - /proc/loadavg counts more tasks runnable now, this sampler aside, than the threads
+ *    read were runnable on average (runnable_read: a hog counts 1, a thread that woke
+ *    for a moment nearly 0), by more than half a task. A thread read that is runnable
+ *    now but was not all the interval makes it read everything for nothing: a cost;
+ *    one that sleeps now but ran most of it can hide a starved one, for this refresh.
+ *  - /proc/pressure/cpu's "some" time, the time some task waited for a CPU, grew by
+ *    more than the threads read waited in all (and a tenth of the span): a time in
+ *    which some task waited and none of those read did, which no instant can hide. It
+ *    tells only while those read wait less than the span, for "some" is at most the
+ *    span and their waits add up.
+ * Each errs towards reading: the worst they do is cost a full reading.
  */
+#define WAITS_MARGIN 0.5
+#define PSI_MARGIN   0.1
 static bool someone_waits(struct sampler *s)
 {
 	struct loadavg la;
+	struct psi psi;
 	ssize_t n = procfs_read_at(s->rootfd, "loadavg", s->buf, sizeof(s->buf));
+	bool waits = n > 0 && parse_loadavg(s->buf, (size_t)n, &la) == 0 &&
+		     (double)la.runnable - 1 > s->stats.runnable_read + WAITS_MARGIN;
+	double at = s->cfg.clock(s->cfg.clock_ctx), span = at - s->psi_at;
 
-	return n > 0 && parse_loadavg(s->buf, (size_t)n, &la) == 0 &&
-	       la.runnable > s->stats.threads_active + 1;
+	n = procfs_read_at(s->rootfd, "pressure/cpu", s->buf, sizeof(s->buf));
+	if (n <= 0 || parse_psi(s->buf, (size_t)n, &psi) < 0) {
+		s->psi_at = 0;
+		return waits;
+	}
+	if (s->psi_at > 0 && span > 0 && psi.some_total_us >= s->psi_some_us &&
+	    (double)(psi.some_total_us - s->psi_some_us) / 1e6 > s->wait_read_s + PSI_MARGIN * span)
+		waits = true;
+	s->psi_some_us = psi.some_total_us;
+	s->psi_at = at;
+	return waits;
 }
 
 int procscan_all(struct sampler *s, double now)
@@ -679,16 +766,37 @@ int procscan_all(struct sampler *s, double now)
 	s->missed_before = s->missed;
 	s->missed = l;
 	s->missed.n = 0;
+	s->wait_read_s = 0;
 	r = each_pid(s, now, scan_proc);
-	if (r < 0 || !s->stats.skipped || !someone_waits(s))
+	/* asked at every refresh, so that each PSI span is one interval */
+	if (r < 0 || !someone_waits(s))
 		return r;
+	/* the quiet are read, and the threads of those read whose counters did not move
+	 * are asked their state: a starved one is R (count_starved) */
 	s->stats.woken = true;
+	s->waking = true;
 	for (size_t b = 0; b < s->nbuckets; b++)
-		for (struct tproc *p = s->hash[b]; p; p = p->next)
-			if (p->skipped && p->gen == s->gen) {
+		for (struct tproc *p = s->hash[b]; p; p = p->next) {
+			if (p->gen != s->gen)
+				continue;
+			if (p->skipped) {
 				scan_threads(s, p);
 				p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
+				continue;
 			}
+			if (s->cfg.detail & SAMPLE_THREAD_STAT)
+				continue; /* every state was read */
+			for (size_t i = 0; i < p->nthr; i++) {
+				struct tthread *t = &p->thr[i];
+
+				if (t->have_prev && !t->lost && t->run == t->prev_run &&
+				    t->wait == t->prev_wait && thread_state(s, p, t, false) == 'R') {
+					t->runnable_before = true;
+					p->active_at = s->nrefresh;
+				}
+			}
+		}
+	s->waking = false;
 	return 0;
 }
 

@@ -316,7 +316,7 @@ static json_t *json_cpus(const struct snapshot *snap)
 /* What this refresh's reading cost (sampler.h's activity rule, the descriptor budget). */
 static json_t *json_stats(const struct sampler_stats *st)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:i, s:i, s:I, s:b}",
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:i, s:i, s:I, s:b}",
 			 "procs", (json_int_t)st->procs, "threads", (json_int_t)st->threads,
 			 "procs_read", (json_int_t)st->procs_read,
 			 "threads_read", (json_int_t)st->threads_read,
@@ -324,6 +324,10 @@ static json_t *json_stats(const struct sampler_stats *st)
 			 "skipped", (json_int_t)st->skipped, "woken", st->woken,
 			 "fds_used", st->fds_used, "fds_budget", st->fds_budget,
 			 "reopened", (json_int_t)st->reopened, "fds_exhausted", st->fds_exhausted);
+
+	if (o)
+		json_object_set_new(o, "runnable_read", json_real(round(st->runnable_read * 100) / 100));
+	return o;
 }
 
 int report_json(FILE *f, const struct snapshot *snap)

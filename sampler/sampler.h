@@ -22,10 +22,16 @@
  *    refreshes, a sixth of the quiet ones at each refresh (by pid), so what a thread
  *    did without moving its process's CPU ticks (under one tick, 10 ms) is counted at
  *    most six refreshes late, and never lost: the counters are cumulative;
- *  - the machine says someone waits: when /proc/loadavg counts more runnable tasks than
- *    the threads read active (and this sampler), the quiet processes are read too, in
- *    the same refresh. So a thread that is runnable but starved (SCHED_IDLE or a low
- *    nice behind hogs) shows its wait within one refresh, though it hardly runs.
+ *  - the machine says someone waits: when /proc/loadavg counts more tasks runnable now,
+ *    this sampler aside, than the threads read were runnable on average over the
+ *    interval (their run + wait over its span: a hog counts 1), by more than half a
+ *    task, the quiet processes are read too, in the same refresh. So a thread that is
+ *    runnable but starved (SCHED_IDLE or a low nice behind hogs) shows its wait within
+ *    one refresh, though it hardly runs.
+ * The kernel adds to a thread's wait only when it gets a CPU, so a starved thread's
+ * counter stands still, then jumps: a thread found in state R at two readings in a row
+ * with its counters still waited the whole span between them, and is counted so at
+ * once (the jump adds only the rest). Its process is read at every refresh while so.
  * A process not read keeps its threads' last readings: nothing ran, nothing waited.
  * Snapshots list the threads of the processes read (struct proc_info's threads and
  * nthr; nthreads is always the count).

@@ -200,6 +200,8 @@ struct sampler_stats {
 	long procs, threads;     /* in the table */
 	long procs_read, threads_read; /* threads read this refresh, and their processes */
 	long threads_active;     /* of them, those that ran or waited */
+	double runnable_read;    /* of them, how many were running or runnable, on
+				  * average over the interval */
 	long skipped;            /* processes found quiet: their threads were not read */
 	bool woken;              /* the machine had more runnable tasks than the threads
 				  * read active: every quiet process was read too */

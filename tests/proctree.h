@@ -82,6 +82,8 @@ static inline void proc_stat(struct tree *t, int pid, const char *comm, int ppid
 	put(t, path, "Name:\t%s\nUid:\t0\t0\t0\t0\nCpus_allowed_list:\t0-1\n", comm);
 }
 
+/* A thread that has waited is runnable (R), else asleep (S): a thread found R at two
+ * readings with counters that did not move is starved, and waits (procscan.c). */
 static inline void task(struct tree *t, int pid, int tid, const char *comm, unsigned long long run,
 		 unsigned long long wait)
 {
@@ -90,7 +92,7 @@ static inline void task(struct tree *t, int pid, int tid, const char *comm, unsi
 	snprintf(path, sizeof(path), "%d/task/%d/schedstat", pid, tid);
 	put(t, path, "%llu %llu 10\n", run, wait);
 	snprintf(path, sizeof(path), "%d/task/%d/stat", pid, tid);
-	put_stat(t, path, tid, comm, 'R', 1, 0, 0, 0, 0, 1, 100);
+	put_stat(t, path, tid, comm, wait ? 'R' : 'S', 1, 0, 0, 0, 0, 1, 100);
 	snprintf(path, sizeof(path), "%d/task/%d/status", pid, tid);
 	put(t, path, "Name:\t%s\nUid:\t0\t0\t0\t0\nCpus_allowed_list:\t0-1\n", comm);
 }
