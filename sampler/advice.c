@@ -370,10 +370,30 @@ static void fewer_procs(const struct judging *j, int threads, char *out, size_t 
 		snprintf(out, cap, "run at most %d at once", n);
 }
 
+/* Every sized pool of G is known to start at most PER threads already (OpenBLAS's
+ * serial build, MKL's sequential layer, a size set from outside): no variable lowers
+ * them, only fewer processes can. */
+static bool pools_within(const struct group *g, int per)
+{
+	int sized = 0;
+
+	for (int i = 0; i < g->npools; i++) {
+		const struct group_pool *gp = &g->pools[i];
+
+		if (pool_lib(gp->pool.lib)->unsized)
+			continue;
+		if (gp->threads_max < 0 || gp->threads_max > per)
+			return false;
+		sized++;
+	}
+	return sized > 0;
+}
+
 /*
  * What to change: the variables to set to PER threads, but never one the members run
- * with already (joblib's loky backend sets them in its workers); when all are, fewer
- * processes (fewer_procs); OMP_WAIT_POLICY=passive when an OpenMP pool spins.
+ * with already (joblib's loky backend sets them in its workers), and none when every
+ * pool is that small already (a serial build); then fewer processes (fewer_procs);
+ * OMP_WAIT_POLICY=passive when an OpenMP pool spins.
  */
 static void fix_words(const struct group *g, const struct judging *j,
 		      const struct group_pool *gp, int per, char *fix, size_t cap)
@@ -383,6 +403,8 @@ static void fix_words(const struct group *g, const struct judging *j,
 	bool named;
 
 	fix[0] = '\0';
+	if (pools_within(g, per))
+		vars = 0;
 	for (int v = 0; v < TV_COUNT; v++)
 		if ((vars & (1u << v)) && !already_within(g, (enum thread_var)v, per))
 			len += (size_t)snprintf(fix + len, len < cap ? cap - len : 0, "%s%s=%d",

@@ -229,8 +229,10 @@ static void advice_names_the_librarys_variables(void **state)
 		{ { .lib = POOL_MKL, .variant = "gomp", .path = "/opt/conda/lib/libmkl_gnu_thread.so.2" },
 		  "a 2-thread MKL gomp pool (MKL_NUM_THREADS unset)",
 		  "set OMP_NUM_THREADS=1 MKL_NUM_THREADS=1;" },
+		/* BLIS starts 1 thread unless told: a 1-thread pool would need fewer
+		 * processes, not a variable (serial_pools_need_fewer_processes) */
 		{ { .lib = POOL_BLIS, .variant = "openmp", .path = "/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4" },
-		  "a 1-thread BLIS openmp pool (BLIS_NUM_THREADS unset)",
+		  "a 2-thread BLIS openmp pool (BLIS_NUM_THREADS=2)",
 		  "set BLIS_NUM_THREADS=1;" },
 		{ { .lib = POOL_NUMEXPR, .path = "/venv/numexpr/interpreter.so" },
 		  "a 2-thread numexpr pool (NUMEXPR_NUM_THREADS unset)",
@@ -249,6 +251,10 @@ static void advice_names_the_librarys_variables(void **state)
 					     (struct rate){ true, 1.99, 8.01, 75.1 }, 300);
 		const char *a;
 
+		for (int k = 0; cases[i].pool.lib == POOL_BLIS && k < 2; k++) {
+			snap->procs[k].env->set[TV_BLIS_NUM_THREADS] = true;
+			strcpy(snap->procs[k].env->value[TV_BLIS_NUM_THREADS], "2");
+		}
 		assert_int_equal(advice_judge(snap), 0);
 		assert_int_equal(snap->groups[0].verdict, VERDICT_OVERSUBSCRIBED);
 		a = snap->groups[0].advice;
@@ -568,6 +574,29 @@ static void no_variable_the_jobs_have(void **state)
 	snapshot_free(snap);
 }
 
+/*
+ * 3 numpy jobs on OpenBLAS's serial build on 2 cores (measured: demand 3.00, wait
+ * 36 %): each pool is 1 thread whatever the variables say, so no variable lowers it;
+ * what fits is fewer processes.
+ */
+static void serial_pools_need_fewer_processes(void **state)
+{
+	const struct pool serial = { .lib = POOL_OPENBLAS, .variant = "serial",
+				     .path = "/usr/lib/x86_64-linux-gnu/openblas-serial/libopenblas-r0.3.21.so" };
+	struct snapshot *snap = jobs(3, &serial, 1, NULL, (struct rate){ true, 1.99, 3.0, 36.5 }, 50);
+	const struct group *g = &snap->groups[0];
+	(void)state;
+
+	assert_int_equal(advice_judge(snap), 0);
+	assert_int_equal(g->verdict, VERDICT_OVERSUBSCRIBED);
+	assert_int_equal(g->pools[0].threads_max, 1);
+	assert_non_null(strstr(g->advice, "each run a 1-thread OpenBLAS serial pool "
+					  "(OPENBLAS_NUM_THREADS unset) on 2 allowed cores: run at most "
+					  "2 at once; to measure"));
+	assert_null(strstr(g->advice, "NUM_THREADS=1"));
+	snapshot_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +620,7 @@ int main(void)
 		cmocka_unit_test(loky_too_many_workers),
 		cmocka_unit_test(pool_workers_get_the_variables),
 		cmocka_unit_test(no_variable_the_jobs_have),
+		cmocka_unit_test(serial_pools_need_fewer_processes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

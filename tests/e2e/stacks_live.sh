@@ -7,7 +7,9 @@
 # pools must be what its libraries said from inside (lib, variant, threads,
 # expected_threads, live_threads). Then 2 busy processes of the stacks where the name
 # misleads or the variable is not OPENBLAS_NUM_THREADS, on the 2 cores: the verdict is
-# oversubscribed or spinning, the advice sets the variable that sizes that pool.
+# oversubscribed or spinning, the advice sets the variable that sizes that pool (never
+# OPENBLAS_NUM_THREADS for OpenBLAS's OpenMP build); 3 of the serial build: no variable,
+# fewer processes.
 #
 # What the inside report holds per pool (tests/e2e/lib/stack.py): `threads` what the
 # library uses now (threadpoolctl's num_threads, numexpr.get_num_threads(), …),
@@ -63,11 +65,12 @@ echo "(idle phase: $(($(date +%s) - start)) s)"
 stop_sessions
 
 # ---- 2 busy processes of a stack on the cores: verdict and advice ------------------
-busy() { # name env kind var lib:variant — 2 busy siblings
-	name=$1 env=$2 kind=$3 var=$4 pool=$5
-	stack_start "$tmp" "$env" "$kind" "$tmp/$name" 8 busy 2
+busy() { # name env kind var lib:variant [copies] — 2 (COPIES) busy siblings
+	name=$1 env=$2 kind=$3 var=$4 pool=$5 copies=${6:-2}
+	stack_start "$tmp" "$env" "$kind" "$tmp/$name" 8 busy "$copies"
 	sessions=$stack_pid
-	wait_reports 2 "$tmp/$name-1.json" "$tmp/$name-2.json"
+	# shellcheck disable=SC2046
+	wait_reports "$copies" $(i=1; while [ $i -le "$copies" ]; do echo "$tmp/$name-$i.json"; i=$((i + 1)); done)
 	sleep 0.5
 	"$CORETOP" -b -n 1 -d 1.5 --json >"$tmp/$name.busy.json" || fail "coretop exited $?"
 	stop_sessions
@@ -82,4 +85,7 @@ busy copy-conda-busy "LD_LIBRARY_PATH=@/conda" blas OMP_NUM_THREADS openblas:ope
 busy blis-openmp-busy "LD_LIBRARY_PATH=$ARCH_LIB/blis-openmp:$ARCH_LIB/lapack BLIS_NUM_THREADS=2" \
 	blis BLIS_NUM_THREADS blis:openmp
 busy omp-clang-busy "" omp-clang OMP_NUM_THREADS openmp:llvm
+# 3 processes of the serial build on 2 cores: each pool is 1 thread whatever the
+# variables say, so the advice names none and says how many to run at once
+busy serial-busy "LD_LIBRARY_PATH=$OB-serial" blas - openblas:serial 3
 finish

@@ -11,7 +11,10 @@
 #       live)… inside=(…)…", `-` for a field coretop does not have, `?` for null.
 #   python3 stacks_check.py verdict CORETOP.json NAME PID VAR LIB:VARIANT
 #       the group of PID is oversubscribed or spinning, has a LIB pool of that VARIANT
-#       (what the advice speaks of), and its advice sets VAR
+#       (what the advice speaks of), and its advice sets VAR; VAR `-`: it sets no
+#       variable (its pools are 1 thread already) but says how many to run at once.
+#       Advice on OpenBLAS's OpenMP build never sets OPENBLAS_NUM_THREADS, which it
+#       ignores.
 import json
 import os
 import re
@@ -140,8 +143,13 @@ def check_verdict(sample, name, pid, var, pool):
     lib, variant = pool.split(":")
     if not any(p.get("lib") == lib and p.get("variant") == variant for p in g.get("pools") or []):
         fails.append(f"{name}: the group has no {lib} {variant} pool")
-    if not re.search(rf"\b{var}=\d", a):
+    if var == "-":
+        if re.search(r"\b[A-Z_]+_(THREADS|NTHREADS)=\d", a) or "run at most" not in a:
+            fails.append(f"{name}: the advice sets a variable or does not say how many to run")
+    elif not re.search(rf"\b{var}=\d", a):
         fails.append(f"{name}: the advice does not set {var}")
+    if pool == "openblas:openmp" and "OPENBLAS_NUM_THREADS=" in a:
+        fails.append(f"{name}: the advice sets OPENBLAS_NUM_THREADS, which the OpenMP build ignores")
     return fails
 
 
