@@ -47,25 +47,27 @@
 #define FULL_EVERY   6         /* refreshes between two full readings of a quiet process
 				* (sampler.h: the activity rule) */
 
-/* One thread, as small as it can be: there may be 100,000s (80 bytes each). */
+/* One thread, as small as it can be: there may be 100,000s (96 bytes each). */
 struct tthread {
 	pid_t tid;
 	int sched_fd, stat_fd;
 	int mask;                 /* its affinity, an index into sampler.masks, read when
 				   * it is first seen active; -1 unknown */
-	bool have_prev;
-	bool lost;                /* its last reading failed (procscan.c read_threads): no
-				   * rate, and no baseline for the next (build.c) */
-	bool listed_before;       /* in its process's list at an earlier refresh */
-	bool detail_known;        /* state, processor and name read (SAMPLE_THREAD_STAT) */
-	char state;
 	int processor;
+	uint32_t vcsw;            /* its voluntary switches, with vcsw_known */
+	uint32_t owed_us;         /* wait counted that the kernel has not credited yet
+				   * (procscan.c count_starved) */
+	bool have_prev : 1;
+	bool lost : 1;            /* its last reading failed (procscan.c read_threads): no
+				   * rate, and no baseline for the next (build.c) */
+	bool listed_before : 1;   /* in its process's list at an earlier refresh */
+	bool detail_known : 1;    /* state, processor and name read (SAMPLE_THREAD_STAT) */
+	bool runnable_before : 1; /* in state R at its last reading (count_starved), */
+	bool vcsw_known : 1;      /* with its voluntary switches then */
+	char state;
 	char *name;               /* its comm, with detail_known; NULL before */
-	bool runnable_before;     /* in state R at its last reading (procscan.c
-				   * count_starved) */
 	uint64_t prev_run, prev_wait;
-	uint64_t run, wait;       /* wait: the kernel's (kwait), and what it waited
-				   * runnable that the kernel has not added yet */
+	uint64_t run, wait;       /* wait: as counted (count_starved), from the kernel's */
 	uint64_t kwait;           /* schedstat's run_delay, as last read */
 	uint64_t slices, prev_slices; /* times scheduled onto a CPU */
 };

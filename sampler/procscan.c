@@ -444,42 +444,73 @@ static char thread_state(struct sampler *s, struct tproc *p, struct tthread *t, 
 	return ts.state;
 }
 
+/* T's voluntary context switches (task/TID/status): the times it slept. */
+static bool thread_slept(struct sampler *s, struct tproc *p, struct tthread *t, uint32_t *vcsw)
+{
+	char path[80];
+	struct pstatus ps;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/task/%d/status", (int)p->pid, (int)t->tid);
+	n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
+	if (n <= 0 || parse_status(s->buf, (size_t)n, &ps) < 0 || !ps.have_csw)
+		return false;
+	*vcsw = (uint32_t)ps.vcsw;
+	return true;
+}
+
 /*
  * The kernel adds to a thread's wait (schedstat's run_delay) only when it gets a CPU:
  * a thread starved behind hogs waits without its counter moving, and then shows a
  * second's wait in one lump. So a thread found runnable (R) at two readings in a row
- * whose counters did not move between them cannot have run, nor slept (to sleep it
- * must run): it waited the whole span between them, which its wait gets now. T->wait
- * is this count: never below the kernel's (kwait), ahead of it by what was counted so
- * before the kernel did; the lump, when it comes, adds only what was not counted yet.
- * Thread states are read for the threads that were R at their last reading, that
- * waited more than they ran, or, in a refresh where the machine says that someone
- * waits (someone_waits), all of those whose counters did not move (WAKING).
+ * that did not sleep between them (its counters did not move: to sleep it must run;
+ * or its voluntary switches did not) was runnable the whole span: it waited what of
+ * it it did not run, exactly, which its wait (T->wait) gets now, whatever the kernel
+ * credited. What was counted so before the kernel credited it is owed (owed_us), and a
+ * later lump pays it first: only what is beyond counts then. What a lump holds beyond
+ * the span of a thread known runnable all of it is of intervals before, counted as
+ * the kernel had them then: it is not counted again. Thread states are read for
+ * the threads that were R at their last reading, that waited more than they ran, or,
+ * in a refresh where the machine says that someone waits (someone_waits), all of those
+ * whose counters did not move (WAKING); the switches, of those found R.
  */
 static void count_starved(struct sampler *s, struct tproc *p, struct tthread *t,
 			  const struct schedstat *ss, char state)
 {
 	double span = s->now - p->read_at;
 	bool still = t->have_prev && ss->run_ns == t->run && ss->wait_ns == t->kwait;
-	uint64_t want = t->wait;
+	uint64_t ran = ss->run_ns > t->run ? ss->run_ns - t->run : 0,
+		 credited = ss->wait_ns > t->kwait ? ss->wait_ns - t->kwait : 0,
+		 owed = (uint64_t)t->owed_us * 1000;
+	uint32_t vcsw = 0;
+	bool switches = state == 'R' && thread_slept(s, p, t, &vcsw);
 
 	if (!t->have_prev) {
-		t->wait = t->kwait = ss->wait_ns;
-		t->runnable_before = state == 'R';
-		return;
-	}
-	if (still && state == 'R') {
-		if (t->runnable_before && p->read_at > 0 && span > 0) {
-			want += (uint64_t)(span * 1e9);
+		t->wait = ss->wait_ns;
+		t->owed_us = 0;
+	} else if (state == 'R' && t->runnable_before && p->read_at > 0 && span > 0 &&
+		   (still || (switches && t->vcsw_known && vcsw == t->vcsw)) &&
+		   (double)ran < span * 1e9) {
+		uint64_t waited = (uint64_t)(span * 1e9) - ran;
+
+		t->wait += waited;
+		owed = owed + waited > credited ? owed + waited - credited : 0;
+		t->owed_us = owed / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(owed / 1000);
+		if (still) {
 			s->stats.threads_active++;
 			s->stats.runnable_read += 1;
 			s->wait_read_s += span;
 		}
-		p->active_at = s->nrefresh; /* read again: it waits */
+	} else {
+		t->wait += credited > owed ? credited - owed : 0;
+		t->owed_us = credited > owed ? 0 : (uint32_t)((owed - credited) / 1000);
 	}
-	t->wait = ss->wait_ns > want ? ss->wait_ns : want;
+	if (still && state == 'R')
+		p->active_at = s->nrefresh; /* read again: it waits */
 	t->kwait = ss->wait_ns;
 	t->runnable_before = state == 'R';
+	t->vcsw_known = switches;
+	t->vcsw = vcsw;
 }
 
 /*

@@ -279,6 +279,59 @@ static void a_starved_thread_shows_its_wait(void **state)
 	sampler_free(s);
 }
 
+/* The worker R at each reading, having slept VCSW times so far, run RUN and credited
+ * WAIT by the kernel. */
+static void runnable_worker(struct tree *t, unsigned long long run, unsigned long long wait,
+			    int vcsw)
+{
+	char path[64];
+
+	task(t, SLEEPER, WORKER, "worker", run, wait);
+	starve_worker(t);
+	snprintf(path, sizeof(path), "%d/task/%d/status", SLEEPER, WORKER);
+	put(t, path, "Name:\tworker\nUid:\t0\t0\t0\t0\nCpus_allowed_list:\t0-1\n"
+		     "voluntary_ctxt_switches:\t%d\nnonvoluntary_ctxt_switches:\t%d\n",
+	    vcsw, 1000 + (int)(run / 1000000));
+}
+
+/*
+ * A thread that gets 2 ms a second and is R at every reading, its voluntary switches
+ * still (it never slept): runnable all along, so it waited the rest of each second,
+ * whatever lumps the kernel credits when; once it sleeps, its counters say what it did.
+ */
+static void a_thread_that_never_sleeps_waits_what_it_does_not_run(void **state)
+{
+	struct tree *t = *state;
+	struct sampler *s = open_tree(t, 0, 0);
+	struct snapshot *snap;
+	static const unsigned long long lump[] = { 300, 1700, 0, 2000 }; /* ms credited */
+	unsigned long long run = 2000000, wait = 0;
+
+	runnable_worker(t, run, wait, 5);
+	snapshot_free(next(t, s));
+	for (size_t i = 0; i < sizeof(lump) / sizeof(lump[0]); i++) {
+		run += 2000000;
+		wait += lump[i] * 1000000ULL;
+		runnable_worker(t, run, wait, 5);
+		snap = next(t, s);
+		if (i > 0) { /* the first reading of its switches is a baseline */
+			double d = tree_proc(snap, SLEEPER)->rate.demand;
+
+			if (d < 0.999 || d > 1.3)
+				fail_msg("interval %zu: demand %.4f, not the second it was runnable", i, d);
+		}
+		snapshot_free(snap);
+	}
+	/* it slept once: no longer counted runnable throughout; 0.4 s credited, 2 ms ran */
+	run += 2000000;
+	wait += 400000000ULL;
+	runnable_worker(t, run, wait, 6);
+	snap = next(t, s);
+	assert_true(tree_proc(snap, SLEEPER)->rate.demand < 0.41);
+	snapshot_free(snap);
+	sampler_free(s);
+}
+
 /* PSI's "some" time grew by more than the threads read waited: read the quiet too. */
 static void pressure_without_a_waiter_read_wakes(void **state)
 {
@@ -321,6 +374,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_moved_stat_is_read_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_watched_process_is_always_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_starved_thread_shows_its_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_thread_that_never_sleeps_waits_what_it_does_not_run,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(pressure_without_a_waiter_read_wakes, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_sleeping_thread_never_waits, setup, teardown),
 	};

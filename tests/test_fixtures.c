@@ -166,6 +166,84 @@ static void schedstat_sum(const char *tree, int pid, double *run, double *wait)
 	pclose(p);
 }
 
+/* A line's number after KEY in a task's status, or -1. */
+static long status_field(const char *tree, int pid, int tid, const char *key)
+{
+	char path[256], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), FIX "/%s/%d/task/%d/status", tree, pid, tid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = strtol(line + strlen(key), NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* A task's state letter in TREE. */
+static char task_state(const char *tree, int pid, int tid)
+{
+	char path[256], buf[512], *close;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), FIX "/%s/%d/task/%d/stat", tree, pid, tid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	close = strrchr(buf, ')');
+	assert_non_null(close);
+	return close[2];
+}
+
+/*
+ * What PID's threads ran and waited from t0 to t1 by their own counters (seconds), but
+ * a thread runnable throughout (R at both captures, no voluntary switch between: it
+ * never slept) waited exactly what of the span DT it did not run: the kernel credits
+ * run_delay only when a thread gets a CPU, so its counter may hold wait from before t0.
+ */
+static void expected_demand(int pid, double dt, double *run, double *demand, int *throughout)
+{
+	char cmd[256];
+	FILE *p;
+	int tid;
+
+	*run = *demand = 0;
+	*throughout = 0;
+	snprintf(cmd, sizeof(cmd), "ls " FIX "/proc-t1/%d/task", pid);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fscanf(p, "%d", &tid) == 1) {
+		unsigned long long r0, w0, r1, w1;
+		char path[256];
+		FILE *f;
+
+		snprintf(path, sizeof(path), FIX "/proc-t0/%d/task/%d/schedstat", pid, tid);
+		assert_non_null(f = fopen(path, "r"));
+		assert_int_equal(fscanf(f, "%llu %llu", &r0, &w0), 2);
+		fclose(f);
+		snprintf(path, sizeof(path), FIX "/proc-t1/%d/task/%d/schedstat", pid, tid);
+		assert_non_null(f = fopen(path, "r"));
+		assert_int_equal(fscanf(f, "%llu %llu", &r1, &w1), 2);
+		fclose(f);
+		*run += (double)(r1 - r0) / 1e9;
+		if (task_state("proc-t0", pid, tid) == 'R' && task_state("proc-t1", pid, tid) == 'R' &&
+		    status_field("proc-t0", pid, tid, "voluntary_ctxt_switches:") ==
+			    status_field("proc-t1", pid, tid, "voluntary_ctxt_switches:")) {
+			*demand += dt;
+			++*throughout;
+		} else {
+			*demand += (double)(r1 - r0 + w1 - w0) / 1e9;
+		}
+	}
+	pclose(p);
+}
+
 static void replay_t0_t1(void **state)
 {
 	struct sampler_config cfg = { .proc_root = replay, .clock = fixture_clock,
@@ -174,9 +252,9 @@ static void replay_t0_t1(void **state)
 	struct sampler *s;
 	const struct proc_info *p;
 	const struct group *g;
-	double r0, w0, r1, w1, dt;
+	double r0, w0, r1, w1, dt, run, demand;
 	char key[64];
-	int err;
+	int err, throughout;
 	(void)state;
 
 	load_tree("proc-t0");
@@ -200,7 +278,8 @@ static void replay_t0_t1(void **state)
 	assert_true(snap->interval_s > 0.5 && snap->interval_s < 10);
 	assert_int_equal(snap->machine.ncpus, 2);
 
-	/* the multi-threaded subject: 5 named tasks; rates as the raw counters say */
+	/* the multi-threaded subject: 5 named tasks; rates as the counters say, but for
+	 * the two spinners, runnable throughout: one core each, exactly */
 	p = proc(snap, subject("threads")->pid);
 	assert_int_equal(p->nthr, 5);
 	assert_string_equal(p->threads[1].name, "spin-0");
@@ -208,7 +287,13 @@ static void replay_t0_t1(void **state)
 	schedstat_sum("proc-t0", p->pid, &r0, &w0);
 	schedstat_sum("proc-t1", p->pid, &r1, &w1);
 	assert_float_equal(p->rate.used, (r1 - r0) / 1e9 / dt, 1e-9);
-	assert_float_equal(p->rate.demand, (r1 - r0 + w1 - w0) / 1e9 / dt, 1e-9);
+	expected_demand(p->pid, dt, &run, &demand, &throughout);
+	assert_int_equal(throughout, 2);
+	assert_float_equal(run, (r1 - r0) / 1e9, 1e-9);
+	assert_float_equal(p->rate.demand, demand / dt, 1e-9);
+	assert_float_equal(p->threads[1].rate.demand, 1.0, 1e-9);
+	/* what their counters said: more than the span, wait from before t0 */
+	assert_true((r1 - r0 + w1 - w0) / 1e9 / dt > 2.1);
 	/* two spinners and three busy jobs on two CPUs: they queued */
 	assert_true(p->rate.used > 0.3);
 	assert_true(p->rate.wait_pct > 20);
