@@ -44,8 +44,8 @@
 #define MAPS_EVERY   2.0       /* seconds between two readings of one process's maps */
 #define LIMITS_EVERY 5.0       /* seconds between two readings of one cgroup's limits */
 #define TICK_EVERY   0.1       /* seconds between two sub-samples, while there is churn */
-#define FULL_EVERY   6         /* refreshes between two full readings of a quiet process
-				* (sampler.h: the activity rule) */
+#define FULL_EVERY_S 15.0      /* seconds, at most, between two full readings of a quiet
+				* process (sampler.h: the activity rule) */
 
 /* One thread, as small as it can be: there may be 100,000s (96 bytes each). */
 struct tthread {
@@ -108,6 +108,8 @@ struct tproc {
 	bool tick;                /* read again at sub-samples (sampler_tick) */
 	bool skipped;             /* quiet: its threads were not read this refresh (the
 				   * activity rule, sampler.h); their counters stand */
+	bool turn;                /* quiet, but read in full: its turn came */
+	double full_at;           /* when its threads were last read (s->now) */
 	bool deferred;            /* skipped since it was last read: its next reading may
 				   * hold what it ran under a tick then (build.c) */
 	int active_at;            /* the refresh (nrefresh) whose reading last saw one of

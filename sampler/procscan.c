@@ -558,7 +558,12 @@ static void read_threads(struct sampler *s, struct tproc *p)
 		char state = '\0';
 
 		if (!t->have_prev) {
-			p->active_at = s->nrefresh; /* new: it came */
+			/* new: it came, unless its process is first seen in mid-life (the
+			 * first refresh): a baseline, not activity */
+			if (p->have_prev || p->newborn) {
+				p->active_at = s->nrefresh;
+				s->stats.runnable_read += 1; /* it may be runnable now */
+			}
 		} else if (!still) {
 			double span = s->now - p->read_at;
 			uint64_t dwait = ss.wait_ns > t->wait ? ss.wait_ns - t->wait : 0;
@@ -567,19 +572,24 @@ static void read_threads(struct sampler *s, struct tproc *p)
 			s->stats.threads_active++;
 			/* the share of the span it was running or runnable, and its wait */
 			s->wait_read_s += (double)dwait / 1e9;
-			if (p->read_at > 0 && span > 1e-3 && ss.run_ns >= t->run)
-				s->stats.runnable_read +=
-					(double)(ss.run_ns - t->run + dwait) / 1e9 / span;
+			/* a lump of wait from before (count_starved) is no more than 1 */
+			if (p->read_at > 0 && span > 1e-3 && ss.run_ns >= t->run) {
+				double share = (double)(ss.run_ns - t->run + dwait) / 1e9 / span;
+
+				s->stats.runnable_read += share < 1 ? share : 1;
+			}
 			if (!kept && (t->sched_fd = fds_keep_open(s, path)) < 0)
 				s->fd_wants++;
 		}
-		/* a thread that runs, first seen or since: its CPUs are its supply */
-		if (t->mask < 0 && (t->have_prev ? ss.run_ns != t->run : ss.run_ns > 0))
+		/* a thread that runs, since it was first seen or since it came: its CPUs
+		 * are its supply (at the first refresh, its process's mask stands in) */
+		if (t->mask < 0 && (t->have_prev ? ss.run_ns != t->run
+						 : (p->have_prev || p->newborn) && ss.run_ns > 0))
 			read_affinity(s, p, t);
 		t->lost = false;
 		t->detail_known = false;
 		if ((s->cfg.detail & SAMPLE_THREAD_STAT) || t->runnable_before || (still && s->waking) ||
-		    (!still && ss.wait_ns - t->kwait > ss.run_ns - t->run))
+		    (t->have_prev && !still && ss.wait_ns - t->kwait > ss.run_ns - t->run))
 			state = thread_state(s, p, t, s->cfg.detail & SAMPLE_THREAD_STAT);
 		count_starved(s, p, t, &ss, state);
 		t->run = ss.run_ns;
@@ -650,12 +660,14 @@ static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
 static void scan_threads(struct sampler *s, struct tproc *p)
 {
 	p->skipped = false;
+	p->full_at = s->now;
 	for (int pass = 0; pass < 2; pass++) {
 		if (p->listed != p->st.num_threads) {
 			if (list_tasks(s, p) < 0)
 				p->nthr = 0;
 			p->pools_stale = true;
-			p->active_at = s->nrefresh;
+			if (p->have_prev || p->newborn) /* a thread came or went */
+				p->active_at = s->nrefresh;
 		}
 		read_threads(s, p);
 		if (p->listed >= 0)
@@ -667,15 +679,25 @@ static void scan_threads(struct sampler *s, struct tproc *p)
  * The activity rule (sampler.h): P, whose stat was read again as ST, cannot have run or
  * waited since its threads were last read, and its turn for a full reading has not come.
  */
-static bool quiet(const struct sampler *s, const struct tproc *p, const struct pstat *st)
+static bool quiet(const struct sampler *s, struct tproc *p, const struct pstat *st)
 {
-	int every = s->cfg.full_every > 0 ? s->cfg.full_every : FULL_EVERY;
+	int every = s->cfg.full_every;
 
-	if (every <= 1 || !p->have_prev || p->tick || p->pid == s->watch || p->listed < 0 ||
-	    p->listed != st->num_threads || st->state == 'R' ||
+	p->turn = false;
+	if (s->cfg.full_every == 1 || !p->have_prev || p->tick || p->pid == s->watch ||
+	    p->listed < 0 || p->listed != st->num_threads || st->state == 'R' ||
 	    st->utime + st->stime != p->st.utime + p->st.stime || p->active_at + 1 >= s->nrefresh)
 		return false;
-	return ((unsigned)p->pid + (unsigned)s->nrefresh) % (unsigned)every != 0;
+	if (s->cfg.full_every > 1) {
+		p->turn = ((unsigned)p->pid + (unsigned)s->nrefresh) % (unsigned)every == 0;
+	} else {
+		/* due between half and all of FULL_EVERY_S since its last full reading, by
+		 * pid, so that the turns of processes started together spread out */
+		unsigned h = ((unsigned)p->pid * 2654435761u) >> 22; /* 0..1023 */
+
+		p->turn = s->now - p->full_at >= FULL_EVERY_S * (0.5 + 0.5 * h / 1024.0);
+	}
+	return !p->turn;
 }
 
 static void scan_proc(struct sampler *s, pid_t pid, double now)
@@ -802,8 +824,8 @@ int procscan_all(struct sampler *s, double now)
 	/* asked at every refresh, so that each PSI span is one interval */
 	if (r < 0 || !someone_waits(s))
 		return r;
-	/* the quiet are read, and the threads of those read whose counters did not move
-	 * are asked their state: a starved one is R (count_starved) */
+	/* the quiet are read, their threads whose counters did not move asked their state:
+	 * a starved one is R (count_starved); so are those of the quiet read at their turn */
 	s->stats.woken = true;
 	s->waking = true;
 	for (size_t b = 0; b < s->nbuckets; b++)
@@ -813,17 +835,16 @@ int procscan_all(struct sampler *s, double now)
 			if (p->skipped) {
 				scan_threads(s, p);
 				p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
-				continue;
-			}
-			if (s->cfg.detail & SAMPLE_THREAD_STAT)
-				continue; /* every state was read */
-			for (size_t i = 0; i < p->nthr; i++) {
-				struct tthread *t = &p->thr[i];
+			} else if (p->turn && !(s->cfg.detail & SAMPLE_THREAD_STAT)) {
+				for (size_t i = 0; i < p->nthr; i++) {
+					struct tthread *t = &p->thr[i];
 
-				if (t->have_prev && !t->lost && t->run == t->prev_run &&
-				    t->wait == t->prev_wait && thread_state(s, p, t, false) == 'R') {
-					t->runnable_before = true;
-					p->active_at = s->nrefresh;
+					if (t->have_prev && !t->lost && t->run == t->prev_run &&
+					    t->wait == t->prev_wait &&
+					    thread_state(s, p, t, false) == 'R') {
+						t->runnable_before = true;
+						p->active_at = s->nrefresh;
+					}
 				}
 			}
 		}

@@ -11,6 +11,8 @@
  */
 #include "sampler/internal.h"
 
+#include <limits.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +171,7 @@ struct tproc *ptable_add(struct sampler *s, pid_t pid, const struct pstat *st)
 	p->stat_fd = -1;
 	p->cg = -1;
 	p->mask = -1;
+	p->active_at = INT_MIN / 2; /* never seen active */
 	p->pools_read_at = -1;
 	b = bucket(s, pid);
 	p->next = s->hash[b];

@@ -18,14 +18,17 @@
  *  - its main thread is in state R;
  *  - at its last reading one of its threads ran or waited, or a thread came or went;
  *  - it is watched (sampler_watch), or followed by sub-samples (churn, below);
- *  - its turn came: every process is read in full at least every FULL_EVERY (6)
- *    refreshes, a sixth of the quiet ones at each refresh (by pid), so what a thread
- *    did without moving its process's CPU ticks (under one tick, 10 ms) is counted at
- *    most six refreshes late, and never lost: the counters are cumulative;
+ *  - its turn came: every process is read in full at least every 15 s (FULL_EVERY_S;
+ *    after 7.5 to 15 s by pid, so that the turns spread out), so what its threads did
+ *    without moving its CPU ticks (under one tick, 10 ms, in all since its last
+ *    reading) is counted at most 15 s late, and never lost: the counters are
+ *    cumulative. A time, not a count of refreshes: at -d 0.05 a count would read
+ *    every thread every few tenths of a second;
  *  - the machine says someone waits: when /proc/loadavg counts more tasks runnable now,
  *    this sampler aside, than the threads read were runnable on average over the
- *    interval (their run + wait over its span: a hog counts 1), by more than half a
- *    task, the quiet processes are read too, in the same refresh. So a thread that is
+ *    interval (their run + wait over its span: a hog counts 1, a new thread 1), by more
+ *    than half a task, or PSI's "some" time grew by more than they waited, the quiet
+ *    processes are read too, in the same refresh, with their still threads' states. So a thread that is
  *    runnable but starved (SCHED_IDLE or a low nice behind hogs) shows its wait within
  *    one refresh, though it hardly runs.
  * The kernel adds to a thread's wait only when it gets a CPU, so a starved thread's
@@ -62,7 +65,8 @@ struct sampler_config {
 	const struct topo *topo;   /* borrowed; may be NULL (then no topology summary) */
 	int fd_budget;             /* kept-open descriptors; 0: from RLIMIT_NOFILE */
 	int full_every;            /* a quiet process is read in full every this many
-				      refreshes; 0: FULL_EVERY (6); 1: every refresh */
+				      refreshes (by pid); 0: every FULL_EVERY_S (15 s);
+				      1: every refresh (the activity rule off) */
 	double window_s;           /* verdicts judged over this many seconds (window.h);
 				      0: WINDOW_DEFAULT_S (10) */
 	/* Seconds on a monotonic clock; NULL: CLOCK_MONOTONIC. Tests inject one. */

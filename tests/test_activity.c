@@ -21,7 +21,7 @@
 
 #include "tests/proctree.h"
 
-#define SLEEPER 400 /* (400 + refresh) % 6 == 0 at refreshes 2, 8, 14: its turns */
+#define SLEEPER 400 /* with full_every 10: (400 + refresh) % 10 == 0 at refreshes 10, 20 */
 #define WORKER  401
 #define HOG     500
 
@@ -102,14 +102,14 @@ static int until_quiet(struct tree *t, struct sampler *s)
 	return -1;
 }
 
-/* Idle: read in full only on its turns, at least every sixth refresh. */
+/* Idle: read in full only on its turns, at least every 15 s (a refresh a second). */
 static void quiet_process_is_read_on_its_turns(void **state)
 {
 	struct tree *t = *state;
 	struct sampler *s = open_tree(t, 0, 0);
 	int read = 0, longest = 0, since = 0;
 
-	for (int i = 0; i < 18; i++) {
+	for (int i = 0; i < 46; i++) {
 		struct snapshot *snap = next(t, s);
 		const struct proc_info *p = tree_proc(snap, SLEEPER);
 
@@ -124,9 +124,9 @@ static void quiet_process_is_read_on_its_turns(void **state)
 			assert_int_equal(snap->stats.threads, 2);
 		snapshot_free(snap);
 	}
-	/* refreshes 1-3 (new, then active at its first readings), then its turns */
-	assert_true(read >= 4 && read <= 7);
-	assert_true(longest <= 5);
+	/* its first reading, then its turns: 7.5 to 15 s apart */
+	assert_true(read >= 3 && read <= 7);
+	assert_true(longest >= 6 && longest <= 14);
 	sampler_free(s);
 }
 
@@ -209,16 +209,28 @@ static void starve_worker(struct tree *t)
 	put_stat(t, path, WORKER, "worker", 'R', 1, 0, 0, 0, 0, 1, 100);
 }
 
+/* The hogs' second: each thread runs it all, their process's stat 200 ticks more. */
+static void hogs_run(struct tree *t, unsigned long long *hog)
+{
+	char path[64];
+
+	*hog += 1000000000ULL;
+	task(t, HOG, HOG, "hog", *hog, 0);
+	task(t, HOG, HOG + 1, "hog", *hog, 0);
+	snprintf(path, sizeof(path), "%d/stat", HOG);
+	put_stat(t, path, HOG, "hog", 'R', 1, (int)(*hog / 5000000ULL), 0, 0, 0, 2, 60);
+}
+
 /*
  * A worker starved behind two hogs: the machine counts one task more runnable than
  * the hogs and coretop, so the quiet sleeper is read in the same refresh, its worker
  * found R; from the next refresh on it waits the whole second, and the lump the kernel
  * adds when it gets a CPU at last is not counted twice.
  */
-static void a_starved_thread_shows_its_wait(void **state)
+static void starved_case(void **state, int full_every, int before)
 {
 	struct tree *t = *state;
-	struct sampler *s = open_tree(t, 0, 0);
+	struct sampler *s = open_tree(t, 0, full_every);
 	struct snapshot *snap;
 	const struct proc_info *p;
 	unsigned long long hog = 0;
@@ -226,30 +238,26 @@ static void a_starved_thread_shows_its_wait(void **state)
 	proc_stat(t, HOG, "hog", 1, 0, 2, 60);
 	task(t, HOG, HOG, "hog", 0, 0);
 	task(t, HOG, HOG + 1, "hog", 0, 0);
-	for (int i = 0; i < 10; i++) { /* the hogs spin; the sleeper goes quiet */
-		hog += 1000000000ULL;
-		task(t, HOG, HOG, "hog", hog, 0);
-		task(t, HOG, HOG + 1, "hog", hog, 0);
+	for (int i = 0; i < before; i++) { /* the hogs spin; the sleeper goes quiet */
+		hogs_run(t, &hog);
 		counts(t, 3, 100);
 		snap = next(t, s);
 		if (i > 0) /* the hogs were new: nothing read of them yet */
 			assert_false(snap->stats.woken);
 		snapshot_free(snap);
 	}
-	/* now: refresh 11; the sleeper's turns are at 2, 8, 14 */
+	/* the refresh after: with full_every 10, the sleeper's turn (read in full, and as
+	 * someone waits, its still worker asked its state); else skipped, and read again
+	 * as someone waits */
 	starve_worker(t);
 	counts(t, 4, 100);
-	hog += 1000000000ULL;
-	task(t, HOG, HOG, "hog", hog, 0);
-	task(t, HOG, HOG + 1, "hog", hog, 0);
+	hogs_run(t, &hog);
 	snap = next(t, s); /* refresh 11: it became runnable in this interval */
 	assert_true(snap->stats.woken);
 	p = tree_proc(snap, SLEEPER);
 	assert_int_equal(p->nthr, 2);
 	snapshot_free(snap);
-	hog += 1000000000ULL;
-	task(t, HOG, HOG, "hog", hog, 0);
-	task(t, HOG, HOG + 1, "hog", hog, 0);
+	hogs_run(t, &hog);
 	snap = next(t, s); /* refresh 12: a whole second runnable, none of it run */
 	p = tree_proc(snap, SLEEPER);
 	assert_int_equal(p->nthr, 2);
@@ -262,21 +270,27 @@ static void a_starved_thread_shows_its_wait(void **state)
 	 * seconds since refresh 11), one of which was counted already */
 	task(t, SLEEPER, WORKER, "worker", 3000000, 2000000000ULL);
 	starve_worker(t);
-	hog += 1000000000ULL;
-	task(t, HOG, HOG, "hog", hog, 0);
-	task(t, HOG, HOG + 1, "hog", hog, 0);
+	hogs_run(t, &hog);
 	snap = next(t, s);
 	p = tree_proc(snap, SLEEPER);
 	assert_true(p->rate.demand > 1.0009 && p->rate.demand < 1.0011);
 	snapshot_free(snap);
 	/* refresh 14: still starved, counters still: waits the second again */
-	hog += 1000000000ULL;
-	task(t, HOG, HOG, "hog", hog, 0);
-	task(t, HOG, HOG + 1, "hog", hog, 0);
+	hogs_run(t, &hog);
 	snap = next(t, s);
 	assert_true(tree_proc(snap, SLEEPER)->rate.demand > 0.999);
 	snapshot_free(snap);
 	sampler_free(s);
+}
+
+static void a_starved_thread_shows_its_wait(void **state)
+{
+	starved_case(state, 0, 12); /* the sleeper last read in full at 11 s, due at 20 s */
+}
+
+static void a_starved_thread_read_at_its_turn_shows_its_wait(void **state)
+{
+	starved_case(state, 10, 10);
 }
 
 /* The worker R at each reading, having slept VCSW times so far, run RUN and credited
@@ -307,6 +321,7 @@ static void a_thread_that_never_sleeps_waits_what_it_does_not_run(void **state)
 	static const unsigned long long lump[] = { 300, 1700, 0, 2000 }; /* ms credited */
 	unsigned long long run = 2000000, wait = 0;
 
+	counts(t, 2, 100); /* the kernel counts it runnable: coretop and it */
 	runnable_worker(t, run, wait, 5);
 	snapshot_free(next(t, s));
 	for (size_t i = 0; i < sizeof(lump) / sizeof(lump[0]); i++) {
@@ -374,6 +389,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_moved_stat_is_read_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_watched_process_is_always_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_starved_thread_shows_its_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_starved_thread_read_at_its_turn_shows_its_wait, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_thread_that_never_sleeps_waits_what_it_does_not_run,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(pressure_without_a_waiter_read_wakes, setup, teardown),

@@ -103,6 +103,10 @@ static void two_busy_seconds(struct tree *t)
 	task(t, 201, 211, "python3", 1000000000ULL, 1000000000ULL);
 	task(t, 202, 202, "python3", 1000000000ULL, 1000000000ULL);
 	task(t, 203, 203, "python3", 1000000000ULL, 1000000000ULL);
+	/* their stat says so too: 1 s a thread is 100 ticks */
+	put_stat(t, "201/stat", 201, "python3", 'R', 100, 200, 0, 0, 0, 2, 60);
+	put_stat(t, "202/stat", 202, "python3", 'R', 100, 100, 0, 0, 0, 1, 60);
+	put_stat(t, "203/stat", 203, "python3", 'R', 100, 100, 0, 0, 0, 1, 60);
 	machine(t, 300, 300, 1200); /* each CPU: 200 ticks busy, 200 idle */
 }
 

@@ -123,6 +123,9 @@ static void fork_workers_join_their_job(void **state)
 	t->now += 2;
 	task(t, 301, 301, "python3", 1500000000ULL, 500000000ULL);
 	task(t, 302, 302, "python3", 1500000000ULL, 500000000ULL);
+	/* and their stat says so: 1.5 s is 150 ticks */
+	put_stat(t, "301/stat", 301, "python3", 'R', 300, 150, 0, 0, 0, 1, 60);
+	put_stat(t, "302/stat", 302, "python3", 'R', 300, 150, 0, 0, 0, 1, 60);
 	snap = one_group(s, JOB, 3, (const int[]){ 0 });
 	g = snapshot_group(snap, JOB);
 	assert_true(g->rate.used > 1.49 && g->rate.used < 1.51);
