@@ -833,6 +833,8 @@ int procscan_all(struct sampler *s, double now)
 			if (p->gen != s->gen)
 				continue;
 			if (p->skipped) {
+				/* the span since its last reading, not since it was skipped */
+				p->read_at = p->prev_read_at;
 				scan_threads(s, p);
 				p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
 			} else if (p->turn && !(s->cfg.detail & SAMPLE_THREAD_STAT)) {

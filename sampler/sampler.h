@@ -28,7 +28,10 @@
  *    this sampler aside, than the threads read were runnable on average over the
  *    interval (their run + wait over its span: a hog counts 1, a new thread 1), by more
  *    than half a task, or PSI's "some" time grew by more than they waited, the quiet
- *    processes are read too, in the same refresh, with their still threads' states. So a thread that is
+ *    processes are read too, in the same refresh, with their still threads' states.
+ *    Where the threads read wait a whole CPU's worth or more already (the machine is
+ *    oversubscribed by what is read), neither count can tell one more waiter: it is
+ *    found at its process's turn. So a thread that is
  *    runnable but starved (SCHED_IDLE or a low nice behind hogs) shows its wait within
  *    one refresh, though it hardly runs.
  * The kernel adds to a thread's wait only when it gets a CPU, so a starved thread's
