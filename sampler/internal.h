@@ -110,6 +110,7 @@ struct tproc {
 				   * activity rule, sampler.h); their counters stand */
 	bool turn;                /* quiet, but read in full: its turn came */
 	double full_at;           /* when its threads were last read (s->now) */
+	double threads_at;        /* and when, on the clock, at a refresh or a sub-sample */
 	bool deferred;            /* skipped since it was last read: its next reading may
 				   * hold what it ran under a tick then (build.c) */
 	int active_at;            /* the refresh (nrefresh) whose reading last saw one of

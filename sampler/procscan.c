@@ -475,9 +475,8 @@ static bool thread_slept(struct sampler *s, struct tproc *p, struct tthread *t, 
  * whose counters did not move (WAKING); the switches, of those found R.
  */
 static void count_starved(struct sampler *s, struct tproc *p, struct tthread *t,
-			  const struct schedstat *ss, char state)
+			  const struct schedstat *ss, char state, double span)
 {
-	double span = s->now - p->read_at;
 	bool still = t->have_prev && ss->run_ns == t->run && ss->wait_ns == t->kwait;
 	uint64_t ran = ss->run_ns > t->run ? ss->run_ns - t->run : 0,
 		 credited = ss->wait_ns > t->kwait ? ss->wait_ns - t->kwait : 0,
@@ -488,7 +487,7 @@ static void count_starved(struct sampler *s, struct tproc *p, struct tthread *t,
 	if (!t->have_prev) {
 		t->wait = ss->wait_ns;
 		t->owed_us = 0;
-	} else if (state == 'R' && t->runnable_before && p->read_at > 0 && span > 0 &&
+	} else if (state == 'R' && t->runnable_before && span > 0 &&
 		   (still || (switches && t->vcsw_known && vcsw == t->vcsw)) &&
 		   (double)ran < span * 1e9) {
 		uint64_t waited = (uint64_t)(span * 1e9) - ran;
@@ -519,7 +518,7 @@ static void count_starved(struct sampler *s, struct tproc *p, struct tthread *t,
  * the next refresh) and, if it has no descriptor, takes one when the budget has room,
  * or asks for one (fds_rebalance).
  */
-static void read_threads(struct sampler *s, struct tproc *p)
+static void read_threads(struct sampler *s, struct tproc *p, double span)
 {
 	char path[80];
 	size_t k = 0;
@@ -565,7 +564,6 @@ static void read_threads(struct sampler *s, struct tproc *p)
 				s->stats.runnable_read += 1; /* it may be runnable now */
 			}
 		} else if (!still) {
-			double span = s->now - p->read_at;
 			uint64_t dwait = ss.wait_ns > t->wait ? ss.wait_ns - t->wait : 0;
 
 			p->active_at = s->nrefresh;
@@ -573,7 +571,7 @@ static void read_threads(struct sampler *s, struct tproc *p)
 			/* the share of the span it was running or runnable, and its wait */
 			s->wait_read_s += (double)dwait / 1e9;
 			/* a lump of wait from before (count_starved) is no more than 1 */
-			if (p->read_at > 0 && span > 1e-3 && ss.run_ns >= t->run) {
+			if (span > 1e-3 && ss.run_ns >= t->run) {
 				double share = (double)(ss.run_ns - t->run + dwait) / 1e9 / span;
 
 				s->stats.runnable_read += share < 1 ? share : 1;
@@ -591,7 +589,7 @@ static void read_threads(struct sampler *s, struct tproc *p)
 		if ((s->cfg.detail & SAMPLE_THREAD_STAT) || t->runnable_before || (still && s->waking) ||
 		    (t->have_prev && !still && ss.wait_ns - t->kwait > ss.run_ns - t->run))
 			state = thread_state(s, p, t, s->cfg.detail & SAMPLE_THREAD_STAT);
-		count_starved(s, p, t, &ss, state);
+		count_starved(s, p, t, &ss, state, span);
 		t->run = ss.run_ns;
 		t->slices = ss.slices;
 		p->thr[k++] = *t;
@@ -659,8 +657,13 @@ static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
  */
 static void scan_threads(struct sampler *s, struct tproc *p)
 {
+	/* the span its threads' counters cover: since they were last read, at a refresh
+	 * or a sub-sample (0: never) */
+	double at = s->cfg.clock(s->cfg.clock_ctx), span = p->threads_at > 0 ? at - p->threads_at : 0;
+
 	p->skipped = false;
 	p->full_at = s->now;
+	p->threads_at = at;
 	for (int pass = 0; pass < 2; pass++) {
 		if (p->listed != p->st.num_threads) {
 			if (list_tasks(s, p) < 0)
@@ -669,7 +672,7 @@ static void scan_threads(struct sampler *s, struct tproc *p)
 			if (p->have_prev || p->newborn) /* a thread came or went */
 				p->active_at = s->nrefresh;
 		}
-		read_threads(s, p);
+		read_threads(s, p, pass ? 0 : span); /* again at once: no span */
 		if (p->listed >= 0)
 			break;
 	}
@@ -833,8 +836,6 @@ int procscan_all(struct sampler *s, double now)
 			if (p->gen != s->gen)
 				continue;
 			if (p->skipped) {
-				/* the span since its last reading, not since it was skipped */
-				p->read_at = p->prev_read_at;
 				scan_threads(s, p);
 				p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
 			} else if (p->turn && !(s->cfg.detail & SAMPLE_THREAD_STAT)) {
