@@ -4,12 +4,14 @@
 # found quiet for several refreshes (its main thread asleep, its CPU time still) then
 # has a second thread spin under SCHED_IDLE (lib/starve.c). That thread is runnable all
 # the time and runs almost never, so nothing in its process's stat moves: only the
-# machine's runnable count says someone waits. The first sample whose interval begins
-# after the thread spins must show the process's group waiting: demand >= 0.5 cores
-# and wait >= 50 % (measured here, quiet: demand 0.90-1.0, wait 99-100 %, in 8 runs of
-# 8; the thread gets about 0.3 % of a CPU). With two more hogs outside the test (the
-# hogs then wait too, so neither loadavg nor PSI can single it out) it was found within
-# one refresh in 4 runs of 5, and at the third in the fifth: the limit sampler.h states.
+# machine's counts (loadavg's runnable, PSI) say someone waits. The first sample whose
+# interval begins after the thread spins must show the process's group waiting: demand
+# >= 0.5 cores and wait >= 50 % (measured here, quiet: demand 0.90-1.0, wait 99-100 %,
+# in 8 runs of 8; the thread gets about 0.3 % of a CPU) — or, when the refresh before
+# it did not notice (the thread began too late in that interval), be the refresh that
+# notices, the two after it showing the wait. With two more hogs outside the test (the
+# hogs then wait too, so neither count can single it out) it was found within one
+# refresh in 4 runs of 5, and at the third in the fifth: the limit sampler.h states.
 #   STARVED_DELAY (0.5) seconds between samples, STARVED_SAMPLES (14).
 . tests/e2e/lib.sh
 command -v cc >/dev/null || skip "no C compiler"
@@ -63,6 +65,11 @@ after = [s for s in samples if s["interval_s"] and s["time"] - s["interval_s"] >
 if not after:
     print("FAIL: no sample began after the thread spun (%d samples)" % len(samples))
     sys.exit(1)
+# It waited from the start of sample 1's interval. The counts tell at the end of an
+# interval in which it waited long enough (sampler.h): if that was sample 0's (the
+# interval it began in: woken there), sample 1 shows its wait; if it began too late in
+# that one, sample 1 must be woken, and its wait shows from sample 2.
+straddle = samples[samples.index(after[0]) - 1]["sampler"]["woken"]
 bad = 0
 for i, s in enumerate(after[:3]):
     g = [g for g in s["groups"] if pid in g["pids"]]
@@ -81,6 +88,10 @@ for i, s in enumerate(after[:3]):
              st["runnable_read"], st["woken"]))
     if g["procs"] != 1 or g["demand_cores"] is None or g["demand_cores"] < 0.5 or \
             g["wait_pct"] is None or g["wait_pct"] < 50 or p["demand_cores"] < 0.5:
+        if i == 0 and not straddle and st["woken"]:
+            print("ok: %s: noticed at this refresh (the one before was not woken), shown "
+                  "from the next" % line)
+            continue
         print("FAIL: " + line)
         bad += 1
     else:
