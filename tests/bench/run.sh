@@ -41,15 +41,10 @@ CC=${CC:-cc}
 here=$(cd "$(dirname "$0")" && pwd)
 
 tmp=$(mktemp -d) || exit 1
-spawn_pid=""
-# spawn leads its own process group: TERM to the group ends every child at once and
-# spawn, which traps TERM, reaps them before it exits, so nothing is left behind.
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 cleanup() {
-	if [ -n "$spawn_pid" ]; then
-		kill -TERM "-$spawn_pid" 2>/dev/null || kill -TERM "$spawn_pid" 2>/dev/null
-		wait "$spawn_pid" 2>/dev/null
-		spawn_pid=""
-	fi
+	bench_unspawn
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -61,30 +56,18 @@ die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
 # --- build the helpers --------------------------------------------------------------
-cflags="-std=c11 -O2 -Wall -Wextra"
-$CC $cflags -pthread -o "$tmp/spawn" "$here/spawn.c" || die "cannot build spawn.c"
-$CC $cflags -o "$tmp/floor" "$here/floor.c" || die "cannot build floor.c"
-$CC $cflags -o "$tmp/cputime" "$here/cputime.c" || die "cannot build cputime.c"
+bench_build
 have_lp2=""
 if pkg-config --exists libproc2 2>/dev/null; then
-	$CC $cflags $(pkg-config --cflags libproc2) -o "$tmp/floor-libproc2" \
+	$CC $bench_cflags $(pkg-config --cflags libproc2) -o "$tmp/floor-libproc2" \
 		"$here/floor_libproc2.c" $(pkg-config --libs libproc2) && have_lp2=1
 fi
 [ -n "$have_lp2" ] || note "skipping floor-libproc2: libproc2 (pkg-config) not usable"
 
 # --- 1. a busy /proc ------------------------------------------------------------------
-# spawn says "ready PROCS TASKS" through a FIFO once every child has its threads; if it
-# dies first the read sees end-of-file instead of hanging.
-mkfifo "$tmp/ready" || die "mkfifo failed"
-t0=$(date +%s.%N)
-"$tmp/spawn" "$PROCS" "$THREADS" >"$tmp/ready" &
-spawn_pid=$!
-word="" procs=0 spawned=0
-read -r word procs spawned <"$tmp/ready"
-[ "$word" = ready ] || die "spawn did not get ready"
-t1=$(date +%s.%N)
-note "$(awk -v p="$procs" -v t="$spawned" -v a="$t0" -v b="$t1" \
-	'BEGIN { printf "spawned %d processes, %d tasks in %.1f s", p, t, b - a }')"
+bench_spawn "$PROCS" "$THREADS" || die "spawn did not get ready"
+procs=$spawn_procs spawned=$spawn_tasks
+note "spawned $procs processes, $spawned tasks in $spawn_s s"
 
 # --- 2. measure --------------------------------------------------------------------
 # cpu_us CMD... : user + sys microseconds of CMD on stdout; fails if CMD failed

@@ -1,12 +1,20 @@
 /*
  * spawn — fill /proc with idle tasks for the sampler benchmark.
  *
- *   spawn [PROCS [THREADS]]     (defaults 1000 and 10)
+ *   spawn [-a SPIN_US:PERIOD_US] [PROCS [THREADS]]     (defaults 1000 and 10)
  *
  * Forks PROCS processes, each with THREADS extra threads (so PROCS × (THREADS + 1)
  * tasks), all asleep in pause(): a monitor has to read them but they cost no CPU, so
- * the benchmark measures the monitor, not the load.  When every child is ready it
- * prints one line on stdout,
+ * the benchmark measures the monitor, not the load.
+ *
+ * With -a every task is active instead: each one, its process's main thread too once
+ * it has reported, wakes every PERIOD_US microseconds (on an absolute clock, from a
+ * random phase, so the tasks do not all wake at once) and spins until it has used
+ * SPIN_US microseconds of its own CPU time, then sleeps again.  So every task runs in
+ * every interval of PERIOD_US or more, the way a busy pool's threads do; the load is
+ * PROCS × (THREADS + 1) × SPIN_US / PERIOD_US cores, plus the wake-ups.
+ *
+ * When every child is ready it prints one line on stdout,
  *
  *   ready PROCS TASKS
  *
@@ -23,6 +31,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +39,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Tasks left free for the rest of the machine (shells, the monitors under test). */
@@ -38,6 +48,8 @@
 #define STACK_SIZE (64 * 1024)
 
 static volatile sig_atomic_t stop;
+/* -a: nanoseconds of CPU per wake-up and between wake-ups; 0: idle tasks. */
+static long long spin_ns, period_ns;
 
 static void on_signal(int sig)
 {
@@ -45,9 +57,41 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+static long long ns_of(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/* -a's task: wake every period_ns, spin for spin_ns of this thread's CPU time. */
+static void busy_loop(unsigned seed)
+{
+	struct timespec now, next, cpu;
+	long long at, t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	at = ns_of(&now) + (long long)(rand_r(&seed) % (unsigned)(period_ns / 1000 + 1)) * 1000;
+	for (;;) {
+		next.tv_sec = (time_t)(at / 1000000000LL);
+		next.tv_nsec = (long)(at % 1000000000LL);
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+		t0 = ns_of(&cpu);
+		do
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+		while (ns_of(&cpu) - t0 < spin_ns);
+		/* Late (an oversubscribed machine): skip the missed wake-ups, do not pile up. */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		at += period_ns;
+		if (at < ns_of(&now))
+			at = ns_of(&now) + period_ns;
+	}
+}
+
 static void *sleeper(void *arg)
 {
-	(void)arg;
+	if (period_ns > 0)
+		busy_loop((unsigned)(uintptr_t)arg);
 	for (;;)
 		pause();
 	return NULL;
@@ -159,7 +203,9 @@ static void child_main(int ready_fd, int threads, pid_t parent)
 
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
-	while (started < threads && pthread_create(&t, &attr, sleeper, NULL) == 0)
+	while (started < threads &&
+	       pthread_create(&t, &attr, sleeper,
+			      (void *)(uintptr_t)((unsigned)getpid() * 7919u + (unsigned)started)) == 0)
 		started++;
 	pthread_attr_destroy(&attr);
 
@@ -167,6 +213,8 @@ static void child_main(int ready_fd, int threads, pid_t parent)
 	if (write(ready_fd, &started, sizeof(started)) != (ssize_t)sizeof(started))
 		_exit(1);
 	close(ready_fd);
+	if (period_ns > 0)
+		busy_loop((unsigned)getpid());
 	for (;;)
 		pause();
 }
@@ -180,18 +228,39 @@ static void reap_all(pid_t *kids, long n)
 			;
 }
 
+static void usage(void)
+{
+	fprintf(stderr, "usage: spawn [-a SPIN_US:PERIOD_US] [PROCS [THREADS]]\n");
+}
+
 int main(int argc, char **argv)
 {
-	long procs = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
-	long threads = argc > 2 ? strtol(argv[2], NULL, 10) : 10;
+	long procs = 1000, threads = 10;
 	long room, spawned = 0, ready = 0, tasks = 0;
 	struct sigaction sa;
 	sigset_t block, unblocked;
 	pid_t *kids, self = getpid();
-	int pfd[2];
+	int pfd[2], opt;
 
-	if (procs < 1 || threads < 0 || threads > 100000) {
-		fprintf(stderr, "usage: spawn [PROCS [THREADS]]\n");
+	while ((opt = getopt(argc, argv, "a:")) != -1) {
+		long long spin_us, period_us;
+		char tail;
+
+		if (opt != 'a' ||
+		    sscanf(optarg, "%lld:%lld%c", &spin_us, &period_us, &tail) != 2 ||
+		    spin_us < 1 || period_us <= spin_us) {
+			usage();
+			return 2;
+		}
+		spin_ns = spin_us * 1000;
+		period_ns = period_us * 1000;
+	}
+	if (optind < argc)
+		procs = strtol(argv[optind++], NULL, 10);
+	if (optind < argc)
+		threads = strtol(argv[optind++], NULL, 10);
+	if (procs < 1 || threads < 0 || threads > 100000 || optind < argc) {
+		usage();
 		return 2;
 	}
 	/* Our own group, so the caller can signal every task at once. */
