@@ -8,7 +8,8 @@
 # shell that launches two python3 jobs `sh -c python3 e2e-lab.py` beside the jobs'
 # own `python3 e2e-lab.py`, a loop `bash -c for i in 1`: found with the filter, which
 # searches every group. At 20x5 (no title line, two table rows) scrolling the table
-# shows the job and no kernel group until i.
+# shows the job and no kernel group until i, and a table that has nothing busy to
+# show says how many groups are hidden.
 . tests/e2e/lib.sh
 . tests/e2e/lib/tui.sh
 [ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
@@ -197,4 +198,14 @@ labels 20x5 9
 tui_keys q
 tui_ended "20x5: q"
 
+# nothing busy to show (the fixture's tree without its busy processes): at 20x5 there
+# is no title line, so the empty table says how many are hidden
+cp -R tests/fixtures/proc-t0 "$tui_tmp/quiet"
+for pid in 22542 22551 22554 22555 22556; do rm -rf "${tui_tmp:?}/quiet/$pid"; done
+tui_start 20 5 "--proc-root '$tui_tmp/quiet'"
+tui_expect "20x5, nothing busy: the empty table counts the hidden groups" '^[0-9]+ idle hidden \(i'
+tui_keys i / k t h r Enter
+tui_expect "20x5, nothing busy: i shows them" '^.{0,3}\[kthreadd\] '
+tui_keys q
+tui_ended "20x5, nothing busy: q"
 finish
