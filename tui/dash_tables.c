@@ -213,9 +213,17 @@ void dash_draw_table(struct dash *d, int y, int rows)
 		    A_DIM);
 		return;
 	}
-	if (t->nrows == 0 && d->body_rows > 0)
-		dash_put(d, y + 1, 0, width, ALIGN_LEFT, t->filter[0] ? "nothing matches the filter" : "",
-		    A_DIM);
+	if (t->nrows == 0 && d->body_rows > 0) {
+		char why[64] = "";
+
+		/* a screen under 12 lines has no title line to count the hidden groups: with
+		 * nothing to list, the table says it */
+		if (t->filter[0])
+			snprintf(why, sizeof(why), "nothing matches the filter");
+		else if (t->nquiet)
+			snprintf(why, sizeof(why), "%zu idle hidden (i shows)", t->nquiet);
+		dash_put(d, y + 1, 0, width, ALIGN_LEFT, why, A_DIM);
+	}
 	for (int r = 0; r < d->body_rows && t->top + r < (long)t->nrows; r++)
 		draw_row(d, t->rows[t->top + r], t->top + r == t->sel, y + 1 + r, w);
 }

@@ -5,7 +5,7 @@
 # restart shows it; a bad file is one line with its line number and exit 2, never
 # replaced, and --no-config starts past it; --config FILE; mono has no colour, 256 at
 # TERM=screen-256color has 256-colour cells, light blue and no yellow; the setup screen
-# at 80x24 and 20x5.
+# at 80x24, 200x50 (every setting and its value on one screen, nothing cut) and 20x5.
 . tests/e2e/lib.sh
 . tests/e2e/lib/tui.sh
 unset NO_COLOR
@@ -193,6 +193,43 @@ tui_keys Escape q
 tui_ended "quit after the refused write"
 chmod 755 "$ro/coretop"
 rm -rf "$ro"
+
+# ---- 200x50: every setting on one screen, each with the file's value ----------------
+printf '[dashboard]\nsort = WAIT%% asc\ngroup_by = parent\ninterval = 3\nwindow = 30\nhide_columns = RUN, POOLS\nshow_idle = true\ntheme = mono\n' \
+	>"$tui_tmp/wide"
+tui_start 200 50 "$fx --config '$tui_tmp/wide'"
+tui_expect "200x50: the file read" 'by parent +every 3s +window 30s'
+tui_keys F2
+tui_expect "200x50: F2 opens the setup screen" '^Setup: Up/Down choose, Left/Right/Enter change, s saves, Esc leaves$'
+sed 's/ *$//' "$tui_tmp/screen" >"$tui_tmp/wide.screen"
+missing=""
+for row in 'sort by +WAIT%' 'sort order +ascending' 'group by +parent' 'interval +every 3s' \
+	'window +30s' 'idle groups +shown' 'theme +mono' 'column PROCS +shown' 'column RUN +hidden' \
+	'column POOLS +hidden' 'column VERDICT +shown' 'column HISTORY +shown' \
+	"Save to +$tui_tmp/wide"; do
+	grep -Eq "^ $row\$" "$tui_tmp/wide.screen" || missing="$missing [$row]"
+done
+[ -z "$missing" ] && ok "200x50: every setting shown with its value, the file's path whole" ||
+	{ fail "200x50: not on the setup screen:$missing"; tui_show; }
+# all of it on one screen: from the first setting to Save, then the key bar
+first=$(grep -n '^ sort by ' "$tui_tmp/wide.screen" | cut -d: -f1)
+last=$(grep -n '^ Save to ' "$tui_tmp/wide.screen" | cut -d: -f1)
+keys=$(grep -n '^EnterChange sSave EscLeave' "$tui_tmp/wide.screen" | cut -d: -f1)
+[ -n "$first" ] && [ -n "$last" ] && [ "$keys" = 50 ] && [ "$((last - first))" -ge 25 ] &&
+	ok "200x50: the list from 'sort by' (line $first) to 'Save to' (line $last) unscrolled, the key bar on line 50" ||
+	{ fail "200x50: the setup screen's rows: first $first, last $last, key bar $keys"; tui_show; }
+if /usr/bin/python3 tests/e2e/lib/sizes.py fits 200 50 "$tui_tmp/wide.screen" && ! grep -q '…' "$tui_tmp/wide.screen"; then
+	ok "200x50: the setup screen fits, nothing cut"
+else
+	fail "200x50: a line too wide or cut"
+	tui_show
+fi
+tui_keys Down Down Right s
+tui_expect "200x50: s saves" "saved $tui_tmp/wide"
+grep -qx 'group_by = program' "$tui_tmp/wide" && ok "200x50: the file holds the change" ||
+	{ fail "200x50: not saved"; cat "$tui_tmp/wide"; }
+tui_keys q
+tui_ended "quit at 200x50"
 
 # ---- 20x5 ----------------------------------------------------------------------------
 tui_start 20 5 "$fx --no-config"

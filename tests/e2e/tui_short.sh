@@ -3,6 +3,9 @@
 # its processes must keep showing what was read (the process as last read, its
 # threads and figures, marked as ended) rather than an empty "this process has
 # exited"; the job's group stays listed while its members come and go; Esc backs out.
+# At 80x24, 120x40 and 200x50 the title says "exited: as last read" (", Esc goes
+# back" cut at 80); at 20x5 (no title line) the ended process's thread row stays, its
+# pid gone from /proc.
 . tests/e2e/lib.sh
 . tests/e2e/lib/tui.sh
 cc -O1 -pthread -o "$tui_tmp/shortjob" tests/e2e/lib/churn.c || skip "cannot build tests/e2e/lib/churn.c"
@@ -12,28 +15,62 @@ touch "$tui_tmp/leash"
 tui_job=$!
 
 export NO_COLOR=1
-tui_start 120 40 "-d 0.5"
-tui_expect "the short jobs' group is listed" '^ +shortjob +[0-9] ' 10
-tui_keys / s h o r t j o b Enter
-tui_expect "the filter finds it" 'groups 1 .*filter "shortjob"'
+for size in 120x40 80x24 200x50; do
+	w=${size%x*} h=${size#*x}
+	tui_start "$w" "$h" "-d 0.5"
+	tui_expect "$size: the short jobs' group is listed" '^ +shortjob +[0-9] ' 10
+	tui_keys / s h o r t j o b Enter
+	tui_expect "$size: the filter finds it" 'groups 1 .*filter "shortjob"'
+	tui_keys Enter
+	tui_expect "$size: Enter shows its processes" '^shortjob › processes [0-9]+ '
+	# drill into a process the moment one is listed: it ends within 0.15 s
+	tui_wait '^ +[0-9]+ .*shortjob burn' 10
+	tui_keys Enter
+	tui_expect "$size: Enter drills into one of them" '^shortjob › [0-9]+ shortjob › threads 1 '
+	# at 80 columns the title's end is cut ("exited: as last read, Esc g…")
+	said='exited: as last read, Esc goes back'
+	[ "$w" -ge 120 ] || said='exited: as last read'
+	tui_expect "$size: once it ended, it is shown as last read" "threads 1 .*$said" 3
+	grep -q 'this process has exited' "$tui_tmp/screen" && fail "$size: the ended process is an empty table"
+	# its figures are "?" when the job was read only once (born and gone within a refresh)
+	tui_expect "$size: its thread and figures stay on screen" '^.? +[0-9]+ +shortjob +[RSDZ] +[0-9.?]+ +[0-9.?]+ +[0-9]+ ' 1
+	# two refreshes later it is still readable (the reading is held, not dropped)
+	sleep 1.2
+	tui_expect "$size: still shown after two more refreshes" 'exited: as last read' 1
+	tui_keys Escape
+	tui_expect "$size: Esc goes back to the group's processes" '^shortjob › processes [0-9]+ '
+	tui_keys Escape
+	tui_expect "$size: and to the groups" '^groups [0-9]+ '
+	tui_keys q
+	tui_ended "$size: q after the short jobs"
+done
+
+# 20x5: a header line, the headings, two rows, the key bar; no title to say "exited"
+tui_start 20 5 "-d 0.5"
+tui_expect "20x5: the short jobs' group is listed" '^.{0,3}shortjob +[0-9.]+$' 10
+tui_keys / s h o r t j o b Enter Enter
+tui_expect "20x5: Enter shows its processes" '^ +PID COMMAND'
+tui_wait '^.{0,3} *[0-9]+ /' 10
 tui_keys Enter
-tui_expect "Enter shows its processes" '^shortjob › processes [0-9]+ '
-# drill into a process the moment one is listed: it ends within 0.15 s
-tui_wait '^ +[0-9]+ .*shortjob burn' 10
-tui_keys Enter
-tui_expect "Enter drills into one of them" '^shortjob › [0-9]+ shortjob › threads 1 '
-tui_expect "once it ended, it is shown as last read" 'threads 1 .*exited: as last read, Esc goes back' 3
-grep -q 'this process has exited' "$tui_tmp/screen" && fail "the ended process is an empty table"
-# its figures are "?" when the job was read only once (born and gone within a refresh)
-tui_expect "its thread and figures stay on screen" '^.? +[0-9]+ +shortjob +[RSDZ] +[0-9.?]+ +[0-9.?]+ +[0-9]+ ' 1
-# two refreshes later it is still readable (the reading is held, not dropped)
-sleep 1.2
-tui_expect "still shown after two more refreshes" 'exited: as last read' 1
+if tui_wait '^ +TID NAME' 5 && tid=$(sed -n 's/^.\{0,3\} *\([0-9][0-9]*\) shortjob *$/\1/p' "$tui_tmp/screen" | head -1) &&
+	[ -n "$tid" ]; then
+	ok "20x5: Enter drills into one of them (thread $tid)"
+	_i=0
+	while [ -d "/proc/$tid" ] && [ $_i -lt 30 ]; do sleep 0.1; _i=$((_i + 1)); done
+	[ -d "/proc/$tid" ] && fail "20x5: $tid still running after 3 s"
+	# two refreshes after it ended its row is still there, as last read
+	sleep 1.2
+	tui_expect "20x5: the ended process's thread stays on screen ($tid gone from /proc)" "^.{0,3} *$tid shortjob *\$" 1
+	grep -q 'has exited' "$tui_tmp/screen" && { fail "20x5: the ended process is an empty table"; tui_show; }
+else
+	fail "20x5: no thread row"
+	tui_show
+fi
 tui_keys Escape
-tui_expect "Esc goes back to the group's processes" '^shortjob › processes [0-9]+ '
+tui_expect "20x5: Esc goes back to the group's processes" '^ +PID COMMAND'
 tui_keys Escape
-tui_expect "and to the groups" '^groups [0-9]+ '
+tui_expect "20x5: and to the groups" '^ +GROUP +DEMAND'
 tui_keys q
-tui_ended "q after the short jobs"
+tui_ended "20x5: q after the short jobs"
 rm -f "$tui_tmp/leash"
 finish

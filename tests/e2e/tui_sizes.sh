@@ -5,7 +5,8 @@
 # 120 and 80; the name stays whole; the advice is in whole words on up to three
 # lines: every word of coretop -b's where three lines hold it, else its start and its
 # end with " … " between; the selected row keeps its red and its "!" beside the
-# pointer (▶), reversed, and under NO_COLOR too; the help shows every key's line whole
+# pointer (▶), reversed, at each of the four sizes (bold red, capture-pane -e), and
+# under NO_COLOR bold and reversed at 120x40; the help shows every key's line whole
 # at 80 and 200; the tuner's lines fit 80 columns; 20x5 is not garbled and q gives
 # the terminal back.
 . tests/e2e/lib.sh
@@ -101,12 +102,15 @@ tui_expect "live: the job is marked and selected" "^▶! $label +3 +6 " 20
 fits "live 120x40" 120 40
 # the pools show once the sampler has read the jobs' maps
 tui_expect "120 columns: POOLS keeps OPENBLAS=unset" "^▶! $label .* 2thr OPENBLAS=unset +(oversubscribed|spinning)" 15
-# the selected row: its red, reversed, and its marker
-tm capture-pane -p -e >"$tui_tmp/screen.e"
-case "$(check sgr "$tui_tmp/screen.e" "! $label")" in
-"bold=1 reverse=1 fg=31") ok "the selected row keeps its bold red, reversed" ;;
-*) fail "the selected row: $(check sgr "$tui_tmp/screen.e" "! $label")" ;;
-esac
+# the selected row: its red, reversed, and its marker (at every size: sel_red SIZE TEXT)
+sel_red() {
+	tm capture-pane -p -e >"$tui_tmp/screen.e"
+	case "$(check sgr "$tui_tmp/screen.e" "$2")" in
+	"bold=1 reverse=1 fg=31") ok "$1: the selected row keeps its bold red, reversed" ;;
+	*) fail "$1: the selected row: $(check sgr "$tui_tmp/screen.e" "$2")"; tui_show ;;
+	esac
+}
+sel_red 120x40 "! $label"
 
 # the advice in whole words: against coretop -b's, figures aside (they move)
 advice_whole() { # WHAT WIDTH
@@ -147,17 +151,20 @@ ok "narrowing from 120 to 40: RUN and THR go before POOLS"
 resize 80 24
 tui_expect "80x24: the name whole, POOLS with OPENBLAS=unset" "^▶! $label +3 .* OPENBLAS=unset +(over|spin)"
 fits "live 80x24" 80 24
+sel_red 80x24 "! $label"
 advice_whole "80x24: the advice in whole words (its start and its end, … between, where three lines cannot hold it)" 80
 
 resize 200 50
 tui_expect "200x50: POOLS whole" "^▶! $label +3 +6 .* openblas:pthread ×3 2thr OPENBLAS=unset +(over|spin)"
 fits "live 200x50" 200 50
+sel_red 200x50 "! $label"
 spans_width "200x50"
 advice_whole "200x50: every word of the advice, whole" 200
 
 resize 20 5
 tui_expect "20x5: the job's row" "^▶! python3"
 fits "live 20x5" 20 5
+sel_red 20x5 "! python3"
 tui_keys q
 tui_ended "live 20x5: q"
 
