@@ -123,6 +123,45 @@ static double own_ticks_s(const struct sampler *s, const struct tproc *p)
 	return p->have_prev && own > prev_own ? (double)(own - prev_own) / (double)s->hz : 0;
 }
 
+/*
+ * Read again after refreshes it was quiet through (sampler.h's activity rule): P's
+ * threads' counters hold what it ran then, under a tick (its CPU ticks did not move),
+ * with this interval's. The interval gets no more than its stat's ticks say it ran, and
+ * a tick; the rest stays counted (counted_s), and was the quiet intervals'.
+ */
+static void cap_deferred(struct sampler *s, struct tproc *p, bool rates, double *run_s,
+			 double *wait_s)
+{
+	double cap = own_ticks_s(s, p) + 1.0 / (double)s->hz;
+
+	if (rates && *run_s > cap) {
+		*wait_s *= cap / *run_s;
+		*run_s = cap;
+	}
+	p->deferred = false;
+}
+
+/* What PI shares with P's table entry beyond its rates: pools, variables, supply. */
+static int fill_pools(struct sampler *s, struct tproc *p, struct proc_info *pi)
+{
+	pi->pools_known = p->pools != NULL;
+	if (p->pools && p->pools->n > 0) {
+		pi->pools = malloc(sizeof(*pi->pools) * (size_t)p->pools->n);
+		if (!pi->pools)
+			return -ENOMEM;
+		memcpy(pi->pools, p->pools->p, sizeof(*pi->pools) * (size_t)p->pools->n);
+		pi->npools = p->pools->n;
+	}
+	if (p->env) {
+		pi->env = malloc(sizeof(*pi->env));
+		if (!pi->env)
+			return -ENOMEM;
+		*pi->env = *p->env;
+	}
+	pi->cpus_allowed = proc_cpus(s, p, NULL);
+	return 0;
+}
+
 static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, bool rates,
 		     double dt)
 {
@@ -182,42 +221,15 @@ static int fill_proc(struct sampler *s, struct tproc *p, struct proc_info *pi, b
 	p->gone_run_s = p->gone_wait_s = 0;
 	p->unseen_run_s = rates ? unseen_run(s, p, run_s) : 0;
 	p->counted_s += run_s + p->unseen_run_s;
-	if (!p->skipped && p->deferred) {
-		/* Read again after refreshes it was quiet through: its threads' counters
-		 * hold what it ran then, under a tick (its CPU ticks did not move), with
-		 * this interval's. The interval gets no more than its stat's ticks say it
-		 * ran, and a tick; the rest stays counted (counted_s), and was the quiet
-		 * intervals'. */
-		double cap = own_ticks_s(s, p) + 1.0 / (double)s->hz;
-
-		if (rates && run_s > cap) {
-			wait_s *= cap / run_s;
-			run_s = cap;
-		}
-		p->deferred = false;
-	}
+	if (!p->skipped && p->deferred)
+		cap_deferred(s, p, rates, &run_s, &wait_s);
 	run_s *= scale;
 	wait_s *= scale;
 	p->unseen_run_s *= scale;
 	p->run_s = run_s;
 	p->wait_s = wait_s;
 	rate_set(&pi->rate, rates, run_s, wait_s, dt);
-	pi->pools_known = p->pools != NULL;
-	if (p->pools && p->pools->n > 0) {
-		pi->pools = malloc(sizeof(*pi->pools) * (size_t)p->pools->n);
-		if (!pi->pools)
-			return -ENOMEM;
-		memcpy(pi->pools, p->pools->p, sizeof(*pi->pools) * (size_t)p->pools->n);
-		pi->npools = p->pools->n;
-	}
-	if (p->env) {
-		pi->env = malloc(sizeof(*pi->env));
-		if (!pi->env)
-			return -ENOMEM;
-		*pi->env = *p->env;
-	}
-	pi->cpus_allowed = proc_cpus(s, p, NULL);
-	return 0;
+	return fill_pools(s, p, pi);
 }
 
 void build_key(struct sampler *s, struct tproc *p)

@@ -12,6 +12,8 @@
  *                by fds_drop();
  *   procscan.c   reading one process and its threads (identity, pools, task list,
  *                schedstat), the cgroup cache and the user names;
+ *   activity.c   the activity rule (sampler.h): which processes' threads are read, when
+ *                the machine says someone unread waits, and a starved thread's wait;
  *   libid.c      which pool library a mapped file is, from its ELF, cached by
  *                (device, inode);
  *   machine.c    machine-wide files: /proc/stat, loadavg, PSI, the allowed CPUs;
@@ -209,7 +211,7 @@ struct sampler {
 	size_t hand;              /* the descriptor clock's bucket (proctable.c) */
 	int fd_wants;             /* active threads read without a descriptor, none free */
 	double wait_read_s;       /* what the threads read this refresh waited, in all */
-	bool waking;              /* reading the quiet again: someone waits (procscan.c) */
+	bool waking;              /* reading the quiet again: someone waits (activity.c) */
 	uint64_t psi_some_us;     /* pressure/cpu's "some" total at the last refresh */
 	double psi_at;            /* when it was read; 0: not read */
 	struct sampler_stats stats; /* this refresh's reading (sampler_stats) */
@@ -279,6 +281,23 @@ int procscan_all(struct sampler *s, double now);
 int procscan_tick(struct sampler *s, double now);
 /* A thread that vanished: keep what it did since the last refresh in P's gone_*. */
 void procscan_thread_gone(struct tproc *p, const struct tthread *t);
+/* Read P's threads (listing them again when their count changed): a full reading. */
+void procscan_threads(struct sampler *s, struct tproc *p);
+
+/* ---- activity.c ---- */
+
+/* P, whose stat was read again as ST, cannot have run or waited since its threads were
+ * last read, and its turn for a full reading has not come (sets p->turn). */
+bool activity_quiet(const struct sampler *s, struct tproc *p, const struct pstat *st);
+/* After a scan: the machine's counts say someone not read waits. Call once a refresh. */
+bool activity_someone_waits(struct sampler *s);
+/* Then: read the quiet, and ask the still threads their state. */
+void activity_wake(struct sampler *s);
+/* T's state ('\0' when unreadable); with NAMED, its name and processor too. */
+char activity_thread_state(struct sampler *s, struct tproc *p, struct tthread *t, bool named);
+/* T's wait from its new reading SS, STATE and the SPAN since its last reading. */
+void activity_count_starved(struct sampler *s, struct tproc *p, struct tthread *t,
+			    const struct schedstat *ss, char state, double span);
 /* The limits of cache entry IDX, re-read every LIMITS_EVERY seconds; NULL if none. */
 const struct cgroup_limits *cgcache_limits(struct sampler *s, int idx, double now);
 /* A user's name (or the number), cached; NULL on ENOMEM. */

@@ -80,6 +80,11 @@ static ssize_t read_fully(int fd, char *buf, size_t cap, int use_pread)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		/* /proc's files give all they have in one read: one that gives less is
+		 * done, and the read that would return 0 is saved (it was a second pread
+		 * for every schedstat) */
+		if (use_pread && (size_t)n < cap - 1 - (len - (size_t)n))
+			break;
 	}
 	buf[len] = '\0';
 	return (ssize_t)len;

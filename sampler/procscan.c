@@ -313,6 +313,23 @@ static void read_affinity(struct sampler *s, struct tproc *p, struct tthread *t)
  * Read the task list again: keep threads still there (with their descriptors and
  * history), add new ones, release the gone.
  */
+/* P's supply: the union of the masks known of the threads there now; none known yet,
+ * its main thread's (read_identity). */
+static void union_masks(struct sampler *s, struct tproc *p)
+{
+	memset(&p->cpus, 0, sizeof(p->cpus));
+	p->cpus_known = p->threads_masked = false;
+	for (size_t i = 0; i < p->nthr; i++)
+		if (p->thr[i].mask >= 0) {
+			cpumask_or(&p->cpus, &s->masks[p->thr[i].mask]);
+			p->cpus_known = p->threads_masked = true;
+		}
+	if (!p->cpus_known && p->mask >= 0) {
+		p->cpus = s->masks[p->mask];
+		p->cpus_known = true;
+	}
+}
+
 static int list_tasks(struct sampler *s, struct tproc *p)
 {
 	char path[64];
@@ -380,19 +397,7 @@ static int list_tasks(struct sampler *s, struct tproc *p)
 	p->nthr = n;
 	p->cap = cap;
 	p->listed = p->st.num_threads;
-	/* the union of the masks known, of the threads there now; none known yet: its
-	 * main thread's */
-	memset(&p->cpus, 0, sizeof(p->cpus));
-	p->cpus_known = p->threads_masked = false;
-	for (size_t i = 0; i < n; i++)
-		if (nt[i].mask >= 0) {
-			cpumask_or(&p->cpus, &s->masks[nt[i].mask]);
-			p->cpus_known = p->threads_masked = true;
-		}
-	if (!p->cpus_known && p->mask >= 0) {
-		p->cpus = s->masks[p->mask];
-		p->cpus_known = true;
-	}
+	union_masks(s, p);
 	return 0;
 }
 
@@ -406,110 +411,6 @@ void procscan_thread_gone(struct tproc *p, const struct tthread *t)
 		return;
 	p->gone_run_s += t->run >= r0 ? (double)(t->run - r0) / 1e9 : 0;
 	p->gone_wait_s += t->wait >= w0 ? (double)(t->wait - w0) / 1e9 : 0;
-}
-
-/* T's name becomes COMM (copied); false on ENOMEM. */
-static bool thread_name(struct tthread *t, const char *comm)
-{
-	char *n = strdup(comm);
-
-	if (!n)
-		return false;
-	free(t->name);
-	t->name = n;
-	return true;
-}
-
-/*
- * T's state from its task/TID/stat ('\0' when unreadable); with NAMED, its name,
- * processor and detail_known too (SAMPLE_THREAD_STAT).
- */
-static char thread_state(struct sampler *s, struct tproc *p, struct tthread *t, bool named)
-{
-	char path[80];
-	struct pstat ts;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%d/task/%d/stat", (int)p->pid, (int)t->tid);
-	if (t->stat_fd < 0)
-		t->stat_fd = fds_keep_open(s, path);
-	n = fds_reread(s, t->stat_fd, path);
-	if (n <= 0 || parse_stat(s->buf, (size_t)n, &ts) < 0)
-		return '\0';
-	if (named && ((t->name && !strcmp(t->name, ts.comm)) || thread_name(t, ts.comm))) {
-		t->detail_known = true;
-		t->state = ts.state;
-		t->processor = ts.processor;
-	}
-	return ts.state;
-}
-
-/* T's voluntary context switches (task/TID/status): the times it slept. */
-static bool thread_slept(struct sampler *s, struct tproc *p, struct tthread *t, uint32_t *vcsw)
-{
-	char path[80];
-	struct pstatus ps;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%d/task/%d/status", (int)p->pid, (int)t->tid);
-	n = procfs_read_at(s->rootfd, path, s->buf, sizeof(s->buf));
-	if (n <= 0 || parse_status(s->buf, (size_t)n, &ps) < 0 || !ps.have_csw)
-		return false;
-	*vcsw = (uint32_t)ps.vcsw;
-	return true;
-}
-
-/*
- * The kernel adds to a thread's wait (schedstat's run_delay) only when it gets a CPU:
- * a thread starved behind hogs waits without its counter moving, and then shows a
- * second's wait in one lump. So a thread found runnable (R) at two readings in a row
- * that did not sleep between them (its counters did not move: to sleep it must run;
- * or its voluntary switches did not) was runnable the whole span: it waited what of
- * it it did not run, exactly, which its wait (T->wait) gets now, whatever the kernel
- * credited. What was counted so before the kernel credited it is owed (owed_us), and a
- * later lump pays it first: only what is beyond counts then. What a lump holds beyond
- * the span of a thread known runnable all of it is of intervals before, counted as
- * the kernel had them then: it is not counted again. Thread states are read for
- * the threads that were R at their last reading, that waited more than they ran, or,
- * in a refresh where the machine says that someone waits (someone_waits), all of those
- * whose counters did not move (WAKING); the switches, of those found R.
- */
-static void count_starved(struct sampler *s, struct tproc *p, struct tthread *t,
-			  const struct schedstat *ss, char state, double span)
-{
-	bool still = t->have_prev && ss->run_ns == t->run && ss->wait_ns == t->kwait;
-	uint64_t ran = ss->run_ns > t->run ? ss->run_ns - t->run : 0,
-		 credited = ss->wait_ns > t->kwait ? ss->wait_ns - t->kwait : 0,
-		 owed = (uint64_t)t->owed_us * 1000;
-	uint32_t vcsw = 0;
-	bool switches = state == 'R' && thread_slept(s, p, t, &vcsw);
-
-	if (!t->have_prev) {
-		t->wait = ss->wait_ns;
-		t->owed_us = 0;
-	} else if (state == 'R' && t->runnable_before && span > 0 &&
-		   (still || (switches && t->vcsw_known && vcsw == t->vcsw)) &&
-		   (double)ran < span * 1e9) {
-		uint64_t waited = (uint64_t)(span * 1e9) - ran;
-
-		t->wait += waited;
-		owed = owed + waited > credited ? owed + waited - credited : 0;
-		t->owed_us = owed / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(owed / 1000);
-		if (still) {
-			s->stats.threads_active++;
-			s->stats.runnable_read += 1;
-			s->wait_read_s += span;
-		}
-	} else {
-		t->wait += credited > owed ? credited - owed : 0;
-		t->owed_us = credited > owed ? 0 : (uint32_t)((owed - credited) / 1000);
-	}
-	if (still && state == 'R')
-		p->active_at = s->nrefresh; /* read again: it waits */
-	t->kwait = ss->wait_ns;
-	t->runnable_before = state == 'R';
-	t->vcsw_known = switches;
-	t->vcsw = vcsw;
 }
 
 /*
@@ -588,8 +489,8 @@ static void read_threads(struct sampler *s, struct tproc *p, double span)
 		t->detail_known = false;
 		if ((s->cfg.detail & SAMPLE_THREAD_STAT) || t->runnable_before || (still && s->waking) ||
 		    (t->have_prev && !still && ss.wait_ns - t->kwait > ss.run_ns - t->run))
-			state = thread_state(s, p, t, s->cfg.detail & SAMPLE_THREAD_STAT);
-		count_starved(s, p, t, &ss, state, span);
+			state = activity_thread_state(s, p, t, s->cfg.detail & SAMPLE_THREAD_STAT);
+		activity_count_starved(s, p, t, &ss, state, span);
 		t->run = ss.run_ns;
 		t->slices = ss.slices;
 		p->thr[k++] = *t;
@@ -655,7 +556,7 @@ static struct tproc *scan_new(struct sampler *s, pid_t pid, const char *path)
  * thread has ended, the list again at once (and the new threads' counters): a thread
  * first listed is then always one born since the last reading, counted from its birth.
  */
-static void scan_threads(struct sampler *s, struct tproc *p)
+void procscan_threads(struct sampler *s, struct tproc *p)
 {
 	/* the span its threads' counters cover: since they were last read, at a refresh
 	 * or a sub-sample (0: never) */
@@ -676,31 +577,6 @@ static void scan_threads(struct sampler *s, struct tproc *p)
 		if (p->listed >= 0)
 			break;
 	}
-}
-
-/*
- * The activity rule (sampler.h): P, whose stat was read again as ST, cannot have run or
- * waited since its threads were last read, and its turn for a full reading has not come.
- */
-static bool quiet(const struct sampler *s, struct tproc *p, const struct pstat *st)
-{
-	int every = s->cfg.full_every;
-
-	p->turn = false;
-	if (s->cfg.full_every == 1 || !p->have_prev || p->tick || p->pid == s->watch ||
-	    p->listed < 0 || p->listed != st->num_threads || st->state == 'R' ||
-	    st->utime + st->stime != p->st.utime + p->st.stime || p->active_at + 1 >= s->nrefresh)
-		return false;
-	if (s->cfg.full_every > 1) {
-		p->turn = ((unsigned)p->pid + (unsigned)s->nrefresh) % (unsigned)every == 0;
-	} else {
-		/* due between half and all of FULL_EVERY_S since its last full reading, by
-		 * pid, so that the turns of processes started together spread out */
-		unsigned h = ((unsigned)p->pid * 2654435761u) >> 22; /* 0..1023 */
-
-		p->turn = s->now - p->full_at >= FULL_EVERY_S * (0.5 + 0.5 * h / 1024.0);
-	}
-	return !p->turn;
 }
 
 static void scan_proc(struct sampler *s, pid_t pid, double now)
@@ -733,7 +609,7 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 	} else if (strcmp(st.comm, p->st.comm) != 0) {
 		p->st = st;
 		read_identity(s, p); /* exec'd: new program, same pid and start */
-	} else if (quiet(s, p, &st)) {
+	} else if (activity_quiet(s, p, &st)) {
 		p->st = st;
 		p->gen = s->gen;
 		p->skipped = p->deferred = true;
@@ -745,7 +621,7 @@ static void scan_proc(struct sampler *s, pid_t pid, double now)
 	}
 	p->st = st;
 	p->gen = s->gen;
-	scan_threads(s, p);
+	procscan_threads(s, p);
 	if (p->pools_stale)
 		read_pools(s, p, now);
 	read_pool_sizes(s, p, now);
@@ -775,45 +651,6 @@ static int each_pid(struct sampler *s, double now, void (*fn)(struct sampler *, 
 	return 0;
 }
 
-/*
- * Someone quiet by its CPU time is waiting, starved, by either of two counts of the
- * kernel's:
- *  - /proc/loadavg counts more tasks runnable now, this sampler aside, than the threads
- *    read were runnable on average (runnable_read: a hog counts 1, a thread that woke
- *    for a moment nearly 0), by more than half a task. A thread read that is runnable
- *    now but was not all the interval makes it read everything for nothing: a cost;
- *    one that sleeps now but ran most of it can hide a starved one, for this refresh.
- *  - /proc/pressure/cpu's "some" time, the time some task waited for a CPU, grew by
- *    more than the threads read waited in all (and a tenth of the span): a time in
- *    which some task waited and none of those read did, which no instant can hide. It
- *    tells only while those read wait less than the span, for "some" is at most the
- *    span and their waits add up.
- * Each errs towards reading: the worst they do is cost a full reading.
- */
-#define WAITS_MARGIN 0.5
-#define PSI_MARGIN   0.1
-static bool someone_waits(struct sampler *s)
-{
-	struct loadavg la;
-	struct psi psi;
-	ssize_t n = procfs_read_at(s->rootfd, "loadavg", s->buf, sizeof(s->buf));
-	bool waits = n > 0 && parse_loadavg(s->buf, (size_t)n, &la) == 0 &&
-		     (double)la.runnable - 1 > s->stats.runnable_read + WAITS_MARGIN;
-	double at = s->cfg.clock(s->cfg.clock_ctx), span = at - s->psi_at;
-
-	n = procfs_read_at(s->rootfd, "pressure/cpu", s->buf, sizeof(s->buf));
-	if (n <= 0 || parse_psi(s->buf, (size_t)n, &psi) < 0) {
-		s->psi_at = 0;
-		return waits;
-	}
-	if (s->psi_at > 0 && span > 0 && psi.some_total_us >= s->psi_some_us &&
-	    (double)(psi.some_total_us - s->psi_some_us) / 1e6 > s->wait_read_s + PSI_MARGIN * span)
-		waits = true;
-	s->psi_some_us = psi.some_total_us;
-	s->psi_at = at;
-	return waits;
-}
-
 int procscan_all(struct sampler *s, double now)
 {
 	struct pid_list l = s->missed_before;
@@ -825,33 +662,9 @@ int procscan_all(struct sampler *s, double now)
 	s->wait_read_s = 0;
 	r = each_pid(s, now, scan_proc);
 	/* asked at every refresh, so that each PSI span is one interval */
-	if (r < 0 || !someone_waits(s))
+	if (r < 0 || !activity_someone_waits(s))
 		return r;
-	/* the quiet are read, their threads whose counters did not move asked their state:
-	 * a starved one is R (count_starved); so are those of the quiet read at their turn */
-	s->stats.woken = true;
-	s->waking = true;
-	for (size_t b = 0; b < s->nbuckets; b++)
-		for (struct tproc *p = s->hash[b]; p; p = p->next) {
-			if (p->gen != s->gen)
-				continue;
-			if (p->skipped) {
-				scan_threads(s, p);
-				p->read_at = p->children_at = s->cfg.clock(s->cfg.clock_ctx);
-			} else if (p->turn && !(s->cfg.detail & SAMPLE_THREAD_STAT)) {
-				for (size_t i = 0; i < p->nthr; i++) {
-					struct tthread *t = &p->thr[i];
-
-					if (t->have_prev && !t->lost && t->run == t->prev_run &&
-					    t->wait == t->prev_wait &&
-					    thread_state(s, p, t, false) == 'R') {
-						t->runnable_before = true;
-						p->active_at = s->nrefresh;
-					}
-				}
-			}
-		}
-	s->waking = false;
+	activity_wake(s);
 	return 0;
 }
 
@@ -876,7 +689,7 @@ static void tick_new(struct sampler *s, pid_t pid, double now)
 		return;
 	p->gen = s->gen;
 	p->tick = true;
-	scan_threads(s, p);
+	procscan_threads(s, p);
 	build_key(s, p);
 }
 
@@ -903,7 +716,7 @@ static void tick_read(struct sampler *s, struct tproc *p)
 		build_key(s, p);
 	}
 	p->st = st;
-	scan_threads(s, p);
+	procscan_threads(s, p);
 }
 
 int procscan_tick(struct sampler *s, double now)
