@@ -26,7 +26,9 @@ tui_job=$!
 # The first figures: from coretop's exec (the pid file its shell writes just before) to
 # the first capture that shows them, the pane polled every 10 ms. Measured on the
 # 2-core VM: 218-238 ms quiet, 223-250 ms with two `yes >/dev/null` busy (5 runs each,
-# both sizes); 516-543 ms on 7ffa77c. A foreign burst of forks (load in the
+# both sizes, outside this script); in this script, beside its own two busy jobs,
+# 241-270 ms over 5 runs (two of them with the two `yes` as well), each on its first
+# try; 516-543 ms on 7ffa77c. A foreign burst of forks (load in the
 # hundreds) has made it 1.3-1.7 s, the scheduler's delay and not the dashboard's: so
 # up to three starts, and one must show them within the 300 ms the dashboard promises.
 first_figures() { # WHAT W H REGEX
