@@ -179,7 +179,7 @@ bench: all
 	@sh tests/bench/tui_bench.sh
 	@sh tests/bench/tune_quality.sh
 
-# Issue 15's targets at 10k, 50k and 150k threads (tests/bench/scale.sh): ~15 minutes,
+# Issue 15's targets at 10k, 50k and 150k threads (tests/bench/scale.sh): ~10 minutes,
 # as root (it raises kernel.pid_max for the run and puts it back).
 bench-scale: all
 	@sh tests/bench/scale.sh
