@@ -80,7 +80,8 @@ static bool thread_slept(struct sampler *s, struct tproc *p, struct tthread *t, 
  * later lump pays it first: only what is beyond counts then. What a lump holds beyond
  * the span of a thread known runnable all of it is of intervals before, counted as
  * the kernel had them then: it is not counted again. Thread states are read for
- * the threads that were R at their last reading, that waited more than they ran, or,
+ * the threads that were R at their last reading, that waited more than they ran and
+ * a quarter of the span (a woken thread's moment in the queue is not starving), or,
  * in a refresh where the machine says that someone waits (someone_waits), all of those
  * whose counters did not move (WAKING); the switches, of those found R.
  */

@@ -488,7 +488,8 @@ static void read_threads(struct sampler *s, struct tproc *p, double span)
 		t->lost = false;
 		t->detail_known = false;
 		if ((s->cfg.detail & SAMPLE_THREAD_STAT) || t->runnable_before || (still && s->waking) ||
-		    (t->have_prev && !still && ss.wait_ns - t->kwait > ss.run_ns - t->run))
+		    (t->have_prev && !still && ss.wait_ns - t->kwait > ss.run_ns - t->run &&
+		     (double)(ss.wait_ns - t->kwait) > span * 0.25e9))
 			state = activity_thread_state(s, p, t, s->cfg.detail & SAMPLE_THREAD_STAT);
 		activity_count_starved(s, p, t, &ss, state, span);
 		t->run = ss.run_ns;
