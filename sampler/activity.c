@@ -82,8 +82,9 @@ static bool thread_slept(struct sampler *s, struct tproc *p, struct tthread *t, 
  * the kernel had them then: it is not counted again. Thread states are read for
  * the threads that were R at their last reading, that waited more than they ran and
  * a quarter of the span (a woken thread's moment in the queue is not starving), or,
- * in a refresh where the machine says that someone waits (someone_waits), all of those
- * whose counters did not move (WAKING); the switches, of those found R.
+ * of every thread of the quiet read in a refresh where the machine says that someone
+ * waits (WAKING: a starved one that got a moment of CPU after refreshes unread has a
+ * span too long for the quarter); the switches, of those found R.
  */
 void activity_count_starved(struct sampler *s, struct tproc *p, struct tthread *t,
 			  const struct schedstat *ss, char state, double span)

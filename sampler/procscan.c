@@ -487,7 +487,7 @@ static void read_threads(struct sampler *s, struct tproc *p, double span)
 			read_affinity(s, p, t);
 		t->lost = false;
 		t->detail_known = false;
-		if ((s->cfg.detail & SAMPLE_THREAD_STAT) || t->runnable_before || (still && s->waking) ||
+		if ((s->cfg.detail & SAMPLE_THREAD_STAT) || t->runnable_before || s->waking ||
 		    (t->have_prev && !still && ss.wait_ns - t->kwait > ss.run_ns - t->run &&
 		     (double)(ss.wait_ns - t->kwait) > span * 0.25e9))
 			state = activity_thread_state(s, p, t, s->cfg.detail & SAMPLE_THREAD_STAT);
