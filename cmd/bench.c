@@ -2,6 +2,9 @@
  * bench.c — `coretop bench`: runs coretop-bench, the built-in OpenBLAS workload, with
  * the same arguments. The workload is its own program so that the monitor never loads
  * OpenBLAS (DESIGN.md); it is looked for beside this executable, then on PATH.
+ * Its options, --help and --version are coretop-bench's own (cmd/workload/bench.c).
+ *
+ * Exit status: coretop-bench's; 1 when it cannot be started.
  */
 #include <errno.h>
 #include <limits.h>
@@ -34,6 +37,7 @@ static int bench_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_bench_entry = {
 	.name = "bench",
-	.usage = "coretop bench [OPTIONS]          the built-in OpenBLAS workload",
+	.usage = "coretop bench [OPTIONS] [SEED]",
+	.summary = "run the built-in OpenBLAS workload (coretop-bench): the tuner's reference job",
 	.exec = bench_exec,
 };

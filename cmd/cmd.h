@@ -18,7 +18,10 @@
 struct cmd_entry {
 	const char *name;   /* the word after `coretop`: "tune"; NULL: what runs without one */
 	const char *usage;  /* synopsis lines for `coretop --help`, separated by "\n" */
-	const char *help;   /* more for `coretop --help` (its options), or NULL */
+	const char *summary; /* what it does, for `coretop --help`'s list of subcommands */
+	/* the rest of `coretop --help` (the options, keys and exit status of what runs
+	 * without a subcommand), or NULL: a subcommand's own --help says it */
+	void (*help)(FILE *f);
 	/* ARGV[0] is the subcommand's name (the program's without one). Returns the exit
 	 * status. */
 	int (*exec)(int argc, char **argv);
@@ -44,7 +47,8 @@ extern volatile sig_atomic_t cmd_stop_signal;
 __attribute__((format(printf, 1, 2))) void cmd_error(const char *fmt, ...);
 __attribute__((format(printf, 1, 0))) void cmd_verror(const char *fmt, va_list ap);
 
-/* `coretop --help`: every entry's synopsis, then their help. */
+/* `coretop --help`: every entry's synopsis, then their help, then where the
+ * subcommands' own is. */
 void cmd_print_help(FILE *f);
 /* `coretop --version`. */
 void cmd_print_version(FILE *f);

@@ -1,5 +1,5 @@
 /*
- * export.c — `coretop export --format F [-o FILE] [--force] RESULT.json`: reads a tune
+ * export.c — `coretop export --format FORMAT [-o FILE] [--force] RESULT.json`: reads a tune
  * result and writes its launch recipe to stdout or a file (and FILE.inputs beside it
  * when the recipe needs one), through the renderers of tuner/export.h.
  *
@@ -36,31 +36,45 @@ static int usage_error(const char *msg, const char *arg)
 	return 2;
 }
 
+enum { OPT_FORCE = 256, OPT_VERSION };
+
+static const struct opt_desc options[] = {
+	OPT_VALUE('f', "format", "FORMAT", "the recipe's format, one of those above (required)",
+		  NULL),
+	OPT_VALUE('o', "output", "FILE", "write the recipe to FILE, and FILE.inputs beside "
+		  "it when it needs one", "stdout"),
+	OPT_FLAG(OPT_FORCE, "force", "replace FILE (and FILE.inputs) when they exist"),
+	OPT_FLAG('h', "help", "print this help and exit"),
+	OPT_FLAG(OPT_VERSION, "version", "print the version and exit"),
+};
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
 static void usage(void)
 {
-	printf("usage: coretop export --format F [-o FILE] [--force] RESULT.json\n\n"
+	printf("Usage: coretop export --format FORMAT [-o FILE] [--force] RESULT.json\n\n"
 	       "Turns a `coretop tune --out` result into a launch recipe over every input\n"
 	       "the tuning was given. Formats: %s.\n"
 	       "The recipe reads its inputs from the tuning's --inputs-file; without one,\n"
 	       "from FILE.inputs written beside -o FILE, or from a here-document at its end\n"
 	       "on stdout. Files are written atomically (scripts executable), and existing\n"
-	       "ones are replaced only with --force.\n",
-	       export_formats());
+	       "ones are replaced only with --force.\n\nOptions:\n", export_formats());
+	opt_print_help(stdout, options, NOPTIONS);
+	printf("\nExit status: 0 written, 1 a write or memory failure, 2 bad usage (a bad\n"
+	       "option, an unreadable or malformed result, one that measured nothing, inputs\n"
+	       "that cannot be one per line, an existing file without --force).\n");
 }
 
 /* ARGV into E; GO_ON or the exit status. */
 static int parse_options(struct export_cmd *e, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },        { "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct opt_parser p;
 	int c;
 
+	if (opt_parser_init(&p, options, NOPTIONS, ":") < 0)
+		return usage_error("too many options", NULL);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			e->format = optarg;
@@ -68,11 +82,14 @@ static int parse_options(struct export_cmd *e, int argc, char **argv)
 		case 'o':
 			e->output = optarg;
 			break;
-		case 'F':
+		case OPT_FORCE:
 			e->force = true;
 			break;
 		case 'h':
 			usage();
+			return 0;
+		case OPT_VERSION:
+			cmd_print_version(stdout);
 			return 0;
 		case ':':
 			return usage_error("this option needs a value:", argv[optind - 1]);
@@ -80,8 +97,11 @@ static int parse_options(struct export_cmd *e, int argc, char **argv)
 			return usage_error("unknown option", argv[optind - 1]);
 		}
 	}
-	if (!e->format)
-		return usage_error("--format is required: sh, env, json, parallel, xargs or slurm", NULL);
+	if (!e->format) {
+		cmd_error("coretop export: --format is required: %s (see coretop export --help)",
+			  export_formats());
+		return 2;
+	}
 	if (!export_format_known(e->format)) {
 		cmd_error("coretop export: unknown format '%s' (use %s)", e->format,
 			export_formats());
@@ -157,6 +177,7 @@ static int export_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "coretop export --format F RESULT.json   launch recipe from a tune result",
+	.usage = "coretop export --format FORMAT [-o FILE] [--force] RESULT.json",
+	.summary = "turn a tune result into a launch recipe (sh, env, json, parallel, xargs, slurm)",
 	.exec = export_exec,
 };

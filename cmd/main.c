@@ -72,10 +72,17 @@ void cmd_print_help(FILE *f)
 			prefix = "       ";
 			line += len + (line[len] == '\n');
 		}
-	fputs("\ncoretop shows which jobs ask for more CPU cores than they have, and why.\n", f);
+	fputs("\ncoretop shows which jobs ask for more CPU cores than they have, and why:\n"
+	      "the live dashboard, or snapshots with -b. Subcommands:\n", f);
+	for (size_t i = 0; i < NCMDS; i++)
+		if (cmd_table[i]->name)
+			fprintf(f, "  %-8s  %s\n", cmd_table[i]->name, cmd_table[i]->summary);
 	for (size_t i = 0; i < NCMDS; i++)
 		if (cmd_table[i]->help)
-			fprintf(f, "\n%s", cmd_table[i]->help);
+			cmd_table[i]->help(f);
+	fputs("\nEach subcommand has its own --help and --version (coretop tune --help);\n"
+	      "the manuals: coretop(1), coretop-tune(1), coretop-export(1), coretop-bench(1).\n",
+	      f);
 }
 
 void cmd_print_version(FILE *f)

@@ -137,24 +137,37 @@ struct given {
 	const char *config;
 };
 
-static const struct option longopts[] = {
-	{ "batch", no_argument, NULL, 'b' },
-	{ "iterations", required_argument, NULL, 'n' },
-	{ "delay", required_argument, NULL, 'd' },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
-	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
-	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
-	{ "sys-root", required_argument, NULL, OPT_SYS_ROOT },
-	{ "topology", required_argument, NULL, OPT_TOPOLOGY },
-	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ 0 },
+static const struct opt_desc options[] = {
+	OPT_FLAG('b', "batch", "print snapshots instead of the dashboard"),
+	OPT_NUMBER('n', "iterations", "N", "number of snapshots", 1, INT_MAX, false,
+		   "until interrupted, 1 with --prometheus"),
+	OPT_NUMBER('d', "delay", "SECS", "seconds between snapshots", 0.05, 86400, true, "1.5"),
+	OPT_NUMBER(OPT_WINDOW, "window", "SECS", "judge verdicts over the last SECS seconds; "
+		   "the meters stay live", 1, 3600, true, "10"),
+	OPT_FLAG(OPT_JSON, "json", "JSON Lines, one object per snapshot (with -b)"),
+	OPT_FLAG(OPT_PROMETHEUS, "prometheus", "Prometheus text format, one snapshot unless -n "
+		 "says more (with -b; for the textfile collector)"),
+	OPT_VALUE(OPT_GROUP_BY, "group-by", "KEY", "group processes by job, parent, program, "
+		  "user or cgroup", "job"),
+	OPT_VALUE(OPT_PROC_ROOT, "proc-root", "DIR", "read processes from DIR", "/proc"),
+	OPT_VALUE(OPT_SYS_ROOT, "sys-root", "DIR", "read cgroups from DIR", "/sys"),
+	OPT_VALUE(OPT_TOPOLOGY, "topology", "SPEC", "an hwloc synthetic description (\"pack:2 "
+		  "core:16 pu:2\") or an XML file from lstopo", "this machine's"),
+	OPT_FLAG(OPT_NO_COLOR, "no-color", "monochrome (also when NO_COLOR is set)"),
+	OPT_VALUE(OPT_CONFIG, "config", "FILE", "read the dashboard's settings from FILE, which "
+		  "F2 in the dashboard writes; options given here win over it",
+		  "$XDG_CONFIG_HOME/coretop/coretoprc, else ~/.config/coretop/coretoprc"),
+	OPT_FLAG(OPT_NO_CONFIG, "no-config", "read no settings file (-b reads none but "
+		 "--config's, which it only checks)"),
+	OPT_FLAG('h', "help", "print this help and exit"),
+	OPT_FLAG(OPT_VERSION, "version", "print the version and exit"),
 };
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const struct opt_desc *opt(int id)
+{
+	return opt_find(options, NOPTIONS, id);
+}
 
 /* One option C (its value in optarg) into O and G; GO_ON or the exit status. */
 static int take_option(struct monitor_options *o, struct given *g, int c, char **argv)
@@ -167,17 +180,21 @@ static int take_option(struct monitor_options *o, struct given *g, int c, char *
 		o->batch = true;
 		break;
 	case 'n':
-		if (opt_parse_long(optarg, 1, INT_MAX, &o->iterations) < 0)
-			return usage_error("-n needs a whole number of samples from 1 to %d, not '%s'",
-					   INT_MAX, optarg);
+		if (opt_parse_long(optarg, (long)opt('n')->min, (long)opt('n')->max,
+				   &o->iterations) < 0)
+			return usage_error("-n needs a whole number of samples from %ld to %ld, "
+					   "not '%s'", (long)opt('n')->min, (long)opt('n')->max, optarg);
 		break;
 	case 'd':
-		if (opt_parse_double(optarg, 0.05, 86400, &o->delay) < 0)
-			return usage_error("-d needs seconds between 0.05 and 86400, not '%s'", optarg);
+		if (opt_parse_double(optarg, opt('d')->min, opt('d')->max, &o->delay) < 0)
+			return usage_error("-d needs seconds between %g and %g, not '%s'",
+					   opt('d')->min, opt('d')->max, optarg);
 		break;
 	case OPT_WINDOW:
-		if (opt_parse_double(optarg, 1, 3600, &o->window) < 0)
-			return usage_error("--window needs seconds between 1 and 3600, not '%s'", optarg);
+		if (opt_parse_double(optarg, opt(OPT_WINDOW)->min, opt(OPT_WINDOW)->max,
+				     &o->window) < 0)
+			return usage_error("--window needs seconds between %g and %g, not '%s'",
+					   opt(OPT_WINDOW)->min, opt(OPT_WINDOW)->max, optarg);
 		break;
 	case OPT_JSON:
 	case OPT_PROMETHEUS:
@@ -225,10 +242,13 @@ static int take_option(struct monitor_options *o, struct given *g, int c, char *
 /* ARGV into O and G; GO_ON or the exit status. */
 static int parse_options(struct monitor_options *o, struct given *g, int argc, char **argv)
 {
+	struct opt_parser p;
 	int c, status;
 
+	if (opt_parser_init(&p, options, NOPTIONS, ":") < 0)
+		return usage_error("too many options");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bn:d:h", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) != -1)
 		if ((status = take_option(o, g, c, argv)) != GO_ON)
 			return status;
 	if (g->config && g->no_config)
@@ -347,31 +367,31 @@ static int monitor_exec(int argc, char **argv)
 	return r;
 }
 
+/* coretop --help after the synopses: the options, the keys, the exit status. */
+static void monitor_help(FILE *f)
+{
+	const char *keys, *what;
+
+	fputs("\nOptions:\n", f);
+	opt_print_help(f, options, NOPTIONS);
+	fputs("Numbers are plain decimal (2, 1.5, .5, 2e-1): no hex, inf or nan.\n"
+	      "\nKeys in the dashboard (? or F1 there lists them too):\n", f);
+	for (int i = 0; dashboard_key_help(i, &keys, &what); i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "  %s", keys);
+		opt_print_wrapped(f, left, 26, what);
+	}
+	fputs("\nExit status: 0 success (a closed pipe included), 1 a runtime failure (cannot\n"
+	      "read /proc or write the output), 2 bad usage (a bad option or value, a settings\n"
+	      "file with an error, a --proc-root that is not a proc tree, no terminal without\n"
+	      "-b).\n", f);
+}
+
 const struct cmd_entry cmd_monitor_entry = {
 	.name = NULL,
-	.usage = "coretop [OPTIONS]                 live dashboard\n"
-		 "coretop -b [-n N] [-d SECS] [--json|--prometheus]  batch snapshots",
-	.help = "Options:\n"
-		"  -b, --batch            print snapshots instead of the dashboard\n"
-		"  -n, --iterations N     number of snapshots (default: until interrupted)\n"
-		"  -d, --delay SECS       seconds between snapshots (default 1.5)\n"
-		"      --window SECS      judge verdicts over the last SECS seconds (1 to 3600,\n"
-		"                         default 10): the meters stay live\n"
-		"      --json             JSON Lines, one object per snapshot (with -b)\n"
-		"      --prometheus       Prometheus text format (with -b; textfile collector)\n"
-		"      --group-by KEY     job (default), parent, program, user or cgroup\n"
-		"      --proc-root DIR    read processes from DIR instead of /proc\n"
-		"      --sys-root DIR     read cgroups from DIR instead of /sys\n"
-		"      --topology SPEC    hwloc synthetic description or XML file\n"
-		"      --no-color         monochrome (also when NO_COLOR is set)\n"
-		"      --config FILE      read the dashboard's settings from FILE (default\n"
-		"                         $XDG_CONFIG_HOME/coretop/coretoprc or\n"
-		"                         ~/.config/coretop/coretoprc; F2 in the dashboard\n"
-		"                         writes it); options given here win over it\n"
-		"      --no-config        read no settings file (-b reads none but --config's,\n"
-		"                         which it only checks)\n"
-		"  -h, --help             this help\n"
-		"      --version          print the version\n"
-		"Numbers are plain decimal (2, 1.5, .5, 2e-1): no hex, inf or nan.\n",
+	.usage = "coretop [OPTIONS]\n"
+		 "coretop -b [-n N] [-d SECS] [--json|--prometheus]",
+	.help = monitor_help,
 	.exec = monitor_exec,
 };

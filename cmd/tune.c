@@ -192,37 +192,72 @@ outer:
 
 /* ---- options and inputs ----------------------------------------------------------- */
 
+enum {
+	OPT_INPUTS = 256, OPT_INPUTS_FILE, OPT_SAMPLE, OPT_REPEAT, OPT_BUDGET,
+	OPT_TIMEOUT, OPT_BIND, OPT_CANDIDATES, OPT_SHELL, OPT_NO_TUI, OPT_JSON, OPT_OUT,
+	OPT_EXHAUSTIVE, OPT_VERSION,
+};
+
+static const struct opt_desc options[] = {
+	OPT_VALUE(OPT_INPUTS, "inputs", "SPEC", "the inputs: a range 1..20, a list a,b,c, or "
+		  "both: 4,7..9",
+		  "lines on stdin"),
+	OPT_VALUE(OPT_INPUTS_FILE, "inputs-file", "FILE", "the inputs, one per line (- for "
+		  "stdin); a recipe exported later reads it again", NULL),
+	OPT_NUMBER(OPT_SAMPLE, "sample", "K", "jobs per run, cycling the inputs when there are "
+		   "fewer", 1, TUNE_MAX_INPUTS, false, "enough for a run of max(2 s, 20 x one "
+		   "job's spread)"),
+	OPT_FLAG(OPT_EXHAUSTIVE, "exhaustive", "every candidate --repeat times, nothing cut "
+		 "(the full grid)"),
+	OPT_NUMBER(OPT_REPEAT, "repeat", "R", "measured runs of each surviving split", 1,
+		   TUNE_MAX_REPEAT, true, "3"),
+	OPT_NUMBER(OPT_BUDGET, "budget", "SECS", "hard bound on the whole tuning, in seconds",
+		   0.001, 1e7, false, "300"),
+	OPT_NUMBER(OPT_TIMEOUT, "timeout", "SECS", "a job running longer is killed and its run "
+		   "fails", 0.001, 1e7, false, "none"),
+	OPT_VALUE(OPT_CANDIDATES, "candidates", "LIST", "the splits to try instead of the "
+		  "generated ones: PxT,... (2x1,1x2)", NULL),
+	OPT_FLAG(OPT_SHELL, "shell", "run the command's words as a /bin/sh -c script, each "
+		 "input as \"$1\" (never part of the script)"),
+	OPT_FLAG(OPT_NO_TUI, "no-tui", "progress lines on stderr, the result on stdout, even "
+		 "on a terminal"),
+	OPT_FLAG(OPT_JSON, "json", "print the result as JSON instead of a table"),
+	OPT_VALUE(OPT_OUT, "out", "FILE", "also write the JSON result to FILE (atomically), "
+		  "for coretop export", NULL),
+	OPT_FLAG(OPT_BIND, "bind", "pin each worker slot to its own CPUs (disjoint, whole cores "
+		 "where the counts allow)"),
+	OPT_FLAG('h', "help", "print this help and exit"),
+	OPT_FLAG(OPT_VERSION, "version", "print the version and exit"),
+};
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const struct opt_desc *opt(int id)
+{
+	return opt_find(options, NOPTIONS, id);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: coretop tune [options] -- CMD ARG… {} …\n"
+		"Usage: coretop tune [OPTIONS] -- CMD ARG... {} ...\n"
 		"\n"
-		"Runs CMD over a sample of its inputs as P concurrent jobs × T threads each, for\n"
+		"Runs CMD over a sample of its inputs as P concurrent jobs x T threads each, for\n"
 		"splits around the CPUs this machine lets it use, and recommends the fastest.\n"
-		"`{}` is replaced by an input; without `{}` the input is appended.\n"
+		"`{}` is replaced by an input; without `{}` the input is appended. The thread\n"
+		"variables (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS, ...) are set\n"
+		"to T.\n"
 		"\n"
-		"  --inputs SPEC       inputs: 1..20, a,b,c or both (4,7..9); default: stdin lines\n"
-		"  --inputs-file F     one input per line\n"
-		"  --sample K          jobs per run (default: enough for a run of max(2 s, 20 ×\n"
-		"                      one job's spread), cycling the inputs if there are fewer)\n"
-		"  --exhaustive        every candidate --repeat times, nothing cut (the full grid)\n"
-		"  --repeat R          measured runs of each surviving split (default 3)\n"
-		"  --budget SECS       hard bound on the whole tuning (default 300)\n"
-		"  --timeout SECS      per job (default: none)\n"
-		"  --candidates LIST   splits to try instead of the generated ones: 2x1,1x2,…\n"
-		"  --shell             run the command with /bin/sh -c (inputs are quoted)\n"
-		"  --no-tui            progress lines on stderr, the result on stdout\n"
-		"  --json              the result as JSON instead of a table\n"
-		"  --out FILE          also write the JSON result to FILE (atomically)\n"
-		"  --bind              pin each worker slot to its own CPUs (disjoint, whole cores)\n"
-		"  -h, --help          this help\n"
+		"Options:\n");
+	opt_print_help(f, options, NOPTIONS);
+	fprintf(f,
 		"\n"
 		"Ctrl-C (or q on the screen) stops every job and still prints the ranking so\n"
 		"far, and writes --out, marked \"partial\": true.\n"
 		"\n"
-		"Exit status: 0 done, 1 failed, 2 bad usage (an --out that cannot be written\n"
-		"included: checked before anything runs), 127 command not found, 130 interrupted\n"
-		"(Ctrl-C or q; 143 SIGTERM, 129 SIGHUP).\n");
+		"Exit status: 0 done, 1 failed (nothing measured in full, --out not written),\n"
+		"2 bad usage (an --out that cannot be written included: checked before anything\n"
+		"runs), 127 the command cannot be run, 128 + the signal when interrupted (130\n"
+		"Ctrl-C or q, 143 SIGTERM, 129 SIGHUP).\n");
 }
 
 /* One line on stderr, and the exit status of bad usage. */
@@ -237,30 +272,6 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 	cmd_error("coretop tune: %s", msg);
 	return 2;
 }
-
-enum {
-	OPT_INPUTS = 256, OPT_INPUTS_FILE, OPT_SAMPLE, OPT_REPEAT, OPT_BUDGET,
-	OPT_TIMEOUT, OPT_BIND, OPT_CANDIDATES, OPT_SHELL, OPT_NO_TUI, OPT_JSON, OPT_OUT,
-	OPT_EXHAUSTIVE,
-};
-
-static const struct option longopts[] = {
-	{ "inputs", required_argument, NULL, OPT_INPUTS },
-	{ "inputs-file", required_argument, NULL, OPT_INPUTS_FILE },
-	{ "sample", required_argument, NULL, OPT_SAMPLE },
-	{ "exhaustive", no_argument, NULL, OPT_EXHAUSTIVE },
-	{ "repeat", required_argument, NULL, OPT_REPEAT },
-	{ "budget", required_argument, NULL, OPT_BUDGET },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "bind", no_argument, NULL, OPT_BIND },
-	{ "candidates", required_argument, NULL, OPT_CANDIDATES },
-	{ "shell", no_argument, NULL, OPT_SHELL },
-	{ "no-tui", no_argument, NULL, OPT_NO_TUI },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "out", required_argument, NULL, OPT_OUT },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 /* A count, written as a whole number ("3", also "3.0" or "3e0"), from 1 to MAX. */
 static int parse_count(const char *s, int max, int *out)
@@ -286,19 +297,19 @@ static int take_option(struct tune_cmd *t, int c, char **argv)
 		t->inputs_file = optarg;
 		break;
 	case OPT_SAMPLE:
-		if (parse_count(optarg, TUNE_MAX_INPUTS, &o->sample))
+		if (parse_count(optarg, (int)opt(c)->max, &o->sample))
 			return usage_error("invalid --sample '%s' (a count from 1)", optarg);
 		break;
 	case OPT_REPEAT:
-		if (parse_count(optarg, TUNE_MAX_REPEAT, &o->repeat))
-			return usage_error("invalid --repeat '%s' (1 to %d)", optarg, TUNE_MAX_REPEAT);
+		if (parse_count(optarg, (int)opt(c)->max, &o->repeat))
+			return usage_error("invalid --repeat '%s' (1 to %d)", optarg, (int)opt(c)->max);
 		break;
 	case OPT_BUDGET:
-		if (opt_parse_double(optarg, 0.001, 1e7, &o->budget_s))
+		if (opt_parse_double(optarg, opt(c)->min, opt(c)->max, &o->budget_s))
 			return usage_error("invalid --budget '%s' (seconds, more than 0)", optarg);
 		break;
 	case OPT_TIMEOUT:
-		if (opt_parse_double(optarg, 0.001, 1e7, &o->timeout_s))
+		if (opt_parse_double(optarg, opt(c)->min, opt(c)->max, &o->timeout_s))
 			return usage_error("invalid --timeout '%s' (seconds, more than 0)", optarg);
 		break;
 	case OPT_BIND:
@@ -325,6 +336,9 @@ static int take_option(struct tune_cmd *t, int c, char **argv)
 	case 'h':
 		usage(stdout);
 		return 0;
+	case OPT_VERSION:
+		cmd_print_version(stdout);
+		return 0;
 	case ':':
 		return usage_error("option '%s' needs a value", argv[optind - 1]);
 	default:
@@ -338,12 +352,15 @@ static int take_option(struct tune_cmd *t, int c, char **argv)
 /* ARGV (ARGV[0] is "tune") into T; GO_ON or the exit status. */
 static int parse_options(struct tune_cmd *t, int argc, char **argv)
 {
+	struct opt_parser p;
 	int c, status;
 
+	if (opt_parser_init(&p, options, NOPTIONS, "+:") < 0)
+		return usage_error("too many options");
 	/* main may have run getopt already: 0 makes glibc start afresh. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) != -1)
 		if ((status = take_option(t, c, argv)) != GO_ON)
 			return status;
 	if (t->inputs_spec && t->inputs_file)
@@ -702,6 +719,7 @@ static int tune_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_tune_entry = {
 	.name = "tune",
-	.usage = "coretop tune [OPTIONS] -- CMD ARG... {}  find the best procs x threads",
+	.usage = "coretop tune [OPTIONS] -- CMD ARG... {} ...",
+	.summary = "find the procs x threads split that runs a job fastest",
 	.exec = tune_exec,
 };

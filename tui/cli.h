@@ -34,4 +34,11 @@ struct monitor_options {
  */
 int dashboard_main(struct sampler *s, const struct topo *topo, const struct monitor_options *o);
 
+/*
+ * The dashboard's keys as its help screen lists them, for `coretop --help` (and so for
+ * the test that holds the man page and the README to them): the Ith entry's keys
+ * ("s F6", blank-separated) and what they do, static strings. False past the last.
+ */
+bool dashboard_key_help(int i, const char **keys, const char **what);
+
 #endif

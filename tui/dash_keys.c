@@ -206,6 +206,17 @@ static const char *const help_notes[] = {
 };
 #define NNOTES ((int)(sizeof(help_notes) / sizeof(help_notes[0])))
 
+bool dashboard_key_help(int i, const char **keys, const char **what)
+{
+	for (int k = 0; k < NACTIONS; k++)
+		if (actions[k].keys && i-- == 0) {
+			*keys = actions[k].keys;
+			*what = actions[k].help;
+			return true;
+		}
+	return false;
+}
+
 static void run_action(struct dash *d, int i)
 {
 	actions[i].run(d);

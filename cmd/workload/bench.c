@@ -161,9 +161,10 @@ static void bench_report(const struct bench_opts *o, const struct bench_result *
 	const char *layer = threading_layer(openblas_get_parallel());
 
 	if (!o->json) {
-		printf("coretop-bench: size %d, %d iterations, seed %" PRIu64 ", %d %s thread%s: "
+		printf("coretop-bench: size %d, %d iteration%s, seed %" PRIu64 ", %d %s thread%s: "
 		       "%.3f s, checksum %.6e\n",
-		       o->size, o->iters, o->seed, threads, layer, threads == 1 ? "" : "s",
+		       o->size, o->iters, o->iters == 1 ? "" : "s", o->seed, threads, layer,
+		       threads == 1 ? "" : "s",
 		       r->seconds, r->checksum);
 		return;
 	}
@@ -175,23 +176,36 @@ static void bench_report(const struct bench_opts *o, const struct bench_result *
 	       r->seconds, r->checksum);
 }
 
+enum { OPT_SIZE = 256, OPT_ITERS, OPT_SEED, OPT_JSON, OPT_VERSION };
+
+static const struct opt_desc options[] = {
+	OPT_NUMBER(OPT_SIZE, "size", "N", "matrix order", 1, BENCH_MAX_SIZE, true, "400"),
+	OPT_NUMBER(OPT_ITERS, "iters", "K", "iterations", 1, BENCH_MAX_ITERS, true, "30"),
+	OPT_VALUE(OPT_SEED, "seed", "S", "seed of the random matrices, a non-negative integer; "
+		  "a lone SEED argument is taken as the seed too, so that the tuner can append "
+		  "its input", "1"),
+	OPT_FLAG(OPT_JSON, "json", "one JSON object: size, iters, seed, threads, config, "
+		 "threading, seconds, checksum"),
+	OPT_FLAG('h', "help", "print this help and exit"),
+	OPT_FLAG(OPT_VERSION, "version", "print the version and exit"),
+};
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: coretop-bench [--size N] [--iters K] [--seed S] [--json] [SEED]\n"
+	fprintf(f, "Usage: coretop bench [OPTIONS] [SEED]\n"
+		   "       coretop-bench [OPTIONS] [SEED]\n"
 		   "\n"
-		   "The built-in OpenBLAS workload: per iteration two random N×N matrices, dgemm,\n"
-		   "the inverse of c + I (dgetrf/dgetri) and its singular values (dgesdd).\n"
-		   "It honours OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and the other thread\n"
-		   "variables like any OpenBLAS program.\n"
+		   "The built-in OpenBLAS workload: per iteration two random NxN matrices, dgemm,\n"
+		   "the inverse of c + I (dgetrf/dgetri) and its singular values (dgesdd). The\n"
+		   "checksum depends only on size, iterations and seed. It honours\n"
+		   "OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and the other thread variables like any\n"
+		   "OpenBLAS program.\n"
 		   "\n"
-		   "  --size N    matrix order (default 400)\n"
-		   "  --iters K   iterations (default 30)\n"
-		   "  --seed S    seed of the random matrices (default 1); a lone argument\n"
-		   "              is taken as the seed too, so the tuner can append its input\n"
-		   "  --json      one JSON object: size, iters, seed, threads, config,\n"
-		   "              threading, seconds, checksum\n"
-		   "  -h, --help  this help\n"
-		   "  --version   the version\n");
+		   "Options:\n");
+	opt_print_help(f, options, NOPTIONS);
+	fprintf(f, "\nExit status: 0 done, 1 a failure (out of memory, a singular matrix),\n"
+		   "2 bad usage.\n");
 }
 
 /* An argument as an error message shows it: escaped (sampler/escape.h). */
@@ -209,42 +223,43 @@ static int bad_value(const char *opt, const char *value, const char *what)
 	return 2;
 }
 
+/* VALUE is not a whole number in D's range. */
+static int bad_number(const struct opt_desc *d, const char *value)
+{
+	fprintf(stderr, "coretop-bench: invalid --%s '%s' (%.15g to %.15g)\n", d->name,
+		shown(value), d->min, d->max);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_VERSION = 256 };
-	static const struct option longopts[] = {
-		{ "size", required_argument, NULL, 's' },
-		{ "iters", required_argument, NULL, 'i' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct opt_parser p;
 	struct bench_opts o = { .size = 400, .iters = 30, .seed = 1 };
 	struct bench_result r;
 	int c, seed_given = 0;
 	long v;
 
+	if (opt_parser_init(&p, options, NOPTIONS, ":") < 0)
+		return 2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, p.shortopts, p.longopts, NULL)) != -1) {
 		switch (c) {
-		case 's':
-			if (opt_parse_long(optarg, 1, BENCH_MAX_SIZE, &v))
-				return bad_value("--size", optarg, "1 to 20000");
+		case OPT_SIZE:
+			if (opt_parse_long(optarg, (long)options[0].min, (long)options[0].max, &v))
+				return bad_number(&options[0], optarg);
 			o.size = (int)v;
 			break;
-		case 'i':
-			if (opt_parse_long(optarg, 1, BENCH_MAX_ITERS, &v))
-				return bad_value("--iters", optarg, "1 to 1000000");
+		case OPT_ITERS:
+			if (opt_parse_long(optarg, (long)options[1].min, (long)options[1].max, &v))
+				return bad_number(&options[1], optarg);
 			o.iters = (int)v;
 			break;
-		case 'S':
+		case OPT_SEED:
 			if (opt_parse_u64(optarg, &o.seed))
 				return bad_value("--seed", optarg, "a non-negative integer");
 			seed_given = 1;
 			break;
-		case 'j':
+		case OPT_JSON:
 			o.json = 1;
 			break;
 		case 'h':
