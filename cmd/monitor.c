@@ -382,10 +382,10 @@ static void monitor_help(FILE *f)
 		snprintf(left, sizeof(left), "  %s", keys);
 		opt_print_wrapped(f, left, 26, what);
 	}
-	fputs("\nExit status: 0 success (a closed pipe included), 1 a runtime failure (cannot\n"
-	      "read /proc or write the output), 2 bad usage (a bad option or value, a settings\n"
-	      "file with an error, a --proc-root that is not a proc tree, no terminal without\n"
-	      "-b).\n", f);
+	fputs("\nExit status: 0 success (stopped by Ctrl-C, SIGTERM, SIGHUP or a closed pipe\n"
+	      "included), 1 a runtime failure (cannot read /proc or write the output), 2 bad\n"
+	      "usage (a bad option or value, a settings file with an error, a --proc-root that\n"
+	      "is not a proc tree, no terminal without -b).\n", f);
 }
 
 const struct cmd_entry cmd_monitor_entry = {
