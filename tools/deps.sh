@@ -16,6 +16,8 @@ if [ "${1:-}" = "--pictures" ]; then
 fi
 if [ "${1:-}" = "--test" ]; then
 	cmds="$cmds parallel:parallel valgrind:valgrind top:procps taskset:util-linux lstopo-no-graphics:hwloc clang:clang promtool:prometheus"
+	# docs.sh renders the man pages; completions.sh drives bash-completion and zsh
+	cmds="$cmds groff:groff-base man:man-db bash:bash zsh:zsh"
 fi
 
 missing=""
@@ -60,6 +62,7 @@ if [ "${1:-}" = "--test" ]; then
 	for m in scipy numexpr blosc; do
 		/usr/bin/python3 -c "import $m" >/dev/null 2>&1 || missing="$missing python3-$m"
 	done
+	[ -f /usr/share/bash-completion/bash_completion ] || missing="$missing bash-completion"
 	# the exported Slurm script runs on a private single-node Slurm
 	[ -x /usr/sbin/slurmctld ] || missing="$missing slurmctld"
 	[ -x /usr/sbin/slurmd ] || missing="$missing slurmd"
