@@ -38,6 +38,6 @@ static int bench_exec(int argc, char **argv)
 const struct cmd_entry cmd_bench_entry = {
 	.name = "bench",
 	.usage = "coretop bench [OPTIONS] [SEED]",
-	.summary = "run the built-in OpenBLAS workload (coretop-bench): the tuner's reference job",
+	.summary = "run the built-in OpenBLAS workload, the tuner's reference job",
 	.exec = bench_exec,
 };

@@ -178,6 +178,6 @@ static int export_exec(int argc, char **argv)
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
 	.usage = "coretop export --format FORMAT [-o FILE] [--force] RESULT.json",
-	.summary = "turn a tune result into a launch recipe (sh, env, json, parallel, xargs, slurm)",
+	.summary = "turn a tune result into a launch recipe: sh, parallel, slurm, ...",
 	.exec = export_exec,
 };

@@ -34,6 +34,8 @@ for s in "" $subs; do
 	expect_exit 2 "unknown option '--frobnicate'" timeout 10 "$CORETOP" $s --frobnicate
 	grep -q '^Exit status: 0 ' "$tmp/h.out" && ok "$what --help says its exit statuses" ||
 		fail "$what --help has no 'Exit status:'"
+	wide=$(awk 'length($0) > 80' "$tmp/h.out")
+	[ -z "$wide" ] && ok "$what --help fits 80 columns" || fail "$what --help: lines over 80 columns: $wide"
 done
 # coretop bench is coretop-bench
 run b1 "$CORETOP" bench --help
